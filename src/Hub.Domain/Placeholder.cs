@@ -1,0 +1,1 @@
+namespace Hub.Domain; public static class Placeholder {}

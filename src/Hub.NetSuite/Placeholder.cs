@@ -1,0 +1,1 @@
+namespace Hub.NetSuite; internal static class Placeholder {}

@@ -1,0 +1,1 @@
+namespace Hub.OrderEz; internal static class Placeholder {}

@@ -1,0 +1,1 @@
+namespace Hub.Projections; public static class Placeholder {}
