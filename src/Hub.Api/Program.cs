@@ -1,1 +1,101 @@
-var b = WebApplication.CreateBuilder(args); var app = b.Build(); app.Run();
+using FluentValidation;
+using Hub.Api.Audit;
+using Hub.Api.Infrastructure;
+using Hub.Api.Orders.Ingesting;
+using Hub.Api.Orders.Polling;
+using Hub.Api.Orders.Rechecking;
+using Hub.Api.Orders.Syncing;
+using Hub.Api.Security;
+using Hub.Domain.Mapping;
+using Hub.NetSuite;
+using Hub.OrderEz;
+using Hub.Projections;
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Microsoft.Extensions.Options;
+using Wolverine;
+using Wolverine.ErrorHandling;
+using Wolverine.Marten;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.Configure<HubOptions>(builder.Configuration.GetSection("Hub"));
+var hub = builder.Configuration.GetSection("Hub").Get<HubOptions>() ?? new HubOptions();
+var mapping = builder.Configuration.GetSection("Mapping").Get<SalesOrderMapping>() ?? new SalesOrderMapping();
+builder.Services.AddSingleton(mapping);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<HubClock>();
+builder.Services.AddSingleton<ApiKeyStore>();
+builder.Services.AddSingleton<OrderChangeIngestor>();
+builder.Services.AddSingleton<IValidator<OezOrder>, Hub.Api.OrderEz.OezOrderValidator>();
+builder.Services.AddHostedService<PeriodicTriggers>();
+
+// One client per external system, over IHttpClientFactory handlers; registered as singletons because Wolverine's
+// generated handlers resolve singletons once instead of locating services per message.
+builder.Services.AddHttpClient("netsuite", c => c.Timeout = TimeSpan.FromSeconds(60));
+builder.Services.AddHttpClient("orderez", c => c.Timeout = TimeSpan.FromSeconds(30));
+builder.Services.AddSingleton(sp => new NetSuiteClient(
+    sp.GetRequiredService<IHttpClientFactory>().CreateClient("netsuite"),
+    builder.Configuration.GetSection("NetSuite").Get<NetSuiteOptions>() ?? new NetSuiteOptions(),
+    sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddSingleton(sp => new OrderEzClient(
+    sp.GetRequiredService<IHttpClientFactory>().CreateClient("orderez"),
+    builder.Configuration.GetSection("OrderEz").Get<OrderEzOptions>() ?? new OrderEzOptions()));
+
+var connectionString = builder.Configuration.GetConnectionString("Hub")
+    ?? throw new InvalidOperationException("ConnectionStrings:Hub is not set. ./hub run sets it; see README › Configuration.");
+
+builder.Services.AddMarten(opts =>
+    {
+        opts.Connection(connectionString);
+        opts.DatabaseSchemaName = builder.Configuration["Hub:Schema"] ?? "hub";
+        opts.Events.StreamIdentity = StreamIdentity.AsString;
+        opts.AddHubProjections(mapping);
+        opts.Schema.For<WebhookReceipt>();
+        opts.Schema.For<PollCheckpoint>();
+    })
+    .UseLightweightSessions()
+    .IntegrateWithWolverine();
+
+builder.Host.UseWolverine(opts =>
+{
+    opts.Policies.AutoApplyTransactions();
+    opts.Policies.UseDurableLocalQueues();
+    if (builder.Configuration.GetValue("Hub:Solo", true))
+        opts.Durability.Mode = DurabilityMode.Solo;
+
+    // Concurrency toward each external system is capped by the number of listeners on its queue.
+    opts.LocalQueue("netsuite").MaximumParallelMessages(hub.NetSuiteConcurrency);
+    opts.LocalQueue("orderez").MaximumParallelMessages(hub.OrderEzConcurrency);
+    opts.PublishMessage<ExecuteNetSuiteStep>().ToLocalQueue("netsuite");
+    opts.PublishMessage<ExecuteOrderEzStep>().ToLocalQueue("orderez");
+    opts.PublishMessage<RecheckOrderItems>().ToLocalQueue("netsuite");
+
+    // Two messages for one order racing on its stream: the loser re-reads and usually finds nothing to do.
+    opts.OnException<ConcurrencyException>()
+        .RetryWithCooldown(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250))
+        .Then.RetryWithCooldown(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)).Then.MoveToErrorQueue();
+    opts.OnException<Npgsql.NpgsqlException>()
+        .RetryWithCooldown(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))
+        .Then.ScheduleRetry(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(5))
+        .Then.MoveToErrorQueue();
+});
+builder.Services.AddResourceSetupOnStartup();
+
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapOpenApi();
+app.MapGet("/health", Health.Check).WithTags("Health");
+app.MapOrderEzWebhook();
+app.MapAuditEndpoints();
+
+return await app.RunJasperFxCommands(args);
+
+public partial class Program;

@@ -1,0 +1,35 @@
+namespace Hub.Api.Infrastructure;
+
+/// <summary>Hub settings (section "Hub"). Secrets come from the environment or a secret store, never from files in git.</summary>
+public sealed class HubOptions
+{
+    /// <summary>OrderEZ webhook signing secrets (whsec_…); two may be active while rotating.</summary>
+    public List<string> WebhookSecrets { get; set; } = [];
+
+    /// <summary>API keys per role. Only SHA-256 hashes are kept in memory; keys are never logged.</summary>
+    public Dictionary<string, string> ApiKeys { get; set; } = [];
+
+    public int WebhookMaxBytes { get; set; } = 1024 * 1024;
+    public int WebhookToleranceSeconds { get; set; } = 300;
+
+    /// <summary>Seconds between OrderEZ polls; 0 turns the timer off (tests send the poll message themselves).</summary>
+    public int PollIntervalSeconds { get; set; } = 30;
+
+    /// <summary>How far each poll reaches back before the last watermark, so a change committed late is not missed.</summary>
+    public int PollOverlapSeconds { get; set; } = 120;
+
+    /// <summary>Upper bound of pages one poll reads, so a poll always ends.</summary>
+    public int PollMaxPages { get; set; } = 50;
+
+    /// <summary>Seconds between re-checks of parked orders (e.g. an item now created in NetSuite); 0 = off.</summary>
+    public int RecheckIntervalSeconds { get; set; } = 60;
+
+    /// <summary>NetSuite slots this hub may use at once (the account's limit is shared with other integrations).</summary>
+    public int NetSuiteConcurrency { get; set; } = 4;
+    public int OrderEzConcurrency { get; set; } = 4;
+
+    /// <summary>Attempts per step on transient failures (429, 5xx, timeouts) before the order is parked.</summary>
+    public int MaxStepAttempts { get; set; } = 20;
+    public int RetryBaseMilliseconds { get; set; } = 500;
+    public int RetryMaxSeconds { get; set; } = 300;
+}

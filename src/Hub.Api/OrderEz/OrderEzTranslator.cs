@@ -1,0 +1,79 @@
+using FluentValidation;
+using Hub.Domain.Customers;
+using Hub.Domain.Orders;
+using Hub.OrderEz;
+
+namespace Hub.Api.OrderEz;
+
+/// <summary>
+/// The OrderEZ edge: the only place that knows OrderEZ's field names and status words. Everything past it sees
+/// <see cref="OrderSnapshot"/> and <see cref="OutletSnapshot"/>.
+/// </summary>
+public static class OrderEzTranslator
+{
+    public static OrderSnapshot ToSnapshot(OezOrder o) => new(
+        OrderId: o.Id,
+        OrderNumber: o.OrderNumber,
+        Status: ToStatus(o.Status) ?? throw new ArgumentException($"Unknown OrderEZ status '{o.Status}'."),
+        OutletId: o.Outlet.Id,
+        OutletName: o.Outlet.Name ?? "",
+        Currency: o.Currency.ToUpperInvariant(),
+        Lines: o.LineItems
+            .Select(l => new OrderLine(l.Sku, l.Name ?? l.Sku, l.Quantity, l.UnitPrice, !string.Equals(l.LineStatus, "excluded", StringComparison.OrdinalIgnoreCase)))
+            .ToList(),
+        RequestedDeliveryDate: o.RequestedDeliveryDate,
+        UpdatedAt: o.UpdatedAt);
+
+    public static OutletSnapshot ToSnapshot(OezOutlet o)
+    {
+        var primary = o.Contacts?.FirstOrDefault(c => c.IsPrimary) ?? o.Contacts?.FirstOrDefault();
+        return new OutletSnapshot(o.Id, o.Name, o.LegalName, primary?.Email?.Trim(), primary?.Phone, o.UpdatedAt);
+    }
+
+    public static OrderStatus? ToStatus(string? status) => status switch
+    {
+        "pending" => OrderStatus.Pending,
+        "accepted" => OrderStatus.Accepted,
+        "partially_accepted" => OrderStatus.PartiallyAccepted,
+        "declined" => OrderStatus.Declined,
+        "abandoned" => OrderStatus.Abandoned,
+        "completed" => OrderStatus.Completed,
+        _ => null,
+    };
+
+    public static string ToOrderEzWord(OrderStatus status) => status switch
+    {
+        OrderStatus.Pending => "pending",
+        OrderStatus.Accepted => "accepted",
+        OrderStatus.PartiallyAccepted => "partially_accepted",
+        OrderStatus.Declined => "declined",
+        OrderStatus.Abandoned => "abandoned",
+        _ => "completed",
+    };
+
+    /// <summary>The NetSuite sales order id as OrderEZ keeps it in the order's externalRefs (our assumption, ADR 0005).</summary>
+    public const string NetSuiteSalesOrderRef = "netsuiteSalesOrderId";
+}
+
+/// <summary>What an order must carry before we accept it: a payload that breaks this is a 400, never an event.</summary>
+public sealed class OezOrderValidator : AbstractValidator<OezOrder>
+{
+    public OezOrderValidator()
+    {
+        RuleFor(o => o.Id).GreaterThan(0);
+        RuleFor(o => o.OrderNumber).NotEmpty();
+        RuleFor(o => o.Status).Must(s => OrderEzTranslator.ToStatus(s) is not null)
+            .WithMessage("'status' must be one of pending, accepted, partially_accepted, declined, abandoned, completed.");
+        RuleFor(o => o.Outlet).NotNull();
+        RuleFor(o => o.Outlet.Id).GreaterThan(0).When(o => o.Outlet is not null).OverridePropertyName("outlet.id");
+        RuleFor(o => o.Currency).NotEmpty().Length(3);
+        RuleFor(o => o.LineItems).NotEmpty();
+        RuleForEach(o => o.LineItems).ChildRules(l =>
+        {
+            l.RuleFor(x => x.Sku).NotEmpty();
+            l.RuleFor(x => x.Quantity).GreaterThan(0);
+            l.RuleFor(x => x.UnitPrice).GreaterThanOrEqualTo(0);
+        });
+        RuleFor(o => o.UpdatedAt).NotEqual(default(DateTimeOffset)).WithMessage("'updatedAt' is required.");
+    }
+}

@@ -1,0 +1,101 @@
+using Hub.Api.Infrastructure;
+using Hub.Domain.Common;
+using Hub.Domain.Customers;
+using Hub.Domain.Orders;
+using Hub.Api.Orders.Syncing;
+using JasperFx;
+using Marten;
+using Wolverine.Marten;
+
+namespace Hub.Api.Orders.Ingesting;
+
+/// <summary>Permanent record that a webhook delivery was taken in; its id is the delivery's webhook-id.</summary>
+public sealed record WebhookReceipt(string Id, string EventType, string? StreamKey, string Outcome, DateTimeOffset ReceivedAt);
+
+public enum IngestOutcome { Appended, NoChange, DuplicateDelivery }
+
+/// <summary>
+/// The one path by which an OrderEZ change becomes an event, for webhooks and polls alike: de-duplicates on the
+/// delivery id and on content, appends on the order's stream, and queues <see cref="SyncOrder"/> through the
+/// Marten outbox in the same commit, so an event is never left without the work it calls for.
+/// </summary>
+public sealed class OrderChangeIngestor(IServiceProvider services, HubClock clock, ILogger<OrderChangeIngestor> log)
+{
+    private const int MaxConflictRetries = 5;
+
+    /// <summary>Pure: a snapshot whose business content this order has already seen is not appended again.</summary>
+    public static OrderChangeObserved? Decide(OrderSync? current, OrderSnapshot snapshot, ChangeSource source, DateTimeOffset now, string raw)
+    {
+        var hash = snapshot.BusinessHash();
+        return current?.SeenHashes.Contains(hash) == true
+            ? null
+            : new OrderChangeObserved(snapshot.OrderId, snapshot, hash, source, now, raw);
+    }
+
+    public async Task<IngestOutcome> IngestOrderAsync(OrderSnapshot snapshot, ChangeSource source, string raw, CancellationToken ct)
+    {
+        var key = OrderSync.StreamKey(snapshot.OrderId);
+        for (var attempt = 1; ; attempt++)
+        {
+            using var scope = services.CreateScope();
+            var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
+            await using var session = scope.ServiceProvider.GetRequiredService<IDocumentStore>().LightweightSession();
+            outbox.Enroll(session);
+            try
+            {
+                if (source.DeliveryId is not null && await session.LoadAsync<WebhookReceipt>(source.DeliveryId, ct) is not null)
+                    return IngestOutcome.DuplicateDelivery;
+
+                var stream = await session.Events.FetchForWriting<OrderSync>(key, ct);
+                var observed = Decide(stream.Aggregate, snapshot, source, clock.Now, raw);
+                if (source.DeliveryId is not null)
+                    session.Insert(new WebhookReceipt(source.DeliveryId, source.EventType ?? "", key,
+                        observed is null ? nameof(IngestOutcome.NoChange) : nameof(IngestOutcome.Appended), clock.Now));
+                if (observed is not null)
+                {
+                    stream.AppendOne(observed);
+                    await outbox.PublishAsync(new SyncOrder(snapshot.OrderId));
+                }
+                await session.SaveChangesAsync(ct);
+                return observed is null ? IngestOutcome.NoChange : IngestOutcome.Appended;
+            }
+            catch (Exception ex) when (IsDuplicateReceipt(ex))
+            {
+                return IngestOutcome.DuplicateDelivery;
+            }
+            catch (Exception ex) when (IsStreamConflict(ex) && attempt < MaxConflictRetries)
+            {
+                // Another delivery for the same order committed first; re-read and decide again.
+                log.LogDebug("Concurrent change on {Stream}, attempt {Attempt}", key, attempt);
+            }
+        }
+    }
+
+    public async Task<IngestOutcome> IngestOutletAsync(OutletSnapshot snapshot, ChangeSource source, CancellationToken ct)
+    {
+        await using var session = services.GetRequiredService<IDocumentStore>().LightweightSession();
+        try
+        {
+            if (source.DeliveryId is not null)
+            {
+                if (await session.LoadAsync<WebhookReceipt>(source.DeliveryId, ct) is not null)
+                    return IngestOutcome.DuplicateDelivery;
+                session.Insert(new WebhookReceipt(source.DeliveryId, source.EventType ?? "", CustomerSync.StreamKey(snapshot.OutletId), nameof(IngestOutcome.Appended), clock.Now));
+            }
+            session.Events.Append(CustomerSync.StreamKey(snapshot.OutletId), new OutletObserved(snapshot.OutletId, snapshot, source, clock.Now));
+            await session.SaveChangesAsync(ct);
+            return IngestOutcome.Appended;
+        }
+        catch (Exception ex) when (IsDuplicateReceipt(ex))
+        {
+            return IngestOutcome.DuplicateDelivery;
+        }
+    }
+
+    public static bool IsDuplicateReceipt(Exception ex) =>
+        ex is DocumentAlreadyExistsException d && d.DocType == typeof(WebhookReceipt);
+
+    public static bool IsStreamConflict(Exception ex) =>
+        ex is ConcurrencyException || ex.GetType().Name is "ExistingStreamIdCollisionException" or "EventStreamUnexpectedMaxEventIdException"
+        || (ex.InnerException is Npgsql.PostgresException { SqlState: "23505" });
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using FluentValidation;
+using Hub.Api.Infrastructure;
+using Hub.Api.OrderEz;
+using Hub.Domain.Common;
+using Hub.OrderEz;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Api.Orders.Ingesting;
+
+/// <summary>
+/// POST /webhooks/orderez: verify the Standard Webhooks signature on the raw bytes, validate, then hand the change
+/// to the ingestor. 2xx only after the event (or the fact that it was a duplicate) is committed.
+/// </summary>
+public static class ReceiveOrderEzWebhook
+{
+    public static void MapOrderEzWebhook(this IEndpointRouteBuilder app) =>
+        app.MapPost("/webhooks/orderez", Handle)
+            .WithTags("Webhooks")
+            .WithSummary("Receives signed OrderEZ webhooks (Standard Webhooks).")
+            .Produces(202).Produces(200).ProducesProblem(400).ProducesProblem(401).ProducesProblem(413);
+
+    public static async Task<IResult> Handle(
+        HttpRequest request,
+        IOptions<HubOptions> options,
+        OrderChangeIngestor ingestor,
+        IValidator<OezOrder> validator,
+        HubClock clock,
+        CancellationToken ct)
+    {
+        var opts = options.Value;
+        var body = await ReadLimitedAsync(request, opts.WebhookMaxBytes, ct);
+        if (body is null)
+            return Results.Problem(statusCode: 413, title: "Payload Too Large", detail: $"Webhook bodies are limited to {opts.WebhookMaxBytes} bytes.");
+
+        var id = request.Headers["webhook-id"].ToString();
+        var verdict = StandardWebhookVerifier.Verify(
+            id, request.Headers["webhook-timestamp"], request.Headers["webhook-signature"], body,
+            opts.WebhookSecrets, clock.Now, TimeSpan.FromSeconds(opts.WebhookToleranceSeconds));
+        if (verdict != WebhookVerification.Valid)
+            return Results.Problem(statusCode: 401, title: "Unauthorized", detail: $"Webhook rejected: {Describe(verdict)}.");
+
+        OezWebhookMessage? message;
+        try
+        {
+            message = JsonSerializer.Deserialize<OezWebhookMessage>(body, OrderEzJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            return Results.Problem(statusCode: 400, title: "Bad Request", detail: $"The body is not valid JSON: {ex.Message}");
+        }
+        if (message is null || string.IsNullOrWhiteSpace(message.Type))
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["type"] = ["'type' is required."] });
+
+        var source = new ChangeSource(ChangeSource.Webhook, id, message.Type, null, message.Timestamp);
+        var raw = System.Text.Encoding.UTF8.GetString(body);
+
+        if (message.Type.StartsWith("order.", StringComparison.Ordinal))
+        {
+            OezOrder? order;
+            try { order = message.Data.Deserialize<OezOrder>(OrderEzJson.Options); }
+            catch (JsonException ex) { return Results.ValidationProblem(new Dictionary<string, string[]> { ["data"] = [ex.Message] }); }
+            if (order is null)
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["data"] = ["'data' must be the order."] });
+            var validation = await validator.ValidateAsync(order, ct);
+            if (!validation.IsValid)
+                return Results.ValidationProblem(validation.ToDictionary());
+
+            var outcome = await ingestor.IngestOrderAsync(OrderEzTranslator.ToSnapshot(order), source with { OccurredAt = order.UpdatedAt }, raw, ct);
+            return Answer(outcome);
+        }
+
+        if (message.Type.StartsWith("outlet.", StringComparison.Ordinal))
+        {
+            OezOutlet? outlet;
+            try { outlet = message.Data.Deserialize<OezOutlet>(OrderEzJson.Options); }
+            catch (JsonException ex) { return Results.ValidationProblem(new Dictionary<string, string[]> { ["data"] = [ex.Message] }); }
+            if (outlet is null || outlet.Id <= 0 || string.IsNullOrWhiteSpace(outlet.Name))
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["data"] = ["'data' must be an outlet with 'id' and 'name'."] });
+            return Answer(await ingestor.IngestOutletAsync(OrderEzTranslator.ToSnapshot(outlet), source with { OccurredAt = outlet.UpdatedAt }, ct));
+        }
+
+        // Event types we do not act on yet are acknowledged so OrderEZ stops retrying them.
+        return Results.Ok(new { status = "ignored", type = message.Type });
+    }
+
+    private static IResult Answer(IngestOutcome outcome) => outcome switch
+    {
+        IngestOutcome.Appended => Results.Accepted(value: new { status = "accepted" }),
+        IngestOutcome.NoChange => Results.Ok(new { status = "no-change" }),
+        _ => Results.Ok(new { status = "duplicate" }),
+    };
+
+    private static string Describe(WebhookVerification v) => v switch
+    {
+        WebhookVerification.MissingHeaders => "webhook-id, webhook-timestamp and webhook-signature headers are required",
+        WebhookVerification.BadTimestamp => "webhook-timestamp is not a unix time",
+        WebhookVerification.Stale => "webhook-timestamp is outside the tolerance",
+        _ => "no signature matches",
+    };
+
+    /// <summary>Reads at most <paramref name="max"/> bytes; null when the body is larger, without buffering the rest.</summary>
+    private static async Task<byte[]?> ReadLimitedAsync(HttpRequest request, int max, CancellationToken ct)
+    {
+        if (request.ContentLength > max) return null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > max) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,49 @@
+using Hub.Api.Infrastructure;
+using Hub.Api.Orders.Syncing;
+using Hub.Domain.Mapping;
+using Hub.Domain.Orders;
+using Hub.NetSuite;
+using Marten;
+using Wolverine;
+
+namespace Hub.Api.Orders.Rechecking;
+
+/// <summary>Look again at orders parked for a cause that can be fixed outside the hub (an item created in NetSuite).</summary>
+public sealed record RecheckParkedOrders;
+
+public sealed record RecheckOrderItems(long OrderId);
+
+public static class RecheckParkedOrdersHandler
+{
+    private const int MaxPerRun = 200;
+
+    public static async Task<OutgoingMessages> Handle(RecheckParkedOrders _, IQuerySession session, CancellationToken ct)
+    {
+        var parked = await session.Query<OrderSync>()
+            .Where(x => x.Blocked != null && x.Blocked.Code == SalesOrderMapper.UnknownSku)
+            .OrderBy(x => x.OrderId)
+            .Take(MaxPerRun)
+            .Select(x => x.OrderId)
+            .ToListAsync(ct);
+        var messages = new OutgoingMessages();
+        messages.AddRange(parked.Select(id => new RecheckOrderItems(id)));
+        return messages;
+    }
+}
+
+public static class RecheckOrderItemsHandler
+{
+    /// <summary>Appends only when NetSuite now knows a SKU it did not, so a parked order's history is not flooded.</summary>
+    public static async Task<OutgoingMessages> Handle(RecheckOrderItems command, IDocumentSession session, NetSuiteClient netSuite, HubClock clock, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForWriting<OrderSync>(OrderSync.StreamKey(command.OrderId), ct);
+        var state = stream.Aggregate;
+        if (state?.Blocked?.Code != SalesOrderMapper.UnknownSku || state.Pending is not null || state.MissingSkus.Count == 0)
+            return [];
+        var resolved = await ExecuteNetSuiteStepHandler.ResolveItemsAsync(netSuite, state.OrderId, null, state.MissingSkus, clock, ct);
+        if (resolved.Found.Count == 0)
+            return [];
+        stream.AppendOne(resolved);
+        return [new SyncOrder(state.OrderId)];
+    }
+}

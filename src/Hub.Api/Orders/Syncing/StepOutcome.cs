@@ -1,0 +1,38 @@
+using Hub.Api.Infrastructure;
+using Hub.Domain.Orders;
+using Marten.Events;
+using Wolverine;
+
+namespace Hub.Api.Orders.Syncing;
+
+/// <summary>A failure classified at the edge: transient ones are retried, permanent ones park the order.</summary>
+public sealed record StepFailure(bool Transient, int Status, string Code, string Detail);
+
+/// <summary>Shared tail of every step: append the outcome and continue, or schedule a retry, or park.</summary>
+public static class StepOutcome
+{
+    public static OutgoingMessages Succeeded(IEventStream<OrderSync> stream, long orderId, params object[] events)
+    {
+        stream.AppendMany(events);
+        return [new SyncOrder(orderId)];
+    }
+
+    /// <summary>
+    /// Transient faults are retried with capped exponential backoff and jitter as durable scheduled messages, so a
+    /// restart does not lose them; after <see cref="HubOptions.MaxStepAttempts"/> the order is parked, never dropped.
+    /// </summary>
+    public static OutgoingMessages Failed<T>(
+        IEventStream<OrderSync> stream, PendingCommand pending, T message, int attempt, StepFailure failure,
+        HubOptions options, HubClock clock, Func<T, T> nextAttempt) where T : notnull
+    {
+        if (failure.Transient && attempt < options.MaxStepAttempts)
+        {
+            var messages = new OutgoingMessages();
+            messages.Delay(nextAttempt(message), clock.Backoff(attempt, options.RetryBaseMilliseconds, options.RetryMaxSeconds));
+            return messages;
+        }
+        var code = failure.Transient ? "RETRIES_EXHAUSTED" : failure.Code;
+        stream.AppendOne(new SyncCommandFailed(stream.Aggregate!.OrderId, pending.CommandId, pending.Kind, failure.Status, code, failure.Detail, attempt, clock.Now));
+        return [];
+    }
+}

@@ -1,0 +1,75 @@
+using Hub.Domain.Common;
+
+namespace Hub.Domain.Orders;
+
+/// <summary>A change to an OrderEZ order reached us (webhook or poll). The raw payload is kept for audit.</summary>
+public sealed record OrderChangeObserved(
+    long OrderId,
+    OrderSnapshot Snapshot,
+    string ContentHash,
+    ChangeSource Source,
+    DateTimeOffset ReceivedAt,
+    string RawPayload);
+
+/// <summary>The hub decided a step is needed and queued it. Carries the exact desired state it will send.</summary>
+public sealed record SyncCommandIssued(
+    long OrderId,
+    string CommandId,
+    SyncCommandKind Kind,
+    string Target,
+    DesiredSalesOrder? SalesOrder,
+    IReadOnlyList<string>? Skus,
+    string MappingVersion,
+    DateTimeOffset At);
+
+/// <summary>The NetSuite customer for the order's outlet is known (found, adopted or created).</summary>
+public sealed record OrderCustomerResolved(
+    long OrderId,
+    string? CommandId,
+    long OutletId,
+    string NetSuiteCustomerId,
+    string MatchedBy,
+    DateTimeOffset At);
+
+/// <summary>What NetSuite said about the order's SKUs: which exist (with internal ids) and which do not.</summary>
+public sealed record OrderItemsResolved(
+    long OrderId,
+    string? CommandId,
+    IReadOnlyDictionary<string, string> Found,
+    IReadOnlyList<string> Missing,
+    DateTimeOffset At);
+
+/// <summary>A write to NetSuite or OrderEZ was acknowledged.</summary>
+public sealed record SyncCommandSucceeded(
+    long OrderId,
+    string CommandId,
+    SyncCommandKind Kind,
+    string? ResultId,
+    string? DesiredHash,
+    string Response,
+    DateTimeOffset At);
+
+/// <summary>A step failed for good (rejected, or retries exhausted); the order needs action.</summary>
+public sealed record SyncCommandFailed(
+    long OrderId,
+    string CommandId,
+    SyncCommandKind Kind,
+    int Status,
+    string Code,
+    string Detail,
+    int Attempts,
+    DateTimeOffset At);
+
+public enum SyncCommandKind
+{
+    EnsureCustomer,
+    ResolveItems,
+    UpsertSalesOrder,
+    WriteBackToOrderEz,
+}
+
+public static class SyncCommandKinds
+{
+    /// <summary>Which system a step talks to, and so whose concurrency budget it uses.</summary>
+    public static bool TalksToOrderEzOnly(this SyncCommandKind k) => k == SyncCommandKind.WriteBackToOrderEz;
+}

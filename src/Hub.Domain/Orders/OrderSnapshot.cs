@@ -1,0 +1,40 @@
+namespace Hub.Domain.Orders;
+
+/// <summary>Our own model of an OrderEZ order at one moment; vendor field names stop at the edge translator.</summary>
+public sealed record OrderSnapshot(
+    long OrderId,
+    string OrderNumber,
+    OrderStatus Status,
+    long OutletId,
+    string OutletName,
+    string Currency,
+    IReadOnlyList<OrderLine> Lines,
+    DateOnly? RequestedDeliveryDate,
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>The part of the snapshot that matters for NetSuite. UpdatedAt and write-back refs are left out,
+    /// so our own write-back echoing back from OrderEZ is recognised as "nothing new".</summary>
+    public string BusinessHash() => Common.ContentHash.Of(this with { UpdatedAt = default });
+}
+
+public sealed record OrderLine(string Sku, string Name, decimal Quantity, decimal UnitPrice, bool Included);
+
+public enum OrderStatus
+{
+    Pending,
+    Accepted,
+    PartiallyAccepted,
+    Declined,
+    Abandoned,
+    Completed,
+}
+
+public static class OrderStatusRules
+{
+    /// <summary>Only orders the supplier committed to become sales orders; a pending order is still a request.</summary>
+    public static bool IsCommitted(this OrderStatus s) =>
+        s is OrderStatus.Accepted or OrderStatus.PartiallyAccepted or OrderStatus.Completed;
+
+    /// <summary>Declined and abandoned orders must not ship: their NetSuite lines are closed.</summary>
+    public static bool IsWithdrawn(this OrderStatus s) => s is OrderStatus.Declined or OrderStatus.Abandoned;
+}

@@ -1,0 +1,142 @@
+using Hub.Domain.Mapping;
+
+namespace Hub.Domain.Orders;
+
+/// <summary>
+/// Sync state of one OrderEZ order: what OrderEZ says, what NetSuite should hold (desired), what NetSuite last
+/// acknowledged, and what is in flight. Built only from the order's events and the mapping, so a rebuild gives
+/// the same answer.
+/// </summary>
+public sealed record OrderSync
+{
+    public string Id { get; init; } = "";
+    public long OrderId { get; init; }
+
+    /// <summary>The newest snapshot by the source's own updatedAt; older ones arriving late never win.</summary>
+    public OrderSnapshot? Latest { get; init; }
+
+    /// <summary>The newest snapshot in which the supplier had committed to the order; its lines are what NetSuite holds.</summary>
+    public OrderSnapshot? Committed { get; init; }
+
+    public IReadOnlyList<string> SeenHashes { get; init; } = [];
+    public string? CustomerId { get; init; }
+    public IReadOnlyDictionary<string, string> Items { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<string> MissingSkus { get; init; } = [];
+    public DesiredSalesOrder? Desired { get; init; }
+    public Problem? Blocked { get; init; }
+    public Problem? Failure { get; init; }
+    public string? AckedHash { get; init; }
+    public string? NetSuiteSalesOrderId { get; init; }
+    public string? NetSuiteStatus { get; init; }
+    public string? WrittenBackSalesOrderId { get; init; }
+    public PendingCommand? Pending { get; init; }
+    public string? MappingVersion { get; init; }
+    public DateTimeOffset? LastObservedAt { get; init; }
+    public DateTimeOffset? LastSyncedAt { get; init; }
+
+    public Problem? ActionNeeded => Failure ?? Blocked;
+
+    public static string StreamKey(long orderId) => $"oez-order-{orderId}";
+
+    public static OrderSync Create(OrderChangeObserved e, SalesOrderMapping mapping) =>
+        new OrderSync { Id = StreamKey(e.OrderId), OrderId = e.OrderId }.Apply(e, mapping);
+
+    public OrderSync Apply(object @event, SalesOrderMapping mapping) => (@event switch
+    {
+        OrderChangeObserved e => Observe(e),
+        OrderItemsResolved e => this with
+        {
+            Items = Merge(Items, e.Found),
+            MissingSkus = MissingSkus.Union(e.Missing).Except(e.Found.Keys).ToList(),
+            Pending = Clears(e.CommandId),
+        },
+        OrderCustomerResolved e => this with { CustomerId = e.NetSuiteCustomerId, Pending = Clears(e.CommandId) },
+        SyncCommandIssued e => this with
+        {
+            Pending = new PendingCommand(e.CommandId, e.Kind, e.Target, e.SalesOrder, e.Skus, e.At),
+        },
+        SyncCommandSucceeded e => Succeeded(e),
+        SyncCommandFailed e => this with
+        {
+            Pending = Clears(e.CommandId),
+            Failure = new Problem(e.Code, e.Detail, e.Kind.ToString()),
+        },
+        _ => this,
+    }).Recompute(mapping);
+
+    private OrderSync Observe(OrderChangeObserved e)
+    {
+        var seen = SeenHashes.Contains(e.ContentHash) ? SeenHashes : SeenHashes.Append(e.ContentHash).ToList();
+        var newer = Latest is null || e.Snapshot.UpdatedAt > Latest.UpdatedAt;
+        if (!newer)
+            return this with { SeenHashes = seen };
+        return this with
+        {
+            SeenHashes = seen,
+            Latest = e.Snapshot,
+            Committed = e.Snapshot.Status.IsCommitted() ? e.Snapshot : Committed,
+            LastObservedAt = e.ReceivedAt,
+            // New content from the source is a new chance: whatever failed may now succeed.
+            Failure = null,
+        };
+    }
+
+    private OrderSync Succeeded(SyncCommandSucceeded e)
+    {
+        var next = this with { Pending = Clears(e.CommandId), Failure = null, LastSyncedAt = e.At };
+        return e.Kind switch
+        {
+            SyncCommandKind.UpsertSalesOrder => next with
+            {
+                AckedHash = e.DesiredHash,
+                NetSuiteSalesOrderId = e.ResultId ?? NetSuiteSalesOrderId,
+                NetSuiteStatus = Latest?.Status.IsWithdrawn() == true ? "Closed" : "Pending Fulfillment",
+            },
+            SyncCommandKind.WriteBackToOrderEz => next with { WrittenBackSalesOrderId = e.ResultId },
+            _ => next,
+        };
+    }
+
+    private PendingCommand? Clears(string? commandId) =>
+        Pending is not null && commandId is not null && Pending.CommandId == commandId ? null : Pending;
+
+    /// <summary>Recomputes the desired sales order; only mapping problems that need a person become "blocked".</summary>
+    private OrderSync Recompute(SalesOrderMapping mapping)
+    {
+        if (Committed is null || Latest is null || CustomerId is null || UnresolvedSkus().Count > 0)
+            return this with { Desired = null, Blocked = null, MappingVersion = mapping.Version };
+
+        var outcome = SalesOrderMapper.Map(Committed, Latest.Status, CustomerId, Items, mapping);
+        return this with
+        {
+            Desired = outcome.SalesOrder,
+            Blocked = outcome.SalesOrder is null ? new Problem(outcome.BlockedCode!, outcome.BlockedReason!, "Mapping") : null,
+            MappingVersion = mapping.Version,
+        };
+    }
+
+    /// <summary>SKUs of the committed order that NetSuite has not been asked about yet.</summary>
+    public IReadOnlyList<string> UnresolvedSkus() =>
+        Committed is null
+            ? []
+            : Committed.Lines.Where(l => l.Included).Select(l => l.Sku).Distinct()
+                .Where(s => !Items.ContainsKey(s) && !MissingSkus.Contains(s)).ToList();
+
+    private static IReadOnlyDictionary<string, string> Merge(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
+    {
+        var d = new Dictionary<string, string>(a);
+        foreach (var (k, v) in b) d[k] = v;
+        return d;
+    }
+}
+
+public sealed record PendingCommand(
+    string CommandId,
+    SyncCommandKind Kind,
+    string Target,
+    DesiredSalesOrder? SalesOrder,
+    IReadOnlyList<string>? Skus,
+    DateTimeOffset IssuedAt);
+
+/// <summary>Why an order cannot go on without a person (or a fix elsewhere), in words an operator can act on.</summary>
+public sealed record Problem(string Code, string Reason, string Stage);

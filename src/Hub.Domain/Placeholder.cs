@@ -1,1 +1,0 @@
-namespace Hub.Domain; public static class Placeholder {}

@@ -1,1 +1,0 @@
-namespace Hub.Projections; public static class Placeholder {}
