@@ -1,1 +1,38 @@
-var b = WebApplication.CreateBuilder(args); var app = b.Build(); app.Run();
+using Sim.NetSuite;
+
+// Options come from the NetSuite section (env: NetSuite__AccountId, NetSuite__ConsumerKey, …) so the
+// same credentials can be handed to the hub; they are validated before anything listens.
+var config = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
+var section = config.GetSection("NetSuite");
+var options = new NetSuiteSimOptions
+{
+    AccountId = section["AccountId"] ?? new NetSuiteSimOptions().AccountId,
+    ConsumerKey = section["ConsumerKey"] ?? "",
+    ConsumerSecret = section["ConsumerSecret"] ?? "",
+    TokenId = section["TokenId"] ?? "",
+    TokenSecret = section["TokenSecret"] ?? "",
+};
+try
+{
+    if (section["ConcurrencyLimit"] is { } limit) options.ConcurrencyLimit = int.Parse(limit, System.Globalization.CultureInfo.InvariantCulture);
+    if (section["LatencyMs"] is { } latency) options.LatencyMs = int.Parse(latency, System.Globalization.CultureInfo.InvariantCulture);
+}
+catch (FormatException)
+{
+    Console.Error.WriteLine("NetSuite simulator: NetSuite__ConcurrencyLimit and NetSuite__LatencyMs must be integers.");
+    return 2;
+}
+
+var missing = options.MissingCredentials();
+if (missing.Count > 0)
+{
+    Console.Error.WriteLine("NetSuite simulator: missing configuration " + string.Join(", ", missing.Select(m => "NetSuite__" + m))
+        + ". Set them as environment variables (or --NetSuite:Name=value) before starting.");
+    return 2;
+}
+
+var app = NetSuiteSimulator.Build(options, args);
+if (string.IsNullOrWhiteSpace(app.Configuration["urls"])) app.Urls.Add("http://127.0.0.1:5081");
+app.Logger.LogInformation("NetSuite simulator for account {AccountId}, concurrency limit {Limit}", options.AccountId, options.ConcurrencyLimit);
+await app.RunAsync();
+return 0;

@@ -15,7 +15,7 @@ public sealed record DesiredSalesOrder(
     IReadOnlyList<DesiredSalesOrderLine> Lines,
     string MappingVersion)
 {
-    public string Hash => ContentHash.Of(this with { MappingVersion = "" });
+    public string Hash() => ContentHash.Of(this with { MappingVersion = "" });
 }
 
 public sealed record DesiredSalesOrderLine(string ItemId, string Sku, decimal Quantity, decimal Rate, bool IsClosed);

@@ -27,7 +27,7 @@ public static class OrderSyncDecider
         if (s.CustomerId is null)
             return new NextStep(SyncCommandKind.EnsureCustomer, $"customer/eid:{mapping.CustomerExternalId(s.Committed.OutletId)}", null, null);
 
-        if (s.Desired is not null && s.Desired.Hash != s.AckedHash)
+        if (s.Desired is not null && s.Desired.Hash() != s.AckedHash)
             return new NextStep(SyncCommandKind.UpsertSalesOrder, $"salesOrder/eid:{s.Desired.ExternalId}", s.Desired, null);
 
         if (s.NetSuiteSalesOrderId is not null && s.NetSuiteSalesOrderId != s.WrittenBackSalesOrderId)

@@ -76,7 +76,7 @@ public static class ExecuteNetSuiteStepHandler
         var body = NetSuiteTranslator.SalesOrderBody(so);
         // PUT by externalId: a retry after a timeout or a crash updates the record it created, never a second one.
         var id = await netSuite.UpsertAsync("salesOrder", so.ExternalId, body, replace: "item", ct: ct);
-        return new SyncCommandSucceeded(orderId, pending.CommandId, pending.Kind, id, so.Hash,
+        return new SyncCommandSucceeded(orderId, pending.CommandId, pending.Kind, id, so.Hash(),
             $"PUT salesOrder/eid:{so.ExternalId}?replace=item → 204, internal id {id}; {so.Lines.Count} line(s), mapping {so.MappingVersion}", clock.Now);
     }
 

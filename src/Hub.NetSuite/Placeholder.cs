@@ -1,1 +1,0 @@
-namespace Hub.NetSuite; internal static class Placeholder {}

@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Hub.OrderEz;
+
+public sealed class OrderEzOptions
+{
+    public string BaseUrl { get; set; } = "";
+    public string ApiToken { get; set; } = "";
+}
+
+public sealed class OrderEzClient
+{
+    private readonly HttpClient _http;
+    private readonly Uri _baseUrl;
+    private readonly string _token;
+
+    public OrderEzClient(HttpClient http, OrderEzOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!Uri.TryCreate(options.BaseUrl.TrimEnd('/') + "/", UriKind.Absolute, out var baseUrl))
+            throw new ArgumentException("OrderEzOptions.BaseUrl must be an absolute URL.", nameof(options));
+        if (string.IsNullOrWhiteSpace(options.ApiToken))
+            throw new ArgumentException("OrderEzOptions.ApiToken is required.", nameof(options));
+        _http = http;
+        _baseUrl = baseUrl;
+        _token = options.ApiToken;
+    }
+
+    public Task<OezOrder?> GetOrderAsync(long id, CancellationToken ct = default) =>
+        GetOrNullAsync<OezOrder>($"distributor/orders/{id}", ct);
+
+    public Task<OezPage<OezOrder>> ListOrdersAsync(
+        DateTimeOffset? updatedSince, int page = 1, int limit = 100, CancellationToken ct = default) =>
+        ListAsync<OezOrder>("distributor/orders", updatedSince, page, limit, ct);
+
+    public Task<OezOutlet?> GetOutletAsync(long id, CancellationToken ct = default) =>
+        GetOrNullAsync<OezOutlet>($"distributor/outlets/{id}", ct);
+
+    public Task<OezPage<OezOutlet>> ListOutletsAsync(
+        DateTimeOffset? updatedSince, int page = 1, int limit = 100, CancellationToken ct = default) =>
+        ListAsync<OezOutlet>("distributor/outlets", updatedSince, page, limit, ct);
+
+    public Task<OezProduct?> GetProductAsync(long id, CancellationToken ct = default) =>
+        GetOrNullAsync<OezProduct>($"distributor/products/{id}", ct);
+
+    public Task<OezPage<OezProduct>> ListProductsAsync(
+        DateTimeOffset? updatedSince, int page = 1, int limit = 100, CancellationToken ct = default) =>
+        ListAsync<OezProduct>("distributor/products", updatedSince, page, limit, ct);
+
+    // Write-back of external ids is an assumption beyond OrderEZ's documented (read-only) API. A null value
+    // removes that key; other keys are left alone.
+    public async Task<OezOrder> SetOrderExternalRefsAsync(
+        long orderId, IReadOnlyDictionary<string, string?> refs, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(refs);
+        var content = JsonContent.Create(new { externalRefs = refs }, options: OrderEzJson.Options);
+        var envelope = await SendAsync<DataEnvelope<OezOrder>>(HttpMethod.Patch, $"distributor/orders/{orderId}", content, ct);
+        return envelope!.Data;
+    }
+
+    private async Task<T?> GetOrNullAsync<T>(string path, CancellationToken ct) where T : class
+    {
+        var envelope = await SendAsync<DataEnvelope<T>>(HttpMethod.Get, path, null, ct, nullOnNotFound: true);
+        return envelope?.Data;
+    }
+
+    private async Task<OezPage<T>> ListAsync<T>(
+        string path, DateTimeOffset? updatedSince, int page, int limit, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var query = $"?page={page}&limit={limit}";
+        if (updatedSince is { } since)
+        {
+            // UTC with a "Z" keeps the value free of "+", which query strings would turn into a space.
+            var text = since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+            query += "&updatedSince=" + Uri.EscapeDataString(text);
+        }
+        return (await SendAsync<OezPage<T>>(HttpMethod.Get, path + query, null, ct))!;
+    }
+
+    private async Task<T?> SendAsync<T>(
+        HttpMethod method, string path, HttpContent? content, CancellationToken ct, bool nullOnNotFound = false)
+        where T : class
+    {
+        using var request = new HttpRequestMessage(method, new Uri(_baseUrl, path)) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new OrderEzException(0, "connection_error",
+                $"{method} /{StripQuery(path)} failed: {e.Message}", isTransient: true, inner: e);
+        }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new OrderEzException(0, "timeout", $"{method} /{StripQuery(path)} timed out.", isTransient: true, inner: e);
+        }
+
+        using (response)
+        {
+            if (nullOnNotFound && response.StatusCode == HttpStatusCode.NotFound) return null;
+            if (!response.IsSuccessStatusCode) throw await ToExceptionAsync(method, path, response, ct);
+            try
+            {
+                return await response.Content.ReadFromJsonAsync<T>(OrderEzJson.Options, ct)
+                    ?? throw new JsonException("empty body");
+            }
+            catch (JsonException e)
+            {
+                throw new OrderEzException((int)response.StatusCode, "invalid_response",
+                    $"{method} /{StripQuery(path)} returned a body that could not be read: {e.Message}", isTransient: false, inner: e);
+            }
+        }
+    }
+
+    private static async Task<OrderEzException> ToExceptionAsync(
+        HttpMethod method, string path, HttpResponseMessage response, CancellationToken ct)
+    {
+        var status = (int)response.StatusCode;
+        string? type = null, message = null;
+        IReadOnlyDictionary<string, string[]>? fields = null;
+        try
+        {
+            var body = await response.Content.ReadFromJsonAsync<ErrorEnvelope>(OrderEzJson.Options, ct);
+            type = body?.Error?.Type;
+            message = body?.Error?.Message;
+            fields = body?.Error?.Fields;
+        }
+        catch (JsonException)
+        {
+            // Proxies and gateways answer with HTML or plain text; the status code alone still classifies it.
+        }
+
+        var detail = message
+            ?? (fields is { Count: > 0 } ? string.Join("; ", fields.Select(f => $"{f.Key}: {string.Join(", ", f.Value)}")) : null)
+            ?? response.ReasonPhrase;
+        var transient = status is 408 or 429 or >= 500;
+        return new OrderEzException(status, type, $"{method} /{StripQuery(path)} failed with {status}: {detail}",
+            transient, fields);
+    }
+
+    private static string StripQuery(string path) => path.Split('?')[0];
+
+    private sealed record DataEnvelope<T>(T Data);
+
+    private sealed record ErrorEnvelope(ErrorBody? Error);
+
+    private sealed record ErrorBody(string? Message, string? Type, Dictionary<string, string[]>? Fields);
+}
+
+public sealed class OrderEzException : Exception
+{
+    public OrderEzException(int status, string? errorType, string message, bool isTransient,
+        IReadOnlyDictionary<string, string[]>? fields = null, Exception? inner = null)
+        : base(message, inner)
+    {
+        Status = status;
+        ErrorType = errorType;
+        IsTransient = isTransient;
+        Fields = fields ?? new Dictionary<string, string[]>();
+    }
+
+    // 0 when no HTTP answer arrived (connection error or timeout).
+    public int Status { get; }
+    public string? ErrorType { get; }
+    // True for 408, 429, 5xx, timeouts and connection errors: worth retrying later.
+    public bool IsTransient { get; }
+    public IReadOnlyDictionary<string, string[]> Fields { get; }
+}

@@ -1,1 +1,0 @@
-namespace Hub.OrderEz; internal static class Placeholder {}

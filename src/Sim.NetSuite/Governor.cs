@@ -1,0 +1,90 @@
+namespace Sim.NetSuite;
+
+internal enum FaultMode { TooMany, Unavailable, Latency, Hang, Refuse }
+
+/// <summary>An injected failure that ends after a number of requests, a number of seconds, or when cleared.</summary>
+internal sealed class Fault(FaultMode mode, int? requests, int? seconds, int latencyMs) : IDisposable
+{
+    /// <summary>Hangs without a time bound still end, so a forgotten fault cannot wedge a test run.</summary>
+    private static readonly TimeSpan MaxHang = TimeSpan.FromSeconds(100);
+
+    private readonly CancellationTokenSource _ended = seconds is { } s ? new(TimeSpan.FromSeconds(s)) : new();
+    private int _remaining = requests ?? -1;
+
+    public FaultMode Mode { get; } = mode;
+    public int LatencyMs { get; } = latencyMs;
+    public CancellationToken Ended => _ended.Token;
+
+    /// <summary>True when this request is one the fault applies to.</summary>
+    public bool TryTake()
+    {
+        if (_ended.IsCancellationRequested) return false;
+        if (Volatile.Read(ref _remaining) < 0) return true;
+        var left = Interlocked.Decrement(ref _remaining);
+        return left >= 0;
+    }
+
+    public bool Exhausted => _ended.IsCancellationRequested || Volatile.Read(ref _remaining) == 0;
+
+    public async Task HangAsync(CancellationToken requestAborted)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_ended.Token, requestAborted);
+        try { await Task.Delay(MaxHang, linked.Token); }
+        catch (OperationCanceledException) { }
+    }
+
+    public void End()
+    {
+        try { _ended.Cancel(); }
+        catch (ObjectDisposedException) { }
+    }
+
+    public void Dispose() => _ended.Dispose();
+}
+
+/// <summary>Account-level concurrency limit, artificial latency and injected faults.</summary>
+internal sealed class Governor(NetSuiteSimOptions options)
+{
+    private int _inFlight;
+    private int _peak;
+    private volatile Fault? _fault;
+
+    public int ConcurrencyLimit { get; set; } = options.ConcurrencyLimit;
+    public int LatencyMs { get; set; } = options.LatencyMs;
+    public int Peak => Volatile.Read(ref _peak);
+
+    public void SetFault(Fault fault) => Interlocked.Exchange(ref _fault, fault)?.End();
+
+    public void ClearFault() => Interlocked.Exchange(ref _fault, null)?.End();
+
+    public void Reset()
+    {
+        ClearFault();
+        Interlocked.Exchange(ref _peak, 0);
+    }
+
+    /// <summary>The fault that applies to this request, if any.</summary>
+    public Fault? TakeFault()
+    {
+        var fault = _fault;
+        if (fault is null) return null;
+        if (fault.TryTake()) return fault;
+        if (fault.Exhausted) Interlocked.CompareExchange(ref _fault, null, fault);
+        return null;
+    }
+
+    public bool TryEnter()
+    {
+        var now = Interlocked.Increment(ref _inFlight);
+        if (now > ConcurrencyLimit)
+        {
+            Interlocked.Decrement(ref _inFlight);
+            return false;
+        }
+        int peak;
+        while (now > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, peak) != peak) { }
+        return true;
+    }
+
+    public void Exit() => Interlocked.Decrement(ref _inFlight);
+}

@@ -1,0 +1,128 @@
+using System.Text.Json.Serialization;
+using Sim.OrderEz.Infrastructure;
+
+namespace Sim.OrderEz;
+
+// Mutable state objects, only touched under SimState's lock. Property order is the JSON order,
+// and the shapes follow docs/orderez.md §5 (a proposal; OrderEZ publishes no schema).
+
+internal static class OrderStatus
+{
+    public const string Pending = "pending";
+    public const string Accepted = "accepted";
+    public const string PartiallyAccepted = "partially_accepted";
+    public const string Declined = "declined";
+    public const string Abandoned = "abandoned";
+    public const string Completed = "completed";
+
+    public static readonly string[] All = [Pending, Accepted, PartiallyAccepted, Declined, Abandoned, Completed];
+}
+
+internal sealed class Order
+{
+    public long Id { get; init; }
+    public string OrderNumber { get; init; } = "";
+    public string Status { get; set; } = OrderStatus.Pending;
+    public List<StatusChange> StatusHistory { get; init; } = [];
+    public string OrderType { get; init; } = "regular";
+    public string PlacedBy { get; init; } = "outlet";
+    public OutletRef Outlet { get; init; } = new();
+    public DateOnly? RequestedDeliveryDate { get; init; }
+    public string Currency { get; init; } = "";
+    public List<LineItem> LineItems { get; init; } = [];
+    public decimal DeliveryFee { get; set; }
+    public decimal Subtotal { get; set; }
+    public double TaxRate { get; init; }
+    public decimal TaxTotal { get; set; }
+    public decimal Total { get; set; }
+    public List<OrderNote> Notes { get; init; } = [];
+    public Dictionary<string, string> ExternalRefs { get; init; } = new(StringComparer.Ordinal);
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    // Tax is charged on goods plus delivery, matching the worked example in orderez.md §5.1.
+    public void RecomputeTotals()
+    {
+        Subtotal = Money.Of(LineItems.Where(l => l.LineStatus == "included").Sum(l => l.Total));
+        DeliveryFee = Money.Of(DeliveryFee);
+        TaxTotal = Money.Of((Subtotal + DeliveryFee) * (decimal)TaxRate / 100m);
+        Total = Money.Of(Subtotal + DeliveryFee + TaxTotal);
+    }
+}
+
+internal sealed record StatusChange(
+    string Status,
+    DateTimeOffset At,
+    Actor By,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Note);
+
+internal sealed record Actor(string Type, long Id);
+
+internal sealed record OrderNote(string Author, string Text, DateTimeOffset At);
+
+internal sealed record OutletRef
+{
+    public long Id { get; init; }
+    public string Name { get; init; } = "";
+    public long? PrimaryContactId { get; init; }
+}
+
+internal sealed class LineItem
+{
+    public long Id { get; init; }
+    public long ProductId { get; init; }
+    public string Sku { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string Unit { get; init; } = "";
+    public decimal Quantity { get; init; }
+    public decimal ListPrice { get; init; }
+    public decimal UnitPrice { get; init; }
+    public decimal? DiscountPercent { get; init; }
+    public string PriceSource { get; init; } = "list";
+    public string? PriceTierName { get; init; }
+    public decimal Total { get; init; }
+    public string LineStatus { get; set; } = "included";
+}
+
+internal sealed class Outlet
+{
+    public long Id { get; init; }
+    public string Name { get; set; } = "";
+    public string? LegalName { get; set; }
+    public string Type { get; init; } = "freemium";
+    public string ConnectionStatus { get; init; } = "connected";
+    public SalesRep? SalesRep { get; init; }
+    public Address? DeliveryAddress { get; set; }
+    public Address? BillingAddress { get; set; }
+    public string? TaxId { get; set; }
+    public string? AccountNumber { get; set; }
+    public List<Contact> Contacts { get; set; } = [];
+    public Dictionary<string, string> ExternalRefs { get; init; } = new(StringComparer.Ordinal);
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public long? PrimaryContactId => Contacts.FirstOrDefault(c => c.IsPrimary)?.Id;
+}
+
+internal sealed record SalesRep(long Id, string Name);
+
+internal sealed record Address(string? Line1, string? Line2, string? City, string? PostalCode, string? Country);
+
+internal sealed record Contact(
+    long Id, string? FirstName, string? LastName, string Email, string? Phone, string Type, bool IsPrimary);
+
+internal sealed class Product
+{
+    public long Id { get; init; }
+    public string Sku { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string Unit { get; init; } = "";
+    public decimal ListPrice { get; init; }
+    public string Currency { get; init; } = "";
+    public bool IsActive { get; init; } = true;
+    public List<PriceTier> PriceTiers { get; init; } = [];
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+internal sealed record PriceTier(decimal MinQuantity, decimal? Price, decimal? DiscountPercent);

@@ -1,0 +1,285 @@
+using System.Globalization;
+using System.Text.Json;
+using Sim.OrderEz.Infrastructure;
+
+namespace Sim.OrderEz.Orders;
+
+internal static class OrderEndpoints
+{
+    private static readonly Actor Supplier = new("supplier_user", 1);
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/distributor/orders", (HttpRequest request, SimState state) =>
+        {
+            var errors = new FieldErrors();
+            var query = ListQuery.Parse(request.Query, errors);
+            var outletId = ListQuery.ParseLong(request.Query, "outletId", errors);
+            string? status = request.Query["status"];
+            if (string.IsNullOrEmpty(status)) status = null;
+            else if (!OrderStatus.All.Contains(status))
+                errors.Add("status", $"must be one of: {string.Join(", ", OrderStatus.All)}");
+            if (errors.Any) return ApiResults.Unprocessable(errors);
+
+            lock (state.Gate)
+            {
+                var orders = state.Orders.Values
+                    .Where(o => status is null || o.Status == status)
+                    .Where(o => outletId is null || o.Outlet.Id == outletId);
+                return query.Apply(orders, o => o.UpdatedAt, o => o.Id);
+            }
+        });
+
+        app.MapGet("/distributor/orders/{id:long}", (long id, SimState state) =>
+        {
+            lock (state.Gate)
+            {
+                return state.Orders.TryGetValue(id, out var order)
+                    ? ApiResults.Data(order)
+                    : ApiResults.NotFound($"Order {id} not found.");
+            }
+        });
+
+        app.MapPatch("/distributor/orders/{id:long}", PatchExternalRefs);
+
+        app.MapPost("/_sim/orders", Place);
+        app.MapPost("/_sim/orders/{id:long}/accept", Accept);
+        app.MapPost("/_sim/orders/{id:long}/decline", (long id, HttpRequest r, SimState s, CancellationToken ct) =>
+            SimpleTransition(id, OrderStatus.Declined, r, s, ct));
+        app.MapPost("/_sim/orders/{id:long}/abandon", (long id, HttpRequest r, SimState s, CancellationToken ct) =>
+            SimpleTransition(id, OrderStatus.Abandoned, r, s, ct));
+        app.MapPost("/_sim/orders/{id:long}/complete", (long id, HttpRequest r, SimState s, CancellationToken ct) =>
+            SimpleTransition(id, OrderStatus.Completed, r, s, ct));
+    }
+
+    // Write-back is our assumption: OrderEZ documents no update operations (orderez.md §2.2). The hub needs
+    // somewhere to record the NetSuite ids it created, so the simulator offers a merge-patch of externalRefs.
+    private static async Task<IResult> PatchExternalRefs(long id, HttpRequest request, SimState state, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadObjectAsync(request, optional: false, ct);
+        if (body.Error is not null) return body.Error;
+
+        var reader = new BodyReader(body.Root!.Value, new FieldErrors()).AllowOnly("externalRefs");
+        var changes = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (reader.Object("externalRefs", required: true) is { } refs)
+        {
+            foreach (var property in refs.EnumerateObject())
+            {
+                if (property.Name.Length == 0) reader.Errors.Add("externalRefs", "keys should not be empty");
+                else if (property.Value.ValueKind == JsonValueKind.String) changes[property.Name] = property.Value.GetString();
+                else if (property.Value.ValueKind == JsonValueKind.Null) changes[property.Name] = null;
+                else reader.Errors.Add($"externalRefs.{property.Name}", "must be a string or null");
+            }
+        }
+        if (reader.Errors.Any) return ApiResults.Unprocessable(reader.Errors);
+
+        lock (state.Gate)
+        {
+            if (!state.Orders.TryGetValue(id, out var order)) return ApiResults.NotFound($"Order {id} not found.");
+
+            var changed = false;
+            foreach (var (key, value) in changes)
+            {
+                if (value is null) changed |= order.ExternalRefs.Remove(key);
+                else if (!order.ExternalRefs.TryGetValue(key, out var current) || current != value)
+                {
+                    order.ExternalRefs[key] = value;
+                    changed = true;
+                }
+            }
+
+            // A patch that changes nothing is not a change: no new updatedAt and no order.updated, so an
+            // integration that re-writes the same refs after reading its own webhook cannot loop forever.
+            if (changed)
+            {
+                order.UpdatedAt = state.Clock.Next();
+                state.Emit("order.updated", order.UpdatedAt, order);
+            }
+            return ApiResults.Data(order);
+        }
+    }
+
+    private static async Task<IResult> Place(HttpRequest request, SimState state, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadObjectAsync(request, optional: false, ct);
+        if (body.Error is not null) return body.Error;
+
+        var reader = new BodyReader(body.Root!.Value, new FieldErrors())
+            .AllowOnly("outletId", "lines", "placedBy", "requestedDeliveryDate", "note");
+        var outletId = reader.Long("outletId", required: true);
+        var placedBy = reader.String("placedBy", required: false) ?? "outlet";
+        if (placedBy is not ("outlet" or "supplier")) reader.Errors.Add("placedBy", "must be one of: outlet, supplier");
+        var requestedDate = reader.Date("requestedDeliveryDate");
+        var noteText = reader.String("note", required: false);
+
+        var lines = new List<(string Sku, decimal Quantity, string Path)>();
+        if (reader.Array("lines", required: true) is { } array)
+        {
+            var index = 0;
+            foreach (var item in array.EnumerateArray())
+            {
+                var path = $"lines[{index++}]";
+                if (item.ValueKind != JsonValueKind.Object)
+                {
+                    reader.Errors.Add(path, "must be an object");
+                    continue;
+                }
+                var line = new BodyReader(item, reader.Errors, path).AllowOnly("sku", "quantity");
+                var sku = line.String("sku", required: true);
+                var quantity = line.Decimal("quantity", required: true);
+                if (quantity <= 0) reader.Errors.Add(line.Path("quantity"), "must be greater than 0");
+                if (sku is not null && quantity > 0) lines.Add((sku, quantity.Value, path));
+            }
+            if (index == 0) reader.Errors.Add("lines", "should not be empty");
+        }
+
+        lock (state.Gate)
+        {
+            Outlet? outlet = null;
+            if (outletId is not null && !state.Outlets.TryGetValue(outletId.Value, out outlet))
+                reader.Errors.Add("outletId", $"outlet {outletId} does not exist");
+
+            var products = new List<(Product Product, decimal Quantity)>();
+            foreach (var (sku, quantity, path) in lines)
+            {
+                var product = state.Products.Values.FirstOrDefault(p => string.Equals(p.Sku, sku, StringComparison.OrdinalIgnoreCase));
+                if (product is null) reader.Errors.Add($"{path}.sku", $"product with sku {sku} does not exist");
+                else products.Add((product, quantity));
+            }
+            if (reader.Errors.Any) return ApiResults.Unprocessable(reader.Errors);
+
+            var now = state.Clock.Next();
+            var id = state.NextOrderId();
+            var bySupplier = placedBy == "supplier";
+            var outletUser = new Actor("outlet_user", outlet!.PrimaryContactId ?? 0);
+            var order = new Order
+            {
+                Id = id,
+                OrderNumber = "ORD-" + id.ToString("D7", CultureInfo.InvariantCulture),
+                // Orders entered on behalf of an outlet skip pending (documented OrderEZ behaviour).
+                Status = bySupplier ? OrderStatus.Accepted : OrderStatus.Pending,
+                StatusHistory = [new StatusChange(bySupplier ? OrderStatus.Accepted : OrderStatus.Pending, now,
+                    bySupplier ? Supplier : outletUser, null)],
+                PlacedBy = placedBy,
+                Outlet = new OutletRef { Id = outlet.Id, Name = outlet.Name, PrimaryContactId = outlet.PrimaryContactId },
+                RequestedDeliveryDate = requestedDate ?? DateOnly.FromDateTime(now.UtcDateTime).AddDays(1),
+                Currency = state.Options.Currency,
+                LineItems = products.Select(p => new LineItem
+                {
+                    Id = state.NextLineId(),
+                    ProductId = p.Product.Id,
+                    Sku = p.Product.Sku,
+                    Name = p.Product.Name,
+                    Unit = p.Product.Unit,
+                    Quantity = p.Quantity,
+                    ListPrice = p.Product.ListPrice,
+                    UnitPrice = p.Product.ListPrice,
+                    Total = Money.Of(p.Quantity * p.Product.ListPrice),
+                }).ToList(),
+                TaxRate = state.Options.TaxRate,
+                Notes = noteText is null ? [] : [new OrderNote(placedBy, noteText, now)],
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            order.RecomputeTotals();
+            state.Orders[order.Id] = order;
+            state.Emit("order.created", now, order);
+            return ApiResults.Data(order, StatusCodes.Status201Created);
+        }
+    }
+
+    private static async Task<IResult> Accept(long id, HttpRequest request, SimState state, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadObjectAsync(request, optional: true, ct);
+        if (body.Error is not null) return body.Error;
+
+        var errors = new FieldErrors();
+        string? note = null;
+        var excluded = new List<(string Sku, string Path)>();
+        if (body.Root is { } root)
+        {
+            var reader = new BodyReader(root, errors).AllowOnly("excludeSkus", "note");
+            note = reader.String("note", required: false);
+            if (reader.Array("excludeSkus", required: false) is { } array)
+            {
+                var index = 0;
+                foreach (var item in array.EnumerateArray())
+                {
+                    var path = $"excludeSkus[{index++}]";
+                    if (item.ValueKind == JsonValueKind.String) excluded.Add((item.GetString()!, path));
+                    else errors.Add(path, "must be a string");
+                }
+            }
+        }
+        if (errors.Any) return ApiResults.Unprocessable(errors);
+
+        lock (state.Gate)
+        {
+            if (!state.Orders.TryGetValue(id, out var order)) return ApiResults.NotFound($"Order {id} not found.");
+
+            foreach (var (sku, path) in excluded)
+            {
+                if (!order.LineItems.Any(l => string.Equals(l.Sku, sku, StringComparison.OrdinalIgnoreCase)))
+                    errors.Add(path, $"order has no line with sku {sku}");
+            }
+            var excludedLines = order.LineItems
+                .Where(l => excluded.Any(e => string.Equals(e.Sku, l.Sku, StringComparison.OrdinalIgnoreCase)))
+                .ToList();
+            if (excludedLines.Count == order.LineItems.Count)
+                errors.Add("excludeSkus", "cannot exclude every line; decline the order instead");
+            if (errors.Any) return ApiResults.Unprocessable(errors);
+
+            var target = excludedLines.Count > 0 ? OrderStatus.PartiallyAccepted : OrderStatus.Accepted;
+            if (IllegalTransition(order, target) is { } illegal) return illegal;
+
+            foreach (var line in excludedLines) line.LineStatus = "excluded";
+            order.RecomputeTotals();
+            return Transition(state, order, target, Supplier, note);
+        }
+    }
+
+    private static async Task<IResult> SimpleTransition(long id, string target, HttpRequest request, SimState state, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadObjectAsync(request, optional: true, ct);
+        if (body.Error is not null) return body.Error;
+
+        var errors = new FieldErrors();
+        var note = body.Root is { } root ? new BodyReader(root, errors).AllowOnly("note").String("note", required: false) : null;
+        if (errors.Any) return ApiResults.Unprocessable(errors);
+
+        lock (state.Gate)
+        {
+            if (!state.Orders.TryGetValue(id, out var order)) return ApiResults.NotFound($"Order {id} not found.");
+            if (IllegalTransition(order, target) is { } illegal) return illegal;
+
+            // Declining is the supplier's call; abandoning and confirming delivery are the outlet's.
+            var actor = target == OrderStatus.Declined
+                ? Supplier
+                : new Actor("outlet_user", order.Outlet.PrimaryContactId ?? 0);
+            return Transition(state, order, target, actor, note);
+        }
+    }
+
+    private static IResult? IllegalTransition(Order order, string target)
+    {
+        var allowed = order.Status switch
+        {
+            OrderStatus.Pending => target is OrderStatus.Accepted or OrderStatus.PartiallyAccepted or OrderStatus.Declined,
+            OrderStatus.Accepted or OrderStatus.PartiallyAccepted => target is OrderStatus.Abandoned or OrderStatus.Completed,
+            _ => false,
+        };
+        return allowed
+            ? null
+            : ApiResults.Unprocessable("status", $"cannot move order {order.Id} from {order.Status} to {target}");
+    }
+
+    private static IResult Transition(SimState state, Order order, string target, Actor actor, string? note)
+    {
+        var now = state.Clock.Next();
+        order.Status = target;
+        order.StatusHistory.Add(new StatusChange(target, now, actor, note));
+        order.UpdatedAt = now;
+        state.Emit("order." + target, now, order);
+        return ApiResults.Data(order);
+    }
+}
