@@ -12,6 +12,7 @@ using Hub.OrderEz;
 using Hub.Projections;
 using JasperFx;
 using JasperFx.Events;
+using JasperFx.Resources;
 using Marten;
 using Microsoft.Extensions.Options;
 using Wolverine;

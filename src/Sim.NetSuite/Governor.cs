@@ -3,7 +3,7 @@ namespace Sim.NetSuite;
 internal enum FaultMode { TooMany, Unavailable, Latency, Hang, Refuse }
 
 /// <summary>An injected failure that ends after a number of requests, a number of seconds, or when cleared.</summary>
-internal sealed class Fault(FaultMode mode, int? requests, int? seconds, int latencyMs) : IDisposable
+internal sealed class Fault(FaultMode mode, int? requests, int? seconds, int latencyMs)
 {
     /// <summary>Hangs without a time bound still end, so a forgotten fault cannot wedge a test run.</summary>
     private static readonly TimeSpan MaxHang = TimeSpan.FromSeconds(100);
@@ -38,8 +38,6 @@ internal sealed class Fault(FaultMode mode, int? requests, int? seconds, int lat
         try { _ended.Cancel(); }
         catch (ObjectDisposedException) { }
     }
-
-    public void Dispose() => _ended.Dispose();
 }
 
 /// <summary>Account-level concurrency limit, artificial latency and injected faults.</summary>

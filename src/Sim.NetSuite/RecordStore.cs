@@ -89,13 +89,7 @@ internal sealed class RecordStore(TimeProvider time)
 
     public StoredRecord Create(RecordSchema schema, JsonObject input)
     {
-        lock (_gate)
-        {
-            var externalId = Json.Text(Json.Get(input, "externalId"));
-            if (externalId is not null && FindByExternalId(schema.Name, externalId) is not null)
-                throw NsError.UserError("A record with this externalId already exists", "externalId");
-            return Commit(schema, ApplyWrite(schema, null, input, EmptyReplace, null), created: true);
-        }
+        lock (_gate) return Commit(schema, ApplyWrite(schema, null, input, EmptyReplace, null), created: true);
     }
 
     public StoredRecord Update(RecordSchema schema, string idOrEid, JsonObject input, IReadOnlySet<string> replace)
@@ -126,13 +120,13 @@ internal sealed class RecordStore(TimeProvider time)
         }
     }
 
-    public (IReadOnlyList<LedgerEntry> Records, int Count) Ledger()
+    public IReadOnlyList<LedgerEntry> Ledger()
     {
         lock (_gate)
-            return (_ledger.Select(e => new LedgerEntry
+            return _ledger.Select(e => new LedgerEntry
             {
                 Type = e.Type, InternalId = e.InternalId, ExternalId = e.ExternalId, Creates = e.Creates, Updates = e.Updates,
-            }).ToList(), _ledger.Count);
+            }).ToList();
     }
 
     /// <summary>Renders a record the way GET returns it, resolving refNames against the current data.</summary>
@@ -143,7 +137,7 @@ internal sealed class RecordStore(TimeProvider time)
             var schema = RecordSchema.All[record.Type];
             var self = $"{baseUrl}/services/rest/record/v1/{record.Type}/{record.Id}";
             var result = new JsonObject { ["links"] = new JsonArray(Json.Link("self", self)) };
-            if (fields is null || fields.Contains("id")) result["id"] = record.Id;
+            result["id"] = record.Id;
             foreach (var (key, value) in record.Body)
             {
                 if (fields is not null && !fields.Contains(key)) continue;

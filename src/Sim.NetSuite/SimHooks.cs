@@ -12,7 +12,7 @@ internal static class SimHooks
 
         sim.MapGet("/ledger", () =>
         {
-            var (records, _) = state.Store.Ledger();
+            var records = state.Store.Ledger();
             return Results.Json(new JsonObject
             {
                 ["records"] = new JsonArray([.. records.Select(e => (JsonNode)new JsonObject

@@ -27,6 +27,8 @@ public static class OrderEzSimulator
             ApplicationName = typeof(OrderEzSimulator).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // Per-request framework logs drown the simulator's own warnings in test and CI output.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MonotonicClock>();

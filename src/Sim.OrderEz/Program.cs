@@ -4,7 +4,11 @@ var configuration = new ConfigurationBuilder()
     .AddEnvironmentVariables()
     .AddCommandLine(args)
     .Build();
-var options = configuration.GetSection("OrderEz").Get<OrderEzSimOptions>() ?? new OrderEzSimOptions();
+var section = configuration.GetSection("OrderEz");
+var options = section.Get<OrderEzSimOptions>() ?? new OrderEzSimOptions();
+// The binder appends configured array items to the default schedule; configured delays must replace it.
+if (section.GetSection(nameof(OrderEzSimOptions.WebhookRetryDelays)).Get<TimeSpan[]>() is { } delays)
+    options.WebhookRetryDelays = delays;
 
 if (string.IsNullOrWhiteSpace(options.ApiToken))
 {

@@ -31,12 +31,14 @@ public sealed record CustomerSync
 
     public static string StreamKey(long outletId) => $"oez-outlet-{outletId}";
 
-    public static CustomerSync Create(OutletObserved e) => new CustomerSync { Id = StreamKey(e.OutletId), OutletId = e.OutletId }.Apply(e);
-    public static CustomerSync Create(CustomerLinked e) => new CustomerSync { Id = StreamKey(e.OutletId), OutletId = e.OutletId }.Apply(e);
+    public static CustomerSync Start(long outletId) => new() { Id = StreamKey(outletId), OutletId = outletId };
 
-    public CustomerSync Apply(OutletObserved e) =>
-        Outlet is null || e.Snapshot.UpdatedAt >= Outlet.UpdatedAt ? this with { Outlet = e.Snapshot } : this;
-
-    public CustomerSync Apply(CustomerLinked e) =>
-        this with { NetSuiteCustomerId = e.NetSuiteCustomerId, MatchedBy = e.MatchedBy, LinkedAt = e.At };
+    // Named When rather than Apply: the projection folds with an explicit Evolve, and Marten refuses a document
+    // type that also carries conventional Apply/Create methods.
+    public CustomerSync When(object @event) => @event switch
+    {
+        OutletObserved e when Outlet is null || e.Snapshot.UpdatedAt >= Outlet.UpdatedAt => this with { Outlet = e.Snapshot },
+        CustomerLinked e => this with { NetSuiteCustomerId = e.NetSuiteCustomerId, MatchedBy = e.MatchedBy, LinkedAt = e.At },
+        _ => this,
+    };
 }

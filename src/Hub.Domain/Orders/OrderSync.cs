@@ -38,10 +38,12 @@ public sealed record OrderSync
 
     public static string StreamKey(long orderId) => $"oez-order-{orderId}";
 
-    public static OrderSync Create(OrderChangeObserved e, SalesOrderMapping mapping) =>
-        new OrderSync { Id = StreamKey(e.OrderId), OrderId = e.OrderId }.Apply(e, mapping);
+    // Start/When rather than Create/Apply: the projection folds with an explicit Evolve (it needs the mapping),
+    // and Marten refuses a document type that also carries conventional Create/Apply methods.
+    public static OrderSync Start(OrderChangeObserved e, SalesOrderMapping mapping) =>
+        new OrderSync { Id = StreamKey(e.OrderId), OrderId = e.OrderId }.When(e, mapping);
 
-    public OrderSync Apply(object @event, SalesOrderMapping mapping) => (@event switch
+    public OrderSync When(object @event, SalesOrderMapping mapping) => (@event switch
     {
         OrderChangeObserved e => Observe(e),
         OrderItemsResolved e => this with

@@ -34,8 +34,8 @@ public static class OrderSyncFold
 {
     public static OrderSync? Step(OrderSync? state, string id, object data, SalesOrderMapping mapping) =>
         state is null
-            ? data is OrderChangeObserved first ? OrderSync.Create(first, mapping) : null
-            : state.Apply(data, mapping);
+            ? data is OrderChangeObserved first ? OrderSync.Start(first, mapping) : null
+            : state.When(data, mapping);
 
     public static OrderSync? Fold(string id, IEnumerable<object> events, SalesOrderMapping mapping) =>
         events.Aggregate((OrderSync?)null, (s, e) => Step(s, id, e, mapping));

@@ -6,8 +6,9 @@ namespace Sim.OrderEz.Infrastructure;
 // {"error":{"fields":{…},"type"}}.
 internal static class ApiResults
 {
+    // Serialized on the spot: callers hold the state lock, and the result itself runs after it is released.
     public static IResult Data(object value, int status = StatusCodes.Status200OK) =>
-        Results.Json(new { data = value }, SimJson.Options, statusCode: status);
+        Results.Json(new { data = JsonSerializer.SerializeToElement(value, SimJson.Options) }, SimJson.Options, statusCode: status);
 
     public static IResult Page(IReadOnlyList<JsonElement> items, int page, int limit, int total) =>
         Results.Json(new

@@ -14,7 +14,8 @@ internal sealed record ListQuery(DateTimeOffset? UpdatedSince, int Page, int Lim
         DateTimeOffset? since = null;
         if (query.TryGetValue("updatedSince", out var raw) && !string.IsNullOrEmpty(raw))
         {
-            if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture,
+            // An unescaped "+01:00" offset arrives as " 01:00"; accept it rather than punish a common slip.
+            if (DateTimeOffset.TryParse(raw.ToString().Replace(' ', '+'), CultureInfo.InvariantCulture,
                     DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
                 since = parsed;
             else

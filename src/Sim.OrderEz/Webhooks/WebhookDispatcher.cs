@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 
 namespace Sim.OrderEz.Webhooks;
@@ -10,6 +11,7 @@ internal sealed class WebhookDispatcher(SimState state, TimeProvider time, ILogg
 {
     private const int MaxConcurrency = 4;
     private readonly SemaphoreSlim _slots = new(MaxConcurrency);
+    private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private readonly HttpClient _http = new(state.Options.WebhookHandlerFactory?.Invoke() ?? new SocketsHttpHandler())
     {
         Timeout = Timeout.InfiniteTimeSpan,
@@ -19,8 +21,17 @@ internal sealed class WebhookDispatcher(SimState state, TimeProvider time, ILogg
     {
         await foreach (var delivery in state.Outbox.Reader.ReadAllAsync(stoppingToken))
         {
-            _ = DeliverAsync(delivery, stoppingToken);
+            var task = DeliverAsync(delivery, stoppingToken);
+            _inFlight[task] = 0;
+            _ = task.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
         }
+    }
+
+    // Waits for deliveries to observe the cancellation, so none touches the HttpClient after disposal.
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await Task.WhenAll(_inFlight.Keys).WaitAsync(cancellationToken);
     }
 
     private async Task DeliverAsync(WebhookDelivery delivery, CancellationToken stoppingToken)
@@ -98,15 +109,19 @@ internal sealed class WebhookDispatcher(SimState state, TimeProvider time, ILogg
         catch (HttpRequestException e)
         {
             logger.LogInformation("Webhook delivery {DeliveryId} to {Url} could not connect: {Reason}",
-                delivery.Id, delivery.Url, e.Message);
+                delivery.Id, SafeUrl(delivery.Url), e.Message);
             return null;
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            logger.LogInformation("Webhook delivery {DeliveryId} to {Url} timed out", delivery.Id, delivery.Url);
+            logger.LogInformation("Webhook delivery {DeliveryId} to {Url} timed out", delivery.Id, SafeUrl(delivery.Url));
             return null;
         }
     }
+
+    // Receivers sometimes put a token in the query string; logs get scheme, host and path only.
+    private static string SafeUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path) : "(invalid url)";
 
     public override void Dispose()
     {

@@ -42,6 +42,6 @@ public static class OrderScenario
     {
         var step = OrderSyncDecider.Decide(state, TestMapping) ?? throw new InvalidOperationException("No step to issue.");
         var issued = new SyncCommandIssued(42, commandId, step.Kind, step.Target, step.SalesOrder, step.Skus, TestMapping.Version, T0);
-        return (state.Apply(issued, TestMapping), issued);
+        return (state.When(issued, TestMapping), issued);
     }
 }

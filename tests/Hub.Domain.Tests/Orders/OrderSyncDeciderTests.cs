@@ -21,24 +21,24 @@ public class OrderSyncDeciderTests
         i1.Kind.ShouldBe(SyncCommandKind.ResolveItems);
         i1.Skus.ShouldBe(["COF-1KG", "MLK-1L"]);
         OrderSyncDecider.Decide(s, TestMapping).ShouldBeNull("one step at a time");
-        s = s.Apply(Items("c1", ("COF-1KG", "98"), ("MLK-1L", "99")), TestMapping);
+        s = s.When(Items("c1", ("COF-1KG", "98"), ("MLK-1L", "99")), TestMapping);
 
         (s, var i2) = Issue(s, "c2");
         i2.Kind.ShouldBe(SyncCommandKind.EnsureCustomer);
         i2.Target.ShouldBe("customer/eid:oez-outlet-3301");
-        s = s.Apply(new OrderCustomerResolved(42, "c2", 3301, "647", "created", T0), TestMapping);
+        s = s.When(new OrderCustomerResolved(42, "c2", 3301, "647", "created", T0), TestMapping);
 
         (s, var i3) = Issue(s, "c3");
         i3.Kind.ShouldBe(SyncCommandKind.UpsertSalesOrder);
         i3.SalesOrder!.Hash().ShouldBe(new DesiredSalesOrder("oez-so-42", "647", "2", "2", "7", "ORD-0000042", "OrderEZ order ORD-0000042",
             [new("98", "COF-1KG", 10, 30m, false), new("99", "MLK-1L", 12, 4.5m, false)], "test-1").Hash());
         i3.SalesOrder.Lines.ShouldBe([new("98", "COF-1KG", 10, 30m, false), new("99", "MLK-1L", 12, 4.5m, false)]);
-        s = s.Apply(new SyncCommandSucceeded(42, "c3", SyncCommandKind.UpsertSalesOrder, "5001", i3.SalesOrder!.Hash(), "204", T0), TestMapping);
+        s = s.When(new SyncCommandSucceeded(42, "c3", SyncCommandKind.UpsertSalesOrder, "5001", i3.SalesOrder!.Hash(), "204", T0), TestMapping);
         s.NetSuiteSalesOrderId.ShouldBe("5001");
 
         (s, var i4) = Issue(s, "c4");
         i4.Kind.ShouldBe(SyncCommandKind.WriteBackToOrderEz);
-        s = s.Apply(new SyncCommandSucceeded(42, "c4", SyncCommandKind.WriteBackToOrderEz, "5001", null, "200", T0), TestMapping);
+        s = s.When(new SyncCommandSucceeded(42, "c4", SyncCommandKind.WriteBackToOrderEz, "5001", null, "200", T0), TestMapping);
 
         OrderSyncDecider.Decide(s, TestMapping).ShouldBeNull("in sync");
         s.Pending.ShouldBeNull();
@@ -49,16 +49,16 @@ public class OrderSyncDeciderTests
         var s = Given(Observed(snapshot), Items(null, ("COF-1KG", "98"), ("MLK-1L", "99")),
             new OrderCustomerResolved(42, null, 3301, "647", "created", T0))!;
         (s, var up) = Issue(s, "up");
-        s = s.Apply(new SyncCommandSucceeded(42, "up", SyncCommandKind.UpsertSalesOrder, "5001", up.SalesOrder!.Hash(), "204", T0), TestMapping);
+        s = s.When(new SyncCommandSucceeded(42, "up", SyncCommandKind.UpsertSalesOrder, "5001", up.SalesOrder!.Hash(), "204", T0), TestMapping);
         (s, _) = Issue(s, "wb");
-        return s.Apply(new SyncCommandSucceeded(42, "wb", SyncCommandKind.WriteBackToOrderEz, "5001", null, "200", T0), TestMapping);
+        return s.When(new SyncCommandSucceeded(42, "wb", SyncCommandKind.WriteBackToOrderEz, "5001", null, "200", T0), TestMapping);
     }
 
     [Fact]
     public void partial_acceptance_after_the_sales_order_exists_replaces_its_lines()
     {
         var s = Synced(Snapshot(OrderStatus.Accepted));
-        s = s.Apply(Observed(Snapshot(OrderStatus.PartiallyAccepted, 5, "SGD", Line("COF-1KG", 10, 30m), Line("MLK-1L", 12, 4.5m, included: false))), TestMapping);
+        s = s.When(Observed(Snapshot(OrderStatus.PartiallyAccepted, 5, "SGD", Line("COF-1KG", 10, 30m), Line("MLK-1L", 12, 4.5m, included: false))), TestMapping);
 
         var step = OrderSyncDecider.Decide(s, TestMapping)!;
         step.Kind.ShouldBe(SyncCommandKind.UpsertSalesOrder);
@@ -69,7 +69,7 @@ public class OrderSyncDeciderTests
     public void abandoning_closes_every_line_of_the_existing_sales_order()
     {
         var s = Synced(Snapshot(OrderStatus.Accepted));
-        s = s.Apply(Observed(Snapshot(OrderStatus.Abandoned, 10)), TestMapping);
+        s = s.When(Observed(Snapshot(OrderStatus.Abandoned, 10)), TestMapping);
 
         var step = OrderSyncDecider.Decide(s, TestMapping)!;
         step.Kind.ShouldBe(SyncCommandKind.UpsertSalesOrder);
@@ -120,7 +120,7 @@ public class OrderSyncDeciderTests
         s.ActionNeeded.Reason.ShouldContain("MLK-1L");
         OrderSyncDecider.Decide(s, TestMapping).ShouldBeNull();
 
-        s = s.Apply(Items(null, ("MLK-1L", "99")), TestMapping);
+        s = s.When(Items(null, ("MLK-1L", "99")), TestMapping);
         s.ActionNeeded.ShouldBeNull();
         s.MissingSkus.ShouldBeEmpty();
         OrderSyncDecider.Decide(s, TestMapping)!.Kind.ShouldBe(SyncCommandKind.UpsertSalesOrder);
@@ -143,12 +143,12 @@ public class OrderSyncDeciderTests
         var s = Given(Observed(Snapshot(OrderStatus.Accepted)), Items(null, ("COF-1KG", "98"), ("MLK-1L", "99")),
             new OrderCustomerResolved(42, null, 3301, "647", "created", T0))!;
         (s, _) = Issue(s, "up");
-        s = s.Apply(new SyncCommandFailed(42, "up", SyncCommandKind.UpsertSalesOrder, 400, "INVALID_CONTENT", "bad location", 1, T0), TestMapping);
+        s = s.When(new SyncCommandFailed(42, "up", SyncCommandKind.UpsertSalesOrder, 400, "INVALID_CONTENT", "bad location", 1, T0), TestMapping);
 
         s.ActionNeeded!.Code.ShouldBe("INVALID_CONTENT");
         OrderSyncDecider.Decide(s, TestMapping).ShouldBeNull();
 
-        s = s.Apply(Observed(Snapshot(OrderStatus.Accepted, 2, "SGD", Line("COF-1KG", 11, 30m), Line("MLK-1L", 12, 4.5m))), TestMapping);
+        s = s.When(Observed(Snapshot(OrderStatus.Accepted, 2, "SGD", Line("COF-1KG", 11, 30m), Line("MLK-1L", 12, 4.5m))), TestMapping);
         OrderSyncDecider.Decide(s, TestMapping)!.Kind.ShouldBe(SyncCommandKind.UpsertSalesOrder);
     }
 }

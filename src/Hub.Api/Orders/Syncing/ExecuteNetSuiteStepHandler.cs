@@ -81,7 +81,7 @@ public static class ExecuteNetSuiteStepHandler
     }
 
     private static async Task<OutgoingMessages> EnsureCustomerAsync(
-        Marten.Events.IEventStream<OrderSync> stream, IDocumentSession session, NetSuiteClient netSuite, OrderEzClient orderEz,
+        JasperFx.Events.IEventStream<OrderSync> stream, IDocumentSession session, NetSuiteClient netSuite, OrderEzClient orderEz,
         SalesOrderMapping mapping, PendingCommand pending, ExecuteNetSuiteStep message, HubOptions options, HubClock clock, CancellationToken ct)
     {
         var order = stream.Aggregate!;
@@ -138,7 +138,7 @@ public static class ExecuteNetSuiteStepHandler
             new OrderCustomerResolved(order.OrderId, pending.CommandId, outletId, customerId, matchedBy, clock.Now));
     }
 
-    private static OutgoingMessages Park(Marten.Events.IEventStream<OrderSync> stream, PendingCommand pending, ExecuteNetSuiteStep message,
+    private static OutgoingMessages Park(JasperFx.Events.IEventStream<OrderSync> stream, PendingCommand pending, ExecuteNetSuiteStep message,
         string code, string detail, HubOptions options, HubClock clock) =>
         StepOutcome.Failed(stream, pending, message, message.Attempt, new StepFailure(false, 0, code, detail), options, clock, m => m);
 }

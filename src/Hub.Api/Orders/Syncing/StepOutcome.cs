@@ -1,6 +1,6 @@
 using Hub.Api.Infrastructure;
 using Hub.Domain.Orders;
-using Marten.Events;
+using JasperFx.Events;
 using Wolverine;
 
 namespace Hub.Api.Orders.Syncing;

@@ -1,0 +1,174 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using Alba;
+using Hub.NetSuite;
+using Hub.OrderEz;
+using JasperFx.CommandLine;
+using Marten;
+using Wolverine.Persistence;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Sim.NetSuite;
+using Sim.OrderEz;
+using Wolverine;
+
+namespace Hub.Api.Tests.Infrastructure;
+
+/// <summary>
+/// One hub (Alba, real PostgreSQL, its own schema) plus both simulators on real loopback ports, shared by a test
+/// collection. The hub talks to the simulators over HTTP with its production clients; the OrderEZ simulator
+/// delivers webhooks into the hub's in-memory server.
+/// </summary>
+public sealed class HubFixture : IAsyncLifetime
+{
+    public const string AuditorKey = "test-auditor-key";
+    public const string OperatorKey = "test-operator-key";
+    public const string AdminKey = "test-admin-key";
+    public const string OrderEzToken = "test-orderez-token";
+
+    public string WebhookSecret { get; } = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
+    public string Schema { get; } = "hub_it_" + Guid.NewGuid().ToString("N")[..8];
+    public IAlbaHost Host { get; private set; } = null!;
+    public WebApplication NetSuiteApp { get; private set; } = null!;
+    public WebApplication OrderEzApp { get; private set; } = null!;
+    public HttpClient NetSuiteHttp { get; private set; } = null!;
+    public HttpClient OrderEzHttp { get; private set; } = null!;
+    public NetSuiteClient NetSuite { get; private set; } = null!;
+    public OrderEzClient OrderEz { get; private set; } = null!;
+    public NetSuiteOptions NetSuiteOptions { get; } = new()
+    {
+        AccountId = "TSTDRV1234567_SB1",
+        ConsumerKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
+        ConsumerSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
+        TokenId = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
+        TokenSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
+    };
+
+    public static string ConnectionString =>
+        Environment.GetEnvironmentVariable("HUB_TEST_DB")
+        ?? "Host=127.0.0.1;Port=55432;Database=hub_test;Username=postgres;Maximum Pool Size=40";
+
+    public async Task InitializeAsync()
+    {
+        NetSuiteApp = NetSuiteSimulator.Build(new NetSuiteSimOptions
+        {
+            AccountId = NetSuiteOptions.AccountId, ConsumerKey = NetSuiteOptions.ConsumerKey, ConsumerSecret = NetSuiteOptions.ConsumerSecret,
+            TokenId = NetSuiteOptions.TokenId, TokenSecret = NetSuiteOptions.TokenSecret, ConcurrencyLimit = 5,
+        });
+        NetSuiteApp.Urls.Add("http://127.0.0.1:0");
+        await NetSuiteApp.StartAsync();
+        NetSuiteOptions.BaseUrl = Address(NetSuiteApp);
+
+        OrderEzApp = OrderEzSimulator.Build(new OrderEzSimOptions
+        {
+            ApiToken = OrderEzToken,
+            // Delivered into the hub's TestServer; resolved per delivery because the hub starts after the simulator.
+            WebhookHandlerFactory = () => new LazyHandler(() => Host.Server.CreateHandler()),
+            WebhookRetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1)],
+        });
+        OrderEzApp.Urls.Add("http://127.0.0.1:0");
+        await OrderEzApp.StartAsync();
+        var orderEzUrl = Address(OrderEzApp);
+
+        NetSuiteHttp = new HttpClient { BaseAddress = new Uri(NetSuiteOptions.BaseUrl) };
+        OrderEzHttp = new HttpClient { BaseAddress = new Uri(orderEzUrl) };
+        NetSuite = new NetSuiteClient(new HttpClient(), NetSuiteOptions);
+        OrderEz = new OrderEzClient(new HttpClient(), new OrderEzOptions { BaseUrl = orderEzUrl, ApiToken = OrderEzToken });
+
+        JasperFxEnvironment.AutoStartHost = true;
+        Host = await AlbaHost.For<Hub.Api.HubApiAssembly>(b =>
+        {
+            b.UseSetting("ConnectionStrings:Hub", ConnectionString);
+            b.UseSetting("Hub:Schema", Schema);
+            b.UseSetting("Hub:WebhookSecrets:0", WebhookSecret);
+            b.UseSetting("Hub:ApiKeys:auditor", AuditorKey);
+            b.UseSetting("Hub:ApiKeys:operator", OperatorKey);
+            b.UseSetting("Hub:ApiKeys:admin", AdminKey);
+            b.UseSetting("Hub:PollIntervalSeconds", "0");
+            b.UseSetting("Hub:RecheckIntervalSeconds", "0");
+            b.UseSetting("Hub:RetryBaseMilliseconds", "50");
+            b.UseSetting("Hub:RetryMaxSeconds", "1");
+            b.UseSetting("NetSuite:BaseUrl", NetSuiteOptions.BaseUrl);
+            b.UseSetting("NetSuite:AccountId", NetSuiteOptions.AccountId);
+            b.UseSetting("NetSuite:ConsumerKey", NetSuiteOptions.ConsumerKey);
+            b.UseSetting("NetSuite:ConsumerSecret", NetSuiteOptions.ConsumerSecret);
+            b.UseSetting("NetSuite:TokenId", NetSuiteOptions.TokenId);
+            b.UseSetting("NetSuite:TokenSecret", NetSuiteOptions.TokenSecret);
+            b.UseSetting("OrderEz:BaseUrl", orderEzUrl);
+            b.UseSetting("OrderEz:ApiToken", OrderEzToken);
+            b.ConfigureServices(s => s.RunWolverineInSoloMode());
+        });
+        await SubscribeWebhooksAsync();
+    }
+
+    /// <summary>Clears the hub's store and queues and both simulators, then subscribes the hub again.</summary>
+    public async Task ResetAsync()
+    {
+        await QuiesceAsync();
+        await Host.ResetAllMartenDataAsync();
+        await Host.ClearAllPersistedWolverineDataAsync();
+        (await NetSuiteHttp.PostAsync("/_sim/reset", null)).EnsureSuccessStatusCode();
+        (await OrderEzHttp.PostAsync("/_sim/reset", null)).EnsureSuccessStatusCode();
+        await SubscribeWebhooksAsync();
+    }
+
+    /// <summary>
+    /// Waits (bounded) until the previous test's webhooks are delivered and the hub's queues are empty, so nothing
+    /// from it lands after the reset (simulator ids restart, so a late delivery would look like this test's order).
+    /// </summary>
+    private async Task QuiesceAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        await using var conn = new Npgsql.NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        while (DateTime.UtcNow < deadline)
+        {
+            var deliveries = await OrderEzHttp.GetStringAsync("/_sim/webhooks/deliveries");
+            var pendingDeliveries = deliveries.Contains("\"status\":\"pending\"", StringComparison.Ordinal);
+            await using var cmd = new Npgsql.NpgsqlCommand(
+                $"select count(*) from {Schema}.wolverine_incoming_envelopes where status <> 'Handled'", conn);
+            var pendingMessages = Convert.ToInt64(await cmd.ExecuteScalarAsync());
+            if (!pendingDeliveries && pendingMessages == 0) return;
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task SubscribeWebhooksAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/distributor/webhooks")
+        {
+            Content = JsonContent.Create(new { url = "http://hub.test/webhooks/orderez", secret = WebhookSecret }),
+        };
+        request.Headers.Authorization = new("Bearer", OrderEzToken);
+        (await OrderEzHttp.SendAsync(request)).EnsureSuccessStatusCode();
+    }
+
+    private static string Address(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+
+    public async Task DisposeAsync()
+    {
+        if (Host is not null) await Host.DisposeAsync();
+        if (OrderEzApp is not null) await OrderEzApp.DisposeAsync();
+        if (NetSuiteApp is not null) await NetSuiteApp.DisposeAsync();
+        NetSuiteHttp?.Dispose();
+        OrderEzHttp?.Dispose();
+    }
+}
+
+/// <summary>The simulator builds its webhook client at start-up, before the hub exists; resolve the hub on first use.</summary>
+internal sealed class LazyHandler(Func<HttpMessageHandler> create) : HttpMessageHandler
+{
+    private readonly Lazy<HttpMessageInvoker> _inner = new(() => new HttpMessageInvoker(create(), disposeHandler: false));
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
+        _inner.Value.SendAsync(request, ct);
+}
+
+[CollectionDefinition(Name)]
+public sealed class HubCollection : ICollectionFixture<HubFixture>
+{
+    public const string Name = "hub";
+}

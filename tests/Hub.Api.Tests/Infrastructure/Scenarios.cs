@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Alba;
+using Hub.Api.Audit;
+using Hub.OrderEz;
+
+namespace Hub.Api.Tests.Infrastructure;
+
+public sealed record LedgerEntry(string Type, string? ExternalId, string InternalId, int Creates, int Updates);
+public sealed record Ledger(IReadOnlyList<LedgerEntry> Records, int PeakInFlight)
+{
+    public IReadOnlyList<LedgerEntry> Of(string type) => Records.Where(r => r.Type == type).ToList();
+}
+
+/// <summary>Acting as outlet and supplier through the simulators, and reading the hub's audit API.</summary>
+public static class Scenarios
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The SKUs exist in OrderEZ's catalog; only those in <paramref name="inNetSuite"/> exist in NetSuite.</summary>
+    public static async Task SeedCatalogAsync(this HubFixture f, string[] skus, string[]? inNetSuite = null)
+    {
+        foreach (var sku in skus)
+            (await f.OrderEzHttp.PostAsJsonAsync("/_sim/products", new { sku, name = $"Product {sku}", unit = "each", listPrice = 10.50m })).EnsureSuccessStatusCode();
+        await f.SeedNetSuiteItemsAsync(inNetSuite ?? skus);
+    }
+
+    public static async Task SeedNetSuiteItemsAsync(this HubFixture f, params string[] skus)
+    {
+        if (skus.Length == 0) return;
+        var items = skus.Select(s => new { itemId = s, displayName = $"Product {s}", basePrice = 10.50m });
+        (await f.NetSuiteHttp.PostAsJsonAsync("/_sim/seed", new { items })).EnsureSuccessStatusCode();
+    }
+
+    public static async Task<long> CreateOutletAsync(this HubFixture f, string name = "Bar Nine", string email = "orders@barnine.example") =>
+        await DataId(await f.OrderEzHttp.PostAsJsonAsync("/_sim/outlets", new { name, email }));
+
+    public static async Task<long> PlaceOrderAsync(this HubFixture f, long outletId, (string Sku, decimal Qty)[] lines, string? placedBy = null) =>
+        await DataId(await f.OrderEzHttp.PostAsJsonAsync("/_sim/orders",
+            new { outletId, lines = lines.Select(l => new { sku = l.Sku, quantity = l.Qty }), placedBy }));
+
+    public static async Task AcceptAsync(this HubFixture f, long orderId, params string[] excludeSkus) =>
+        (await f.OrderEzHttp.PostAsJsonAsync($"/_sim/orders/{orderId}/accept", new { excludeSkus })).EnsureSuccessStatusCode();
+
+    public static async Task ActAsync(this HubFixture f, long orderId, string action) =>
+        (await f.OrderEzHttp.PostAsync($"/_sim/orders/{orderId}/{action}", null)).EnsureSuccessStatusCode();
+
+    public static async Task<Ledger> LedgerAsync(this HubFixture f) =>
+        (await f.NetSuiteHttp.GetFromJsonAsync<Ledger>("/_sim/ledger", Json))!;
+
+    public static async Task<OrderView?> OrderAsync(this HubFixture f, long orderId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/orders/{orderId}");
+        request.Headers.Authorization = new("Bearer", HubFixture.AuditorKey);
+        using var client = f.Host.Server.CreateClient();
+        var response = await client.SendAsync(request);
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<OrderView>(Json);
+    }
+
+    /// <summary>Bounded poll of the audit API until the order satisfies <paramref name="done"/>; work in the hub
+    /// continues across processes (simulator webhooks, scheduled retries), so a tracked session cannot see all of it.</summary>
+    public static async Task<OrderView> EventuallyAsync(this HubFixture f, long orderId, Func<OrderView, bool> done, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        OrderView? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await f.OrderAsync(orderId);
+            if (last is not null && done(last)) return last;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"Order {orderId} did not reach the expected state in {seconds}s; last state: {JsonSerializer.Serialize(last, Json)}");
+    }
+
+    public static async Task<string> HistoryTextAsync(this HubFixture f, long orderId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/orders/{orderId}/history");
+        request.Headers.Authorization = new("Bearer", HubFixture.AuditorKey);
+        using var client = f.Host.Server.CreateClient();
+        return await (await client.SendAsync(request)).Content.ReadAsStringAsync();
+    }
+
+    public static Task<OrderView> SyncedAsync(this HubFixture f, long orderId, int seconds = 30) =>
+        f.EventuallyAsync(orderId, v => v.InSync && v.WrittenBackToOrderEz, seconds);
+
+    /// <summary>Signs a webhook body the way OrderEZ (our simulator) does, for tests that deliver by hand.</summary>
+    public static (string Id, string Timestamp, string Signature) Sign(this HubFixture f, byte[] body, DateTimeOffset? at = null, string? id = null)
+    {
+        id ??= "msg_" + Guid.NewGuid().ToString("N");
+        var ts = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
+        return (id, ts.ToString(), StandardWebhookVerifier.Sign(id, ts, body, f.WebhookSecret));
+    }
+
+    public static async Task<IScenarioResult> PostWebhookAsync(this HubFixture f, byte[] body, (string Id, string Timestamp, string Signature) headers, int expectedStatus)
+    {
+        return await f.Host.Scenario(s =>
+        {
+            s.Post.ByteArray(body).ToUrl("/webhooks/orderez").ContentType("application/json");
+            s.WithRequestHeader("webhook-id", headers.Id);
+            s.WithRequestHeader("webhook-timestamp", headers.Timestamp);
+            s.WithRequestHeader("webhook-signature", headers.Signature);
+            s.StatusCodeShouldBe(expectedStatus);
+        });
+    }
+
+    /// <summary>A webhook body for the order as OrderEZ currently shows it, optionally edited.</summary>
+    public static async Task<byte[]> OrderWebhookBodyAsync(this HubFixture f, long orderId, string type, Action<JsonObject>? edit = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/distributor/orders/{orderId}");
+        request.Headers.Authorization = new("Bearer", HubFixture.OrderEzToken);
+        var response = await f.OrderEzHttp.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var data = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["data"]!.AsObject();
+        edit?.Invoke(data);
+        var envelope = new JsonObject { ["type"] = type, ["timestamp"] = DateTimeOffset.UtcNow.ToString("O"), ["data"] = data.DeepClone() };
+        return Encoding.UTF8.GetBytes(envelope.ToJsonString());
+    }
+
+    private static async Task<long> DataId(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!["data"]!["id"]!.GetValue<long>();
+    }
+}

@@ -1,0 +1,96 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Alba;
+using Hub.Api.Audit;
+using Hub.Api.Tests.Infrastructure;
+
+namespace Hub.Api.Tests.Orders;
+
+/// <summary>The template end to end: an order accepted in OrderEZ becomes one NetSuite sales order, written back.</summary>
+public class NewOrderToSalesOrderTests(HubFixture fixture) : IntegrationContext(fixture)
+{
+    [Fact]
+    public async Task an_accepted_order_becomes_one_sales_order_with_its_lines_and_the_id_is_written_back()
+    {
+        await Hub.SeedCatalogAsync(["COF-BRZ-1KG", "MLK-OAT-1L"]);
+        var outlet = await Hub.CreateOutletAsync("Bar Nine", "Orders@BarNine.example");
+        var orderId = await Hub.PlaceOrderAsync(outlet, [("COF-BRZ-1KG", 10), ("MLK-OAT-1L", 12)]);
+        await Hub.AcceptAsync(orderId);
+
+        var view = await Hub.SyncedAsync(orderId);
+
+        view.OrderezStatus.ShouldBe("accepted", await Hub.HistoryTextAsync(orderId));
+        view.NetSuiteSalesOrderId.ShouldNotBeNull();
+        view.NetSuiteStatus.ShouldBe("Pending Fulfillment");
+        view.ActionNeeded.ShouldBeNull();
+        view.PendingCommands.ShouldBeEmpty();
+
+        var ledger = await Hub.LedgerAsync();
+        var salesOrder = ledger.Of("salesOrder").ShouldHaveSingleItem(System.Text.Json.JsonSerializer.Serialize(ledger));
+        salesOrder.ExternalId.ShouldBe($"oez-so-{orderId}");
+        salesOrder.Creates.ShouldBe(1);
+        salesOrder.InternalId.ShouldBe(view.NetSuiteSalesOrderId);
+        ledger.Of("customer").ShouldHaveSingleItem().Creates.ShouldBe(1);
+
+        var record = (await Hub.NetSuite.GetAsync("salesOrder", view.NetSuiteSalesOrderId!, expandSubResources: true))!;
+        record["otherRefNum"]!.GetValue<string>().ShouldStartWith("ORD-");
+        var lines = record["item"]!["items"]!.AsArray();
+        lines.Select(l => (l!["item"]!["refName"]?.GetValue<string>() ?? "", l["quantity"]!.GetValue<decimal>(), l["rate"]!.GetValue<decimal>()))
+            .Select(x => (x.Item2, x.Item3)).ShouldBe([(10m, 10.50m), (12m, 10.50m)]);
+        var customer = (await Hub.NetSuite.GetAsync("customer", "eid:oez-outlet-" + outlet))!;
+        customer["email"]!.GetValue<string>().ShouldBe("Orders@BarNine.example");
+        record["entity"]!["id"]!.GetValue<string>().ShouldBe(customer["id"]!.GetValue<string>());
+
+        var order = (await Hub.OrderEz.GetOrderAsync(orderId))!;
+        order.ExternalRefs["netsuiteSalesOrderId"].ShouldBe(view.NetSuiteSalesOrderId);
+    }
+
+    [Fact]
+    public async Task the_history_shows_every_event_with_its_source_and_each_command_with_request_and_answer()
+    {
+        await Hub.SeedCatalogAsync(["TEA-1"]);
+        var outlet = await Hub.CreateOutletAsync();
+        var orderId = await Hub.PlaceOrderAsync(outlet, [("TEA-1", 3)]);
+        await Hub.AcceptAsync(orderId);
+        var view = await Hub.SyncedAsync(orderId);
+
+        var history = await Hub.Host.GetAsJson<OrderHistory>($"/api/orders/{orderId}/history", HubFixture.AuditorKey);
+
+        history.Events.Select(e => e.Type).ShouldBe([
+            "OrderChangeObserved",            // order.created (pending)
+            "OrderChangeObserved",            // order.accepted
+            "SyncCommandIssued", "OrderItemsResolved",
+            "SyncCommandIssued", "OrderCustomerResolved",
+            "SyncCommandIssued", "SyncCommandSucceeded",
+            "SyncCommandIssued", "SyncCommandSucceeded",
+        ]);
+        var accepted = history.Events[1];
+        accepted.Source.ShouldBe("webhook");
+        accepted.DeliveryId!.ShouldStartWith("msg_");
+        accepted.SourceEventType.ShouldBe("order.accepted");
+        accepted.RawPayload!.ShouldContain("\"order.accepted\"");
+        var upsert = history.Events[6];
+        upsert.MappingVersion.ShouldBe("static-1");
+        System.Text.Json.JsonSerializer.Serialize(upsert.Command!.Request).ShouldContain($"salesOrder/eid:oez-so-{orderId}");
+        history.Events[7].Command!.Response!.ShouldContain(view.NetSuiteSalesOrderId!);
+        history.Events.Select(e => e.Version).ShouldBe(Enumerable.Range(1, history.Events.Count).Select(i => (long)i));
+    }
+
+    [Fact]
+    public async Task the_history_as_of_a_moment_shows_the_state_then()
+    {
+        await Hub.SeedCatalogAsync(["TEA-1"]);
+        var outlet = await Hub.CreateOutletAsync();
+        var orderId = await Hub.PlaceOrderAsync(outlet, [("TEA-1", 3)]);
+        await Hub.EventuallyAsync(orderId, v => v.OrderezStatus == "pending");
+        var whilePending = DateTimeOffset.UtcNow;
+        await Hub.AcceptAsync(orderId);
+        await Hub.SyncedAsync(orderId);
+
+        var then = await Hub.Host.GetAsJson<OrderHistory>($"/api/orders/{orderId}/history?at={Uri.EscapeDataString(whilePending.ToString("O"))}", HubFixture.AuditorKey);
+
+        then.State!.OrderezStatus.ShouldBe("pending");
+        then.State.NetSuiteSalesOrderId.ShouldBeNull();
+        then.Events.ShouldHaveSingleItem().Type.ShouldBe("OrderChangeObserved");
+    }
+}
