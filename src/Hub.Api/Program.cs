@@ -63,6 +63,8 @@ builder.Host.UseWolverine(opts =>
 {
     opts.Policies.AutoApplyTransactions();
     opts.Policies.UseDurableLocalQueues();
+    // Step retries are durable scheduled messages; this is how soon a due one is picked up.
+    opts.Durability.ScheduledJobPollingTime = TimeSpan.FromMilliseconds(hub.ScheduledPollMilliseconds);
     if (builder.Configuration.GetValue("Hub:Solo", true))
         opts.Durability.Mode = DurabilityMode.Solo;
 

@@ -9,7 +9,8 @@ internal sealed class Fault(FaultMode mode, int? requests, int? seconds, int lat
     private static readonly TimeSpan MaxHang = TimeSpan.FromSeconds(100);
 
     private readonly CancellationTokenSource _ended = seconds is { } s ? new(TimeSpan.FromSeconds(s)) : new();
-    private int _remaining = requests ?? -1;
+    private readonly bool _unlimited = requests is null;
+    private int _remaining = requests ?? 0;
 
     public FaultMode Mode { get; } = mode;
     public int LatencyMs { get; } = latencyMs;
@@ -19,12 +20,18 @@ internal sealed class Fault(FaultMode mode, int? requests, int? seconds, int lat
     public bool TryTake()
     {
         if (_ended.IsCancellationRequested) return false;
-        if (Volatile.Read(ref _remaining) < 0) return true;
-        var left = Interlocked.Decrement(ref _remaining);
-        return left >= 0;
+        // Count down only for request-bounded faults; the counter may go below zero once they run out.
+        var taken = _unlimited || Interlocked.Decrement(ref _remaining) >= 0;
+        if (taken) Interlocked.Increment(ref _served);
+        return taken;
     }
 
-    public bool Exhausted => _ended.IsCancellationRequested || Volatile.Read(ref _remaining) == 0;
+    private int _served;
+
+    /// <summary>How many requests this fault has answered, so a test can prove the fault really hit.</summary>
+    public int Served => Volatile.Read(ref _served);
+
+    public bool Exhausted => _ended.IsCancellationRequested || (!_unlimited && Volatile.Read(ref _remaining) <= 0);
 
     public async Task HangAsync(CancellationToken requestAborted)
     {
@@ -51,13 +58,23 @@ internal sealed class Governor(NetSuiteSimOptions options)
     public int LatencyMs { get; set; } = options.LatencyMs;
     public int Peak => Volatile.Read(ref _peak);
 
-    public void SetFault(Fault fault) => Interlocked.Exchange(ref _fault, fault)?.End();
+    public void SetFault(Fault fault)
+    {
+        LastFault = fault;
+        Interlocked.Exchange(ref _fault, fault)?.End();
+    }
+
+    /// <summary>The most recently injected fault, still reported after it has run out.</summary>
+    public Fault? LastFault { get; private set; }
+
+    public bool FaultActive => _fault is { Exhausted: false };
 
     public void ClearFault() => Interlocked.Exchange(ref _fault, null)?.End();
 
     public void Reset()
     {
         ClearFault();
+        LastFault = null;
         Interlocked.Exchange(ref _peak, 0);
     }
 

@@ -49,6 +49,13 @@ internal static class SimHooks
             return Results.Json(new { mode = Json.Text(Json.Get(body, "mode")), seconds, requests, latencyMs = latency });
         });
 
+        sim.MapGet("/faults", () => Results.Json(new
+        {
+            active = state.Governor.FaultActive,
+            mode = state.Governor.LastFault?.Mode.ToString(),
+            served = state.Governor.LastFault?.Served ?? 0,
+        }));
+
         sim.MapDelete("/faults", () =>
         {
             state.Governor.ClearFault();

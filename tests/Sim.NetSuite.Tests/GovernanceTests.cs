@@ -59,7 +59,12 @@ public sealed class GovernanceTests(SimFixture sim) : SimTestBase(sim)
             if (code is not null) e.ErrorCode.ShouldBe(code);
         }
 
-        (await client.GetAsync("currency", "1")).ShouldNotBeNull();
+        // Recovery must last: a request-bounded fault must not come back once it has run out.
+        for (var i = 0; i < 3; i++)
+            (await client.GetAsync("currency", "1")).ShouldNotBeNull();
+        var faults = System.Text.Json.Nodes.JsonNode.Parse(await Sim.Raw.GetStringAsync("/_sim/faults"))!;
+        faults["served"]!.GetValue<int>().ShouldBe(2);
+        faults["active"]!.GetValue<bool>().ShouldBeFalse();
     }
 
     [Fact]

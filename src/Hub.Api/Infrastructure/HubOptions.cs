@@ -32,4 +32,7 @@ public sealed class HubOptions
     public int MaxStepAttempts { get; set; } = 20;
     public int RetryBaseMilliseconds { get; set; } = 500;
     public int RetryMaxSeconds { get; set; } = 300;
+
+    /// <summary>How often due retries (durable scheduled messages) are looked for.</summary>
+    public int ScheduledPollMilliseconds { get; set; } = 1000;
 }

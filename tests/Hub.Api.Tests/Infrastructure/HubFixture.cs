@@ -90,6 +90,7 @@ public sealed class HubFixture : IAsyncLifetime
             b.UseSetting("Hub:RecheckIntervalSeconds", "0");
             b.UseSetting("Hub:RetryBaseMilliseconds", "50");
             b.UseSetting("Hub:RetryMaxSeconds", "1");
+            b.UseSetting("Hub:ScheduledPollMilliseconds", "100");
             b.UseSetting("NetSuite:BaseUrl", NetSuiteOptions.BaseUrl);
             b.UseSetting("NetSuite:AccountId", NetSuiteOptions.AccountId);
             b.UseSetting("NetSuite:ConsumerKey", NetSuiteOptions.ConsumerKey);

@@ -121,6 +121,51 @@ public static class Scenarios
         return Encoding.UTF8.GetBytes(envelope.ToJsonString());
     }
 
+    public static async Task PauseWebhooksAsync(this HubFixture f) =>
+        (await f.OrderEzHttp.PostAsync("/_sim/webhooks/pause", null)).EnsureSuccessStatusCode();
+
+    public static async Task ResumeWebhooksAsync(this HubFixture f) =>
+        (await f.OrderEzHttp.PostAsync("/_sim/webhooks/resume", null)).EnsureSuccessStatusCode();
+
+    /// <summary>Posts without asserting, for concurrent deliveries whose individual outcomes differ.</summary>
+    public static async Task<int> PostWebhookRawAsync(this HubFixture f, byte[] body, (string Id, string Timestamp, string Signature) headers)
+    {
+        using var client = f.Host.Server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/orderez") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Add("webhook-id", headers.Id);
+        request.Headers.Add("webhook-timestamp", headers.Timestamp);
+        request.Headers.Add("webhook-signature", headers.Signature);
+        return (int)(await client.SendAsync(request)).StatusCode;
+    }
+
+    public static async Task<int> EventCountAsync(this HubFixture f, long orderId, string type)
+    {
+        var history = JsonNode.Parse(await f.HistoryTextAsync(orderId));
+        return history?["events"]?.AsArray().Count(e => e!["type"]!.GetValue<string>() == type) ?? 0;
+    }
+
+    public static async Task<IReadOnlyList<JsonNode?>> SalesOrderLinesAsync(this HubFixture f, string internalId)
+    {
+        var record = (await f.NetSuite.GetAsync("salesOrder", internalId, expandSubResources: true))!;
+        return record["item"]!["items"]!.AsArray().ToList();
+    }
+
+    public static async Task<long> DeadLetterCountAsync(this HubFixture f)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(HubFixture.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand($"select count(*) from {f.Schema}.wolverine_dead_letters", conn);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
+    }
+
+    /// <summary>How many requests the simulator's current fault has answered (its countdown).</summary>
+    public static async Task<int> FaultsServedAsync(this HubFixture f)
+    {
+        var ledger = JsonNode.Parse(await f.NetSuiteHttp.GetStringAsync("/_sim/faults"));
+        return ledger?["served"]?.GetValue<int>() ?? -1;
+    }
+
     private static async Task<long> DataId(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();

@@ -1,0 +1,100 @@
+using System.Net.Http.Json;
+using Hub.Api.Orders.Polling;
+using Hub.Api.Orders.Rechecking;
+using Hub.Api.Tests.Infrastructure;
+using Wolverine.Tracking;
+
+namespace Hub.Api.Tests.Orders;
+
+/// <summary>NetSuite throttles, webhooks get lost, items are missing: the order still arrives exactly once.</summary>
+public class FaultAndRecoveryTests(HubFixture fixture) : IntegrationContext(fixture)
+{
+    [Fact]
+    public async Task a_429_storm_from_netsuite_still_ends_in_exactly_one_sales_order_and_no_dead_letters()
+    {
+        await Hub.SeedCatalogAsync(["COF-1"]);
+        (await Hub.NetSuiteHttp.PostAsJsonAsync("/_sim/faults", new { mode = "429", requests = 12 })).EnsureSuccessStatusCode();
+        var outlet = await Hub.CreateOutletAsync();
+        var orderId = await Hub.PlaceOrderAsync(outlet, [("COF-1", 2)]);
+        await Hub.AcceptAsync(orderId);
+
+        var view = await Hub.SyncedAsync(orderId, 60);
+
+        view.ActionNeeded.ShouldBeNull();
+        var so = (await Hub.LedgerAsync()).Of("salesOrder").ShouldHaveSingleItem();
+        so.Creates.ShouldBe(1);
+        (await Hub.DeadLetterCountAsync()).ShouldBe(0);
+        (await Hub.FaultsServedAsync()).ShouldBe(12, "the storm must actually have hit the hub");
+    }
+
+    [Fact]
+    public async Task while_webhooks_are_lost_the_poller_brings_the_order_in()
+    {
+        await Hub.SeedCatalogAsync(["COF-1"]);
+        await Hub.PauseWebhooksAsync();
+        var outlet = await Hub.CreateOutletAsync();
+        var orderId = await Hub.PlaceOrderAsync(outlet, [("COF-1", 2)]);
+        await Hub.AcceptAsync(orderId);
+        (await Hub.OrderAsync(orderId)).ShouldBeNull("no webhook reached the hub");
+
+        await Hub.Host.InvokeMessageAndWaitAsync(new PollOrderEz());
+
+        var view = await Hub.SyncedAsync(orderId);
+        view.OrderezStatus.ShouldBe("accepted");
+        (await Hub.LedgerAsync()).Of("salesOrder").ShouldHaveSingleItem().Creates.ShouldBe(1);
+        var history = await Hub.HistoryTextAsync(orderId);
+        history.ShouldContain("\"source\":\"poll\"");
+
+        // A second poll over the same window finds nothing new.
+        await Hub.Host.InvokeMessageAndWaitAsync(new PollOrderEz());
+        (await Hub.EventCountAsync(orderId, "OrderChangeObserved")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task an_unknown_sku_parks_the_order_as_action_needed_and_it_goes_on_once_the_item_exists()
+    {
+        await Hub.SeedCatalogAsync(["COF-1", "NEW-1"], inNetSuite: ["COF-1"]);
+        var outlet = await Hub.CreateOutletAsync();
+        var orderId = await Hub.PlaceOrderAsync(outlet, [("COF-1", 2), ("NEW-1", 1)]);
+        await Hub.AcceptAsync(orderId);
+
+        var parked = await Hub.EventuallyAsync(orderId, v => v.ActionNeeded is not null);
+        parked.ActionNeeded!.Code.ShouldBe("UNKNOWN_SKU");
+        parked.ActionNeeded.Reason.ShouldContain("NEW-1");
+        parked.InSync.ShouldBeFalse();
+        (await Hub.LedgerAsync()).Of("salesOrder").ShouldBeEmpty();
+
+        // Nothing changes while the cause is still there…
+        await Hub.Host.InvokeMessageAndWaitAsync(new RecheckParkedOrders());
+        (await Hub.OrderAsync(orderId))!.ActionNeeded!.Code.ShouldBe("UNKNOWN_SKU");
+
+        // …and the order goes on by itself once NetSuite has the item.
+        await Hub.SeedNetSuiteItemsAsync("NEW-1");
+        await Hub.Host.InvokeMessageAndWaitAsync(new RecheckParkedOrders());
+
+        var view = await Hub.SyncedAsync(orderId);
+        view.ActionNeeded.ShouldBeNull();
+        (await Hub.SalesOrderLinesAsync(view.NetSuiteSalesOrderId!)).Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task an_outlet_whose_email_matches_one_existing_netsuite_customer_is_adopted_not_duplicated()
+    {
+        await Hub.SeedCatalogAsync(["COF-1"]);
+        (await Hub.NetSuiteHttp.PostAsJsonAsync("/_sim/seed", new { customers = new[] { new { companyName = "Bar Nine", email = "ORDERS@barnine.example" } } }))
+            .EnsureSuccessStatusCode();
+        var outlet = await Hub.CreateOutletAsync("Bar Nine", "orders@barnine.example");
+        var first = await Hub.PlaceOrderAsync(outlet, [("COF-1", 2)]);
+        var second = await Hub.PlaceOrderAsync(outlet, [("COF-1", 3)]);
+        await Hub.AcceptAsync(first);
+        await Hub.AcceptAsync(second);
+
+        await Hub.SyncedAsync(first);
+        await Hub.SyncedAsync(second);
+
+        var customer = (await Hub.LedgerAsync()).Of("customer").ShouldHaveSingleItem();
+        customer.Creates.ShouldBe(1, "created by the seed, then only updated");
+        customer.ExternalId.ShouldBe($"oez-outlet-{outlet}");
+        (await Hub.LedgerAsync()).Of("salesOrder").Count.ShouldBe(2);
+    }
+}
