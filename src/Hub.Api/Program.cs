@@ -24,6 +24,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.Configure<HubOptions>(builder.Configuration.GetSection("Hub"));
 var hub = builder.Configuration.GetSection("Hub").Get<HubOptions>() ?? new HubOptions();
 var mapping = builder.Configuration.GetSection("Mapping").Get<SalesOrderMapping>() ?? new SalesOrderMapping();
+// An empty mapping would park every order as "no currency mapping"; refuse to start instead.
+if (mapping.Currencies.Count == 0)
+    throw new InvalidOperationException("The Mapping section has no Currencies. Check that appsettings.json is found (content root) or set Mapping__Currencies__SGD=… etc.");
 builder.Services.AddSingleton(mapping);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<HubClock>();

@@ -26,6 +26,28 @@ public static class ReceiveOrderEzWebhook
         OrderChangeIngestor ingestor,
         IValidator<OezOrder> validator,
         HubClock clock,
+        ILogger<OrderChangeIngestor> log,
+        CancellationToken ct)
+    {
+        try
+        {
+            return await HandleAsync(request, options, ingestor, validator, clock, ct);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+        {
+            // Nothing was committed; 503 tells OrderEZ to deliver again later, so the change is not lost.
+            log.LogWarning("Webhook not taken in: the event store is unavailable ({Error})", ex.GetType().Name);
+            request.HttpContext.Response.Headers.RetryAfter = "30";
+            return Results.Problem(statusCode: 503, title: "Service Unavailable", detail: "The hub cannot record events right now; retry later.");
+        }
+    }
+
+    private static async Task<IResult> HandleAsync(
+        HttpRequest request,
+        IOptions<HubOptions> options,
+        OrderChangeIngestor ingestor,
+        IValidator<OezOrder> validator,
+        HubClock clock,
         CancellationToken ct)
     {
         var opts = options.Value;
