@@ -75,6 +75,8 @@ public static class AuditEndpoints
         OrderCustomerResolved c => new HistoryEntry(e.Sequence, e.Version, "OrderCustomerResolved", e.Timestamp,
             $"Outlet {c.OutletId} is NetSuite customer {c.NetSuiteCustomerId} (by {c.MatchedBy})",
             "netsuite", null, null, null, c.At, null, c.CommandId, null, null, null),
+        SyncRetryRequested r => new HistoryEntry(e.Sequence, e.Version, "SyncRetryRequested", e.Timestamp,
+            $"Retry requested by {r.RequestedBy}: {r.Reason}", r.RequestedBy, null, null, null, r.At, null, null, null, null, null),
         _ => new HistoryEntry(e.Sequence, e.Version, e.EventTypeName, e.Timestamp, "", "", null, null, null, null, null, null, null, null, null),
     };
 

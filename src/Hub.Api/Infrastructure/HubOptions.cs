@@ -24,6 +24,9 @@ public sealed class HubOptions
     /// <summary>Seconds between re-checks of parked orders (e.g. an item now created in NetSuite); 0 = off.</summary>
     public int RecheckIntervalSeconds { get; set; } = 60;
 
+    /// <summary>An order parked after exhausting its retries (NetSuite down for long) is tried again this long after.</summary>
+    public int RetryExhaustedRecheckMinutes { get; set; } = 15;
+
     /// <summary>NetSuite slots this hub may use at once (the account's limit is shared with other integrations).</summary>
     public int NetSuiteConcurrency { get; set; } = 4;
     public int OrderEzConcurrency { get; set; } = 4;

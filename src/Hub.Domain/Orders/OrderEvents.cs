@@ -60,6 +60,9 @@ public sealed record SyncCommandFailed(
     int Attempts,
     DateTimeOffset At);
 
+/// <summary>Someone (an operator, or the hub once the cause may be gone) asked to try a parked order again.</summary>
+public sealed record SyncRetryRequested(long OrderId, string Reason, string RequestedBy, DateTimeOffset At);
+
 public enum SyncCommandKind
 {
     EnsureCustomer,

@@ -25,6 +25,7 @@ public sealed record OrderSync
     public DesiredSalesOrder? Desired { get; init; }
     public Problem? Blocked { get; init; }
     public Problem? Failure { get; init; }
+    public DateTimeOffset? FailedAt { get; init; }
     public string? AckedHash { get; init; }
     public string? NetSuiteSalesOrderId { get; init; }
     public string? NetSuiteStatus { get; init; }
@@ -62,7 +63,9 @@ public sealed record OrderSync
         {
             Pending = Clears(e.CommandId),
             Failure = new Problem(e.Code, e.Detail, e.Kind.ToString()),
+            FailedAt = e.At,
         },
+        SyncRetryRequested => this with { Failure = null, FailedAt = null },
         _ => this,
     }).Recompute(mapping);
 

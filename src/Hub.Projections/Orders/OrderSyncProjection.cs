@@ -23,6 +23,7 @@ public sealed class OrderSyncProjection : SingleStreamProjection<OrderSync, stri
         IncludeType<SyncCommandIssued>();
         IncludeType<SyncCommandSucceeded>();
         IncludeType<SyncCommandFailed>();
+        IncludeType<SyncRetryRequested>();
     }
 
     public override OrderSync? Evolve(OrderSync? snapshot, string id, IEvent e) =>

@@ -151,7 +151,8 @@ internal static class OutletEndpoints
                 email ?? "", reader.String("phone", required: false), type, primary));
         }
 
-        if (parsed.Count == 0) errors.Add("contacts", "should not be empty");
+        // An explicit empty list is allowed: outlets onboarded by the supplier (or target accounts) may have no
+        // contacts yet. OrderEZ does not document this either way; it lets the hub meet an outlet without email.
         if (parsed.Count(p => p.Primary == true) > 1) errors.Add("contacts", "only one contact can be the primary");
         if (errors.Any) return [];
 

@@ -166,6 +166,8 @@ public static class Scenarios
         return ledger?["served"]?.GetValue<int>() ?? -1;
     }
 
+    public static Task<long> DataIdAsync(this HubFixture _, HttpResponseMessage response) => DataId(response);
+
     private static async Task<long> DataId(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();

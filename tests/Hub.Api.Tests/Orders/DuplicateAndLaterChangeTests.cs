@@ -6,6 +6,15 @@ namespace Hub.Api.Tests.Orders;
 /// <summary>Webhooks arrive more than once, concurrently and out of order; NetSuite must end up with one correct order.</summary>
 public class DuplicateAndLaterChangeTests(HubFixture fixture) : IntegrationContext(fixture)
 {
+    private async Task ShouldBeOneUntouchedSalesOrderAsync(long orderId)
+    {
+        await Hub.EventuallyAsync(orderId, v => v.InSync && v.NetSuiteSalesOrderId is not null, 30);
+        var so = (await Hub.LedgerAsync()).Of("salesOrder").ShouldHaveSingleItem();
+        so.Creates.ShouldBe(1);
+        so.Updates.ShouldBe(0);
+        (await Hub.EventCountAsync(orderId, "OrderChangeObserved")).ShouldBe(1);
+    }
+
     private async Task<long> PendingOrderAsync(params (string Sku, decimal Qty)[] lines)
     {
         await Hub.SeedCatalogAsync(lines.Select(l => l.Sku).ToArray());
@@ -25,11 +34,7 @@ public class DuplicateAndLaterChangeTests(HubFixture fixture) : IntegrationConte
         for (var i = 0; i < 4; i++)
             (await Hub.PostWebhookAsync(body, headers, 200)).ReadAsText().ShouldContain("duplicate");
 
-        await Hub.EventuallyAsync(orderId, v => v.InSync && v.NetSuiteSalesOrderId is not null, 30);
-        var so = (await Hub.LedgerAsync()).Of("salesOrder").ShouldHaveSingleItem();
-        so.Creates.ShouldBe(1);
-        so.Updates.ShouldBe(0);
-        (await Hub.EventCountAsync(orderId, "OrderChangeObserved")).ShouldBe(1);
+        await ShouldBeOneUntouchedSalesOrderAsync(orderId);
     }
 
     [Fact]
@@ -43,11 +48,7 @@ public class DuplicateAndLaterChangeTests(HubFixture fixture) : IntegrationConte
 
         statuses.Count(s => s == 202).ShouldBe(1);
         statuses.Count(s => s == 200).ShouldBe(4);
-        await Hub.EventuallyAsync(orderId, v => v.InSync && v.NetSuiteSalesOrderId is not null, 30);
-        var so = (await Hub.LedgerAsync()).Of("salesOrder").ShouldHaveSingleItem();
-        so.Creates.ShouldBe(1);
-        so.Updates.ShouldBe(0);
-        (await Hub.EventCountAsync(orderId, "OrderChangeObserved")).ShouldBe(1);
+        await ShouldBeOneUntouchedSalesOrderAsync(orderId);
     }
 
     [Fact]

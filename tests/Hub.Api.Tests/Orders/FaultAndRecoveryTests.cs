@@ -97,4 +97,24 @@ public class FaultAndRecoveryTests(HubFixture fixture) : IntegrationContext(fixt
         customer.ExternalId.ShouldBe($"oez-outlet-{outlet}");
         (await Hub.LedgerAsync()).Of("salesOrder").Count.ShouldBe(2);
     }
+
+    [Fact]
+    public async Task an_outlet_without_an_email_parks_the_order_and_fixing_the_outlet_in_orderez_lets_it_go_on()
+    {
+        await Hub.SeedCatalogAsync(["COF-1"]);
+        var outlet = await Hub.DataIdAsync(await Hub.OrderEzHttp.PostAsJsonAsync("/_sim/outlets", new { name = "No Mail Bar", contacts = Array.Empty<object>() }));
+        var orderId = await Hub.PlaceOrderAsync(outlet, [("COF-1", 2)]);
+        await Hub.AcceptAsync(orderId);
+
+        var parked = await Hub.EventuallyAsync(orderId, v => v.ActionNeeded is not null);
+        parked.ActionNeeded!.Code.ShouldBe("CUSTOMER_DATA_MISSING");
+        (await Hub.LedgerAsync()).Of("customer").ShouldBeEmpty();
+
+        (await Hub.OrderEzHttp.PatchAsJsonAsync($"/_sim/outlets/{outlet}",
+            new { contacts = new[] { new { email = "buyer@nomail.example", type = "ordering", isPrimary = true } } })).EnsureSuccessStatusCode();
+
+        var view = await Hub.SyncedAsync(orderId);
+        view.ActionNeeded.ShouldBeNull();
+        (await Hub.HistoryTextAsync(orderId)).ShouldContain("SyncRetryRequested");
+    }
 }

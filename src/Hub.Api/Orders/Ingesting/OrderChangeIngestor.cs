@@ -3,6 +3,7 @@ using Hub.Domain.Common;
 using Hub.Domain.Customers;
 using Hub.Domain.Orders;
 using Hub.Api.Orders.Syncing;
+using Hub.Api.Orders.Rechecking;
 using JasperFx;
 using Marten;
 using Wolverine.Marten;
@@ -73,7 +74,10 @@ public sealed class OrderChangeIngestor(IServiceProvider services, HubClock cloc
 
     public async Task<IngestOutcome> IngestOutletAsync(OutletSnapshot snapshot, ChangeSource source, CancellationToken ct)
     {
-        await using var session = services.GetRequiredService<IDocumentStore>().LightweightSession();
+        using var scope = services.CreateScope();
+        var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
+        await using var session = scope.ServiceProvider.GetRequiredService<IDocumentStore>().LightweightSession();
+        outbox.Enroll(session);
         try
         {
             if (source.DeliveryId is not null)
@@ -83,6 +87,7 @@ public sealed class OrderChangeIngestor(IServiceProvider services, HubClock cloc
                 session.Insert(new WebhookReceipt(source.DeliveryId, source.EventType ?? "", CustomerSync.StreamKey(snapshot.OutletId), nameof(IngestOutcome.Appended), clock.Now));
             }
             session.Events.Append(CustomerSync.StreamKey(snapshot.OutletId), new OutletObserved(snapshot.OutletId, snapshot, source, clock.Now));
+            await outbox.PublishAsync(new RetryOrdersForOutlet(snapshot.OutletId));
             await session.SaveChangesAsync(ct);
             return IngestOutcome.Appended;
         }

@@ -4,6 +4,7 @@ using Hub.Domain.Mapping;
 using Hub.Domain.Orders;
 using Hub.NetSuite;
 using Marten;
+using Microsoft.Extensions.Options;
 using Wolverine;
 
 namespace Hub.Api.Orders.Rechecking;
@@ -17,16 +18,30 @@ public static class RecheckParkedOrdersHandler
 {
     private const int MaxPerRun = 200;
 
-    public static async Task<OutgoingMessages> Handle(RecheckParkedOrders _, IQuerySession session, CancellationToken ct)
+    public const string RetriesExhausted = "RETRIES_EXHAUSTED";
+
+    public static async Task<OutgoingMessages> Handle(
+        RecheckParkedOrders _, IQuerySession session, IOptions<HubOptions> options, HubClock clock, CancellationToken ct)
     {
-        var parked = await session.Query<OrderSync>()
+        var unknownSku = await session.Query<OrderSync>()
             .Where(x => x.Blocked != null && x.Blocked.Code == SalesOrderMapper.UnknownSku)
             .OrderBy(x => x.OrderId)
             .Take(MaxPerRun)
             .Select(x => x.OrderId)
             .ToListAsync(ct);
+
+        // Orders that ran out of retries (NetSuite down for long) get a fresh set once a quiet period has passed.
+        var before = clock.Now.AddMinutes(-options.Value.RetryExhaustedRecheckMinutes);
+        var exhausted = await session.Query<OrderSync>()
+            .Where(x => x.Failure != null && x.Failure.Code == RetriesExhausted && x.FailedAt < before)
+            .OrderBy(x => x.OrderId)
+            .Take(MaxPerRun)
+            .Select(x => x.OrderId)
+            .ToListAsync(ct);
+
         var messages = new OutgoingMessages();
-        messages.AddRange(parked.Select(id => new RecheckOrderItems(id)));
+        messages.AddRange(unknownSku.Select(id => new RecheckOrderItems(id)));
+        messages.AddRange(exhausted.Select(id => new RetryOrderSync(id, "automatic re-check after transient failures", "hub")));
         return messages;
     }
 }

@@ -31,7 +31,7 @@ public static class StepOutcome
             messages.Delay(nextAttempt(message), clock.Backoff(attempt, options.RetryBaseMilliseconds, options.RetryMaxSeconds));
             return messages;
         }
-        var code = failure.Transient ? "RETRIES_EXHAUSTED" : failure.Code;
+        var code = failure.Transient ? Rechecking.RecheckParkedOrdersHandler.RetriesExhausted : failure.Code;
         stream.AppendOne(new SyncCommandFailed(stream.Aggregate!.OrderId, pending.CommandId, pending.Kind, failure.Status, code, failure.Detail, attempt, clock.Now));
         return [];
     }

@@ -1,0 +1,44 @@
+using Hub.Api.Infrastructure;
+using Hub.Api.Orders.Syncing;
+using Hub.Domain.Orders;
+using Marten;
+using Wolverine;
+
+namespace Hub.Api.Orders.Rechecking;
+
+/// <summary>Try a parked order again: its failure is cleared (an event says who asked and why) and it syncs.</summary>
+public sealed record RetryOrderSync(long OrderId, string Reason, string RequestedBy);
+
+/// <summary>An outlet changed in OrderEZ; orders parked for the outlet's data may now go on.</summary>
+public sealed record RetryOrdersForOutlet(long OutletId);
+
+public static class RetryOrderSyncHandler
+{
+    public static async Task<OutgoingMessages> Handle(RetryOrderSync command, IDocumentSession session, HubClock clock, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForWriting<OrderSync>(OrderSync.StreamKey(command.OrderId), ct);
+        if (stream.Aggregate?.Failure is null)
+            return [];
+        stream.AppendOne(new SyncRetryRequested(command.OrderId, command.Reason, command.RequestedBy, clock.Now));
+        return [new SyncOrder(command.OrderId)];
+    }
+}
+
+public static class RetryOrdersForOutletHandler
+{
+    /// <summary>Failures whose cause lives in the outlet's OrderEZ data.</summary>
+    public static readonly string[] OutletCauses = ["CUSTOMER_DATA_MISSING", "OUTLET_NOT_FOUND"];
+
+    public static async Task<OutgoingMessages> Handle(RetryOrdersForOutlet command, IQuerySession session, CancellationToken ct)
+    {
+        var parked = await session.Query<OrderSync>()
+            .Where(x => x.Committed != null && x.Committed.OutletId == command.OutletId && x.Failure != null)
+            .Take(500)
+            .ToListAsync(ct);
+        var messages = new OutgoingMessages();
+        messages.AddRange(parked
+            .Where(o => OutletCauses.Contains(o.Failure!.Code))
+            .Select(o => new RetryOrderSync(o.OrderId, $"outlet {command.OutletId} changed in OrderEZ", "hub")));
+        return messages;
+    }
+}
