@@ -79,6 +79,19 @@ public class BadInputTests(HubFixture fixture) : IntegrationContext(fixture)
         (await Hub.OrderAsync(orderId)).ShouldBeNull();
     }
 
+    [Theory]
+    [InlineData("{\"type\":\"order.accepted\",\"timestamp\":\"2026-11-27T00:00:00Z\",\"data\":{\"id\":\"abc\"}}")]
+    [InlineData("{\"type\":\"order.accepted\",\"timestamp\":\"yesterday\",\"data\":{}}")]
+    [InlineData("{\"type\":\"order.accepted\",\"timestamp\":\"2026-11-27T00:00:00Z\",\"data\":null}")]
+    [InlineData("{\"type\":\"order.accepted\",\"timestamp\":\"2026-11-27T00:00:00Z\",\"data\":{\"id\":1,\"lineItems\":null,\"outlet\":null}}")]
+    [InlineData("[1,2,3]")]
+    public async Task wrongly_typed_payloads_are_400_never_500(string json)
+    {
+        var body = Encoding.UTF8.GetBytes(json);
+        var result = await Hub.PostWebhookAsync(body, Hub.Sign(body), 400);
+        result.ReadAsText().ShouldNotContain("at Hub.");
+    }
+
     [Fact]
     public async Task a_body_over_one_mebibyte_is_413()
     {
