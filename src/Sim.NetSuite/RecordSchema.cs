@@ -80,8 +80,8 @@ internal sealed class RecordSchema
                 Refs = [new("entity", "customer"), new("subsidiary", "subsidiary"), new("currency", "currency"),
                     new("location", "location")],
                 Sublists = [new SublistSchema("item", Keyed: true,
-                    ["item", "quantity", "rate", "amount", "description", "location", "isClosed", "line", "price"],
-                    [new("item", "inventoryItem"), new("location", "location")])],
+                    ["item", "quantity", "rate", "amount", "description", "location", "isClosed", "line", "price", "taxCode"],
+                    [new("item", "inventoryItem"), new("location", "location"), new("taxCode", "salesTaxItem"), new("price", "priceLevel")])],
                 DateFields = ["createdDate", "lastModifiedDate", "tranDate", "shipDate"],
                 RefName = o => "Sales Order #" + Str(o, "tranId"),
             },
@@ -103,6 +103,18 @@ internal sealed class RecordSchema
             {
                 Name = "currency",
                 Fields = ["name", "symbol", "currencyPrecision", "isBaseCurrency", "exchangeRate", "externalId"],
+                RefName = o => Str(o, "name"),
+            },
+            new RecordSchema
+            {
+                Name = "salesTaxItem",
+                Fields = ["name", "description", "rate", "isInactive", "externalId"],
+                RefName = o => Str(o, "name"),
+            },
+            new RecordSchema
+            {
+                Name = "priceLevel",
+                Fields = ["name", "discountPct", "isInactive", "externalId"],
                 RefName = o => Str(o, "name"),
             },
             new RecordSchema

@@ -74,6 +74,13 @@ internal sealed class RecordStore(TimeProvider time)
             Seed("subsidiary", 2, new JsonObject { ["name"] = "Singapore", ["currency"] = Ref("2"), ["isInactive"] = false });
             Seed("location", 1, new JsonObject { ["name"] = "Main Warehouse", ["subsidiary"] = Ref("1"), ["isInactive"] = false });
             Seed("location", 2, new JsonObject { ["name"] = "Singapore DC", ["subsidiary"] = Ref("2"), ["isInactive"] = false });
+            // Tax codes (SuiteTax "salesTaxItem") and price levels, referenced from sales order lines.
+            Seed("salesTaxItem", 1, new JsonObject { ["name"] = "GST-SG", ["description"] = "Singapore GST 9%", ["rate"] = 9.0m });
+            Seed("salesTaxItem", 2, new JsonObject { ["name"] = "ZR-SG", ["description"] = "Singapore zero-rated", ["rate"] = 0.0m });
+            Seed("salesTaxItem", 3, new JsonObject { ["name"] = "SR-SG", ["description"] = "Singapore standard-rated services", ["rate"] = 9.0m });
+            Seed("salesTaxItem", 4, new JsonObject { ["name"] = "US-EXEMPT", ["description"] = "US exempt", ["rate"] = 0.0m });
+            Seed("priceLevel", 1, new JsonObject { ["name"] = "Base Price", ["discountPct"] = 0.0m });
+            Seed("priceLevel", 2, new JsonObject { ["name"] = "Trade", ["discountPct"] = -10.0m });
         }
     }
 

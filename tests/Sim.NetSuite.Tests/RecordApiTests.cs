@@ -188,6 +188,26 @@ public sealed class RecordApiTests(SimFixture sim) : SimTestBase(sim)
     }
 
     [Fact]
+    public async Task Line_tax_codes_and_price_levels_are_references_to_seeded_records()
+    {
+        var (item1, _, customer) = await Sim.SeedBasicsAsync();
+        var client = Sim.Client();
+        var body = SalesOrder(customer, (item1, 1, 1));
+        var line = body["item"]!["items"]![0]!.AsObject();
+        line["taxCode"] = new JsonObject { ["id"] = "1" };
+        line["price"] = new JsonObject { ["id"] = "2" };
+        var id = await client.CreateAsync("salesOrder", body);
+
+        var stored = (await client.GetAsync("salesOrder", id, expandSubResources: true))!["item"]!["items"]![0]!;
+        stored["taxCode"]!["refName"]!.GetValue<string>().ShouldBe("GST-SG");
+        stored["price"]!["refName"]!.GetValue<string>().ShouldBe("Trade");
+
+        line["taxCode"] = new JsonObject { ["id"] = "77" };
+        var e = await Should.ThrowAsync<NetSuiteException>(() => client.CreateAsync("salesOrder", body));
+        e.ErrorPath.ShouldBe("item.items[0].taxCode");
+    }
+
+    [Fact]
     public async Task References_resolve_by_external_id_and_unknown_ones_name_the_field()
     {
         var (item1, _, _) = await Sim.SeedBasicsAsync();
