@@ -5,8 +5,9 @@ using Hub.Api.Orders.Ingesting;
 using Hub.Api.Orders.Polling;
 using Hub.Api.Orders.Rechecking;
 using Hub.Api.Orders.Syncing;
+using Hub.Api.Replays;
 using Hub.Api.Security;
-using Hub.Domain.Mapping;
+using Hub.Api.Mappings;
 using Hub.NetSuite;
 using Hub.OrderEz;
 using Hub.Projections;
@@ -23,11 +24,10 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.Configure<HubOptions>(builder.Configuration.GetSection("Hub"));
 var hub = builder.Configuration.GetSection("Hub").Get<HubOptions>() ?? new HubOptions();
-var mapping = builder.Configuration.GetSection("Mapping").Get<SalesOrderMapping>() ?? new SalesOrderMapping();
-// An empty mapping would park every order as "no currency mapping"; refuse to start instead.
-if (mapping.Currencies.Count == 0)
-    throw new InvalidOperationException("The Mapping section has no Currencies. Check that appsettings.json is found (content root) or set Mapping__Currencies__SGD=… etc.");
-builder.Services.AddSingleton(mapping);
+// The installation's mapping file seeds version 1 of the mapping; an invalid file stops the hub here.
+var mappingFile = MappingFile.Load(Path.Combine(builder.Environment.ContentRootPath, builder.Configuration["Mapping:File"] ?? "mappings/default.json"));
+builder.Services.AddSingleton(mappingFile);
+builder.Services.AddSingleton<MappingRegistry>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<HubClock>();
 builder.Services.AddSingleton<ApiKeyStore>();
@@ -55,7 +55,7 @@ builder.Services.AddMarten(opts =>
         opts.Connection(connectionString);
         opts.DatabaseSchemaName = builder.Configuration["Hub:Schema"] ?? "hub";
         opts.Events.StreamIdentity = StreamIdentity.AsString;
-        opts.AddHubProjections(mapping);
+        opts.AddHubProjections();
         opts.Schema.For<WebhookReceipt>();
         opts.Schema.For<PollCheckpoint>();
     })
@@ -77,6 +77,9 @@ builder.Host.UseWolverine(opts =>
     opts.PublishMessage<ExecuteNetSuiteStep>().ToLocalQueue("netsuite");
     opts.PublishMessage<ExecuteOrderEzStep>().ToLocalQueue("orderez");
     opts.PublishMessage<RecheckOrderItems>().ToLocalQueue("netsuite");
+    // One replay at a time: a dry run or apply walks every order, and two would only compete for the database.
+    opts.LocalQueue("replays").Sequential();
+    opts.PublishMessage<RunReplay>().ToLocalQueue("replays");
 
     // Two messages for one order racing on its stream: the loser re-reads and usually finds nothing to do.
     opts.OnException<ConcurrencyException>()
@@ -101,6 +104,8 @@ app.MapOpenApi();
 app.MapGet("/health", Health.Check).WithTags("Health");
 app.MapOrderEzWebhook();
 app.MapAuditEndpoints();
+app.MapMappingEndpoints();
+app.MapReplayEndpoints();
 
 return await app.RunJasperFxCommands(args);
 

@@ -1,8 +1,10 @@
 using Hub.Domain.Customers;
-using Hub.Domain.Mapping;
 using Hub.Domain.Orders;
+using Hub.Domain.Replays;
 using Hub.Projections.Customers;
+using Hub.Projections.Mappings;
 using Hub.Projections.Orders;
+using Hub.Projections.Replays;
 using JasperFx.Events.Projections;
 using Marten;
 
@@ -11,11 +13,14 @@ namespace Hub.Projections;
 /// <summary>Every projection and its lifecycle, in one place (ADR 0004).</summary>
 public static class ProjectionsConfiguration
 {
-    public static void AddHubProjections(this StoreOptions opts, SalesOrderMapping mapping)
+    public static void AddHubProjections(this StoreOptions opts)
     {
-        opts.Projections.Add(new OrderSyncProjection(mapping), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new OrderSyncProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new CustomerSyncProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new MappingCatalogProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new ReplayRunProjection(), ProjectionLifecycle.Inline);
         opts.Schema.For<OrderSync>().Index(x => x.OrderId);
         opts.Schema.For<CustomerSync>().Index(x => x.OutletId);
+        opts.Schema.For<ReplayRun>();
     }
 }

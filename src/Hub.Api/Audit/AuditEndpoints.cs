@@ -1,3 +1,4 @@
+using Hub.Api.Mappings;
 using Hub.Api.NetSuite;
 using Hub.Api.Security;
 using Hub.Domain.Mapping;
@@ -22,13 +23,19 @@ public static class AuditEndpoints
             .Produces<OrderHistory>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(401);
     }
 
-    public static async Task<IResult> GetOrder(long orderezOrderId, IQuerySession session, SalesOrderMapping mapping, CancellationToken ct)
+    public static async Task<IResult> GetOrder(long orderezOrderId, IQuerySession session, MappingRegistry mappings, CancellationToken ct)
     {
         var state = await session.LoadAsync<OrderSync>(OrderSync.StreamKey(orderezOrderId), ct);
-        return state is null ? NotFound(orderezOrderId) : Results.Ok(OrderView.From(state, mapping));
+        return state is null ? NotFound(orderezOrderId) : Results.Ok(OrderView.From(state, await MappingOfAsync(state, session, mappings, ct)));
     }
 
-    public static async Task<IResult> GetHistory(long orderezOrderId, string? at, IQuerySession session, SalesOrderMapping mapping, CancellationToken ct)
+    private static async Task<VersionedMapping> MappingOfAsync(OrderSync state, IQuerySession session, MappingRegistry mappings, CancellationToken ct)
+    {
+        var catalog = await mappings.CatalogAsync(session, ct);
+        return mappings.Get(catalog, state.MappingVersion ?? catalog.CurrentVersion!.Value);
+    }
+
+    public static async Task<IResult> GetHistory(long orderezOrderId, string? at, IQuerySession session, MappingRegistry mappings, CancellationToken ct)
     {
         DateTimeOffset? asOf = null;
         if (at is not null)
@@ -43,11 +50,11 @@ public static class AuditEndpoints
         if (events.Count == 0) return NotFound(orderezOrderId);
 
         var included = asOf is null ? events : events.Where(e => e.Timestamp <= asOf).ToList();
-        var state = OrderSyncFold.Fold(key, included.Select(e => e.Data), mapping);
+        var state = OrderSyncFold.Fold(included.Select(e => e.Data));
         return Results.Ok(new OrderHistory(
             orderezOrderId,
             asOf,
-            state is null ? null : OrderView.From(state, mapping),
+            state is null ? null : OrderView.From(state, await MappingOfAsync(state, session, mappings, ct)),
             included.Select(Describe).ToList()));
     }
 
@@ -61,7 +68,7 @@ public static class AuditEndpoints
             o.Source.Channel, o.Source.DeliveryId, o.Source.EventType, o.Source.PollWindow, o.Source.OccurredAt, o.ReceivedAt,
             null, null, null, o.RawPayload),
         SyncCommandIssued c => new HistoryEntry(e.Sequence, e.Version, "SyncCommandIssued", e.Timestamp,
-            $"{c.Kind} → {c.Target}", "hub", null, null, null, c.At, null, c.CommandId, c.MappingVersion,
+            $"{c.Kind} → {c.Target}", "hub", null, null, null, c.At, null, c.CommandId, c.MappingVersion is { } v ? $"v{v}" : null,
             new CommandExchange(RequestOf(c), null), null),
         SyncCommandSucceeded s => new HistoryEntry(e.Sequence, e.Version, "SyncCommandSucceeded", e.Timestamp,
             $"{s.Kind} succeeded{(s.ResultId is null ? "" : $": {s.ResultId}")}", "hub", null, null, null, s.At, null, s.CommandId, null,
@@ -75,6 +82,10 @@ public static class AuditEndpoints
         OrderCustomerResolved c => new HistoryEntry(e.Sequence, e.Version, "OrderCustomerResolved", e.Timestamp,
             $"Outlet {c.OutletId} is NetSuite customer {c.NetSuiteCustomerId} (by {c.MatchedBy})",
             "netsuite", null, null, null, c.At, null, c.CommandId, null, null, null),
+        MappingVersionAssigned m => new HistoryEntry(e.Sequence, e.Version, "MappingVersionAssigned", e.Timestamp,
+            $"Mapped with mapping v{m.Version} from now on ({m.Reason})", "hub", null, null, null, m.At, null, null, $"v{m.Version}", null, null),
+        OrderSyncBlocked b => new HistoryEntry(e.Sequence, e.Version, "OrderSyncBlocked", e.Timestamp,
+            $"Action needed: {b.Code}: {b.Reason}", "hub", null, null, null, b.At, null, null, b.MappingVersion is { } bv ? $"v{bv}" : null, null, null),
         SyncRetryRequested r => new HistoryEntry(e.Sequence, e.Version, "SyncRetryRequested", e.Timestamp,
             $"Retry requested by {r.RequestedBy}: {r.Reason}", r.RequestedBy, null, null, null, r.At, null, null, null, null, null),
         _ => new HistoryEntry(e.Sequence, e.Version, e.EventTypeName, e.Timestamp, "", "", null, null, null, null, null, null, null, null, null),

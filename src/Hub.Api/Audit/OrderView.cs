@@ -1,4 +1,5 @@
 using Hub.Api.OrderEz;
+using Hub.Domain.Mapping;
 using Hub.Domain.Orders;
 
 namespace Hub.Api.Audit;
@@ -17,26 +18,33 @@ public sealed record OrderView(
     Problem? ActionNeeded,
     Problem? LastError,
     DesiredSalesOrder? Desired,
-    string? MappingVersion,
+    DesiredSalesOrder? LastWritten,
+    int? MappingVersion,
     DateTimeOffset? LastObservedAt,
     DateTimeOffset? LastSyncedAt)
 {
-    public static OrderView From(OrderSync s, Hub.Domain.Mapping.SalesOrderMapping mapping) => new(
-        s.OrderId,
-        s.Latest?.OrderNumber,
-        s.Latest is null ? null : OrderEzTranslator.ToOrderEzWord(s.Latest.Status),
-        s.NetSuiteSalesOrderId,
-        s.NetSuiteStatus,
-        s.Desired?.ExternalId,
-        s.NetSuiteSalesOrderId is not null && s.WrittenBackSalesOrderId == s.NetSuiteSalesOrderId,
-        s.Pending is null && s.ActionNeeded is null && OrderSyncDecider.Decide(s, mapping) is null,
-        s.Pending is null ? [] : [new PendingCommandView(s.Pending.CommandId, s.Pending.Kind.ToString(), s.Pending.Target, s.Pending.IssuedAt)],
-        s.ActionNeeded,
-        s.Failure,
-        s.Desired,
-        s.MappingVersion,
-        s.LastObservedAt,
-        s.LastSyncedAt);
+    /// <param name="mapping">The order's mapping version (or the current one when it has none yet).</param>
+    public static OrderView From(OrderSync s, VersionedMapping mapping)
+    {
+        var decision = OrderSyncDecider.Decide(s, mapping);
+        return new OrderView(
+            s.OrderId,
+            s.Latest?.OrderNumber,
+            s.Latest is null ? null : OrderEzTranslator.ToOrderEzWord(s.Latest.Status),
+            s.NetSuiteSalesOrderId,
+            s.NetSuiteStatus,
+            s.Written?.ExternalId ?? mapping.SalesOrderExternalId(s.OrderId),
+            s.NetSuiteSalesOrderId is not null && s.WrittenBackSalesOrderId == s.NetSuiteSalesOrderId,
+            s.Pending is null && s.ActionNeeded is null && decision.Step is null && decision.BlockCode is null,
+            s.Pending is null ? [] : [new PendingCommandView(s.Pending.CommandId, s.Pending.Kind.ToString(), s.Pending.Target, s.Pending.IssuedAt)],
+            s.ActionNeeded ?? (decision.BlockCode is null ? null : new Problem(decision.BlockCode, decision.BlockReason!, "Mapping")),
+            s.Failure,
+            s.DesiredWith(mapping)?.SalesOrder,
+            s.Written,
+            s.MappingVersion,
+            s.LastObservedAt,
+            s.LastSyncedAt);
+    }
 }
 
 public sealed record PendingCommandView(string CommandId, string Kind, string Target, DateTimeOffset IssuedAt);

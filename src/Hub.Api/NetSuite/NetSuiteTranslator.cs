@@ -8,41 +8,52 @@ namespace Hub.Api.NetSuite;
 /// <summary>The NetSuite edge for writes: our desired state in, SuiteTalk REST record bodies out.</summary>
 public static class NetSuiteTranslator
 {
+    /// <summary>Header fields that are references in NetSuite (sent as {"id": …}); other mapped fields are plain values.</summary>
+    private static readonly HashSet<string> ReferenceFields = ["terms", "department", "class", "shipMethod", "priceLevel", "salesRep"];
+
     public static JsonObject SalesOrderBody(DesiredSalesOrder so)
     {
         var lines = new JsonArray();
         foreach (var l in so.Lines)
-            lines.Add(new JsonObject
+        {
+            var line = new JsonObject
             {
                 ["item"] = Ref(l.ItemId),
                 ["quantity"] = l.Quantity,
                 ["rate"] = l.Rate,
                 ["isClosed"] = l.IsClosed,
-            });
-        return new JsonObject
+            };
+            if (l.TaxCodeId is not null) line["taxCode"] = Ref(l.TaxCodeId);
+            if (l.PriceLevelId is not null) line["price"] = Ref(l.PriceLevelId);
+            if (l.LocationId is not null) line["location"] = Ref(l.LocationId);
+            lines.Add(line);
+        }
+        var body = new JsonObject
         {
             ["externalId"] = so.ExternalId,
             ["entity"] = Ref(so.EntityId),
             ["subsidiary"] = Ref(so.SubsidiaryId),
             ["currency"] = Ref(so.CurrencyId),
-            ["location"] = Ref(so.LocationId),
-            ["otherRefNum"] = so.OtherRefNum,
-            ["memo"] = so.Memo,
-            ["item"] = new JsonObject { ["items"] = lines },
         };
+        if (so.LocationId is not null) body["location"] = Ref(so.LocationId);
+        if (so.OtherRefNum is not null) body["otherRefNum"] = so.OtherRefNum;
+        if (so.Memo is not null) body["memo"] = so.Memo;
+        foreach (var (field, value) in so.Extra)
+            body[field] = ReferenceFields.Contains(field) ? Ref(value) : value;
+        body["item"] = new JsonObject { ["items"] = lines };
+        return body;
     }
 
-    public static JsonObject CustomerBody(OutletSnapshot outlet, string externalId, string subsidiaryId, string? currencyId)
+    public static JsonObject CustomerBody(DesiredCustomer customer)
     {
         var body = new JsonObject
         {
-            ["externalId"] = externalId,
-            ["companyName"] = outlet.CompanyName,
-            ["email"] = outlet.Email,
-            ["subsidiary"] = Ref(subsidiaryId),
+            ["externalId"] = customer.ExternalId,
+            ["subsidiary"] = Ref(customer.SubsidiaryId),
         };
-        if (outlet.Phone is not null) body["phone"] = outlet.Phone;
-        if (currencyId is not null) body["currency"] = Ref(currencyId);
+        if (customer.CurrencyId is not null) body["currency"] = Ref(customer.CurrencyId);
+        foreach (var (field, value) in customer.Fields)
+            body[field] = ReferenceFields.Contains(field) ? Ref(value) : value;
         return body;
     }
 
@@ -50,7 +61,7 @@ public static class NetSuiteTranslator
     public static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     public static string ItemsBySkuQuery(IEnumerable<string> skus) =>
-        $"SELECT id, itemid FROM item WHERE itemid IN ({string.Join(", ", skus.Select(Literal))})";
+        $"SELECT id, itemid, itemtype FROM item WHERE itemid IN ({string.Join(", ", skus.Select(Literal))})";
 
     public static string CustomersByEmailQuery(string email) =>
         $"SELECT id, externalid, email FROM customer WHERE LOWER(email) = {Literal(email.Trim().ToLowerInvariant())} ORDER BY id";

@@ -9,7 +9,10 @@ public sealed record OutletSnapshot(
     string? LegalName,
     string? Email,
     string? Phone,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    string? Country = null,
+    string? AccountNumber = null,
+    string? TaxId = null)
 {
     public string CompanyName => string.IsNullOrWhiteSpace(LegalName) ? Name : LegalName;
 }

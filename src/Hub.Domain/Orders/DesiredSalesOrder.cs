@@ -9,18 +9,36 @@ public sealed record DesiredSalesOrder(
     string EntityId,
     string SubsidiaryId,
     string CurrencyId,
-    string LocationId,
-    string OtherRefNum,
-    string Memo,
+    string CurrencyCode,
+    string? LocationId,
+    string? OtherRefNum,
+    string? Memo,
+    IReadOnlyDictionary<string, string> Extra,
     IReadOnlyList<DesiredSalesOrderLine> Lines,
-    string MappingVersion)
+    string? RuleName,
+    int MappingVersion)
 {
-    public string Hash() => ContentHash.Of(this with { MappingVersion = "" });
+    /// <summary>Content hash; the mapping version and rule name are provenance, not content.</summary>
+    public string Hash() => ContentHash.Of(this with { MappingVersion = 0, RuleName = null, Extra = new SortedDictionary<string, string>(Extra.ToDictionary()) });
+
+    public decimal Amount => Lines.Where(l => !l.IsClosed).Sum(l => l.Amount);
+    public decimal Tax => Lines.Where(l => !l.IsClosed).Sum(l => l.TaxAmount);
 }
 
-public sealed record DesiredSalesOrderLine(string ItemId, string Sku, decimal Quantity, decimal Rate, bool IsClosed);
+public sealed record DesiredSalesOrderLine(
+    string ItemId,
+    string Sku,
+    decimal Quantity,
+    decimal Rate,
+    decimal Amount,
+    string? TaxCode,
+    string? TaxCodeId,
+    decimal TaxAmount,
+    string? PriceLevelId,
+    string? LocationId,
+    bool IsClosed);
 
-/// <summary>Result of mapping: either a desired sales order or the reason it cannot be built yet.</summary>
+/// <summary>Result of mapping: either a desired sales order or the reason it cannot be built.</summary>
 public sealed record MappingOutcome(DesiredSalesOrder? SalesOrder, string? BlockedCode, string? BlockedReason)
 {
     public static MappingOutcome Blocked(string code, string reason) => new(null, code, reason);
@@ -29,22 +47,53 @@ public sealed record MappingOutcome(DesiredSalesOrder? SalesOrder, string? Block
 public static class SalesOrderMapper
 {
     public const string NoCurrencyMapping = "NO_CURRENCY_MAPPING";
+    public const string NoRuleMatched = "NO_RULE_MATCHED";
+    public const string UnknownLookupValue = "UNKNOWN_LOOKUP_VALUE";
     public const string UnknownSku = "UNKNOWN_SKU";
 
+    public static IReadOnlyDictionary<string, string?> Facts(OrderSnapshot order, string? customerCountry) => new Dictionary<string, string?>
+    {
+        ["currency"] = order.Currency,
+        ["customer.country"] = customerCountry,
+        ["orderNumber"] = order.OrderNumber,
+        ["orderId"] = order.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["outletName"] = order.OutletName,
+        ["warehouse"] = MappingVocabulary.DefaultWarehouse,
+        ["requestedDeliveryDate"] = order.RequestedDeliveryDate?.ToString("yyyy-MM-dd"),
+    };
+
     /// <summary>
-    /// Pure: the same snapshot, customer, items and mapping always give the same desired order. Declined and
-    /// abandoned orders keep their last committed lines, closed, so NetSuite stops fulfilling them.
+    /// Pure: the same facts and mapping version always give the same desired order. Declined and abandoned orders
+    /// keep their last committed lines, closed, so NetSuite stops fulfilling them. Anything the mapping cannot
+    /// decide is "blocked", never guessed.
     /// </summary>
     public static MappingOutcome Map(
         OrderSnapshot committed,
         OrderStatus currentStatus,
         string customerId,
+        string? customerCountry,
         IReadOnlyDictionary<string, string> items,
-        SalesOrderMapping mapping)
+        IReadOnlyDictionary<string, string> itemTypes,
+        VersionedMapping versioned)
     {
-        if (!mapping.Currencies.TryGetValue(committed.Currency, out var currencyId))
-            return MappingOutcome.Blocked(NoCurrencyMapping,
-                $"Currency {committed.Currency} has no NetSuite currency in mapping {mapping.Version}.");
+        var mapping = versioned.Definition;
+        if (!mapping.Currencies.TryGetValue(committed.Currency, out var currency))
+            return MappingOutcome.Blocked(NoCurrencyMapping, $"Currency {committed.Currency} has no NetSuite currency in mapping {versioned.Label}.");
+
+        var facts = Facts(committed, customerCountry);
+        var rule = RuleEngine.FirstMatch(mapping.SalesOrder.Rules, facts);
+        if (rule is null)
+            return MappingOutcome.Blocked(NoRuleMatched,
+                $"No sales order rule of mapping {versioned.Label} matches currency {committed.Currency}, customer country {customerCountry ?? "(none)"}.");
+
+        var header = new Dictionary<string, string>();
+        foreach (var (target, map) in mapping.SalesOrder.Fields)
+        {
+            var (value, problem) = RuleEngine.Resolve(map, facts, mapping);
+            if (problem is not null) return MappingOutcome.Blocked(UnknownLookupValue, $"salesOrder.fields.{target}: {problem}");
+            if (value is not null) header[target] = value;
+        }
+        foreach (var (target, value) in rule.Set) header[target] = value;
 
         var included = committed.Lines.Where(l => l.Included).ToList();
         var missing = included.Select(l => l.Sku).Where(s => !items.ContainsKey(s)).Distinct().ToList();
@@ -53,19 +102,41 @@ public static class SalesOrderMapper
                 $"No NetSuite item has itemId {string.Join(", ", missing)}. Create the item in NetSuite; the order goes on by itself.");
 
         var closed = currentStatus.IsWithdrawn();
-        var lines = included
-            .Select(l => new DesiredSalesOrderLine(items[l.Sku], l.Sku, l.Quantity, l.UnitPrice, closed))
-            .ToList();
+        var lines = new List<DesiredSalesOrderLine>();
+        foreach (var l in included)
+        {
+            var lineFacts = new Dictionary<string, string?>(facts)
+            {
+                ["item.type"] = itemTypes.GetValueOrDefault(l.Sku), ["sku"] = l.Sku, ["unit"] = l.Unit, ["priceTier"] = l.PriceTier, ["name"] = l.Name,
+            };
+            var lineSet = RuleEngine.FirstMatch(mapping.SalesOrder.LineRules, lineFacts)?.Set ?? new Dictionary<string, string>();
+            var taxCode = lineSet.GetValueOrDefault("taxCode") ?? header.GetValueOrDefault("taxCode");
+            var tax = taxCode is null ? null : mapping.TaxCodes.GetValueOrDefault(taxCode);
 
+            var (quantity, rate) = (l.Quantity, l.UnitPrice);
+            if (l.Unit is not null && mapping.Units.TryGetValue(l.Unit, out var conversion))
+                (quantity, rate) = (l.Quantity * conversion.Factor, l.UnitPrice / conversion.Factor);
+            rate = RuleEngine.RoundMoney(rate, Math.Max(currency.Precision, 4));
+            var amount = RuleEngine.RoundMoney(quantity * rate, currency.Precision);
+            lines.Add(new DesiredSalesOrderLine(items[l.Sku], l.Sku, quantity, rate, amount, taxCode, tax?.NetSuiteId,
+                tax is null ? 0 : RuleEngine.RoundMoney(amount * tax.Rate / 100m, currency.Precision),
+                lineSet.GetValueOrDefault("priceLevel"), lineSet.GetValueOrDefault("location"), closed));
+        }
+
+        var extra = header.Where(kv => kv.Key is not ("subsidiary" or "location" or "memo" or "otherRefNum" or "taxCode"))
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
         return new MappingOutcome(new DesiredSalesOrder(
-            ExternalId: mapping.SalesOrderExternalId(committed.OrderId),
+            ExternalId: versioned.SalesOrderExternalId(committed.OrderId),
             EntityId: customerId,
-            SubsidiaryId: mapping.SubsidiaryFor(committed.Currency) ?? mapping.DefaultSubsidiaryId,
-            CurrencyId: currencyId,
-            LocationId: mapping.DefaultLocationId,
-            OtherRefNum: committed.OrderNumber,
-            Memo: $"OrderEZ order {committed.OrderNumber}",
+            SubsidiaryId: header["subsidiary"],
+            CurrencyId: currency.NetSuiteId,
+            CurrencyCode: committed.Currency,
+            LocationId: header.GetValueOrDefault("location"),
+            OtherRefNum: header.GetValueOrDefault("otherRefNum"),
+            Memo: header.GetValueOrDefault("memo"),
+            Extra: extra,
             Lines: lines,
-            MappingVersion: mapping.Version), null, null);
+            RuleName: rule.Name,
+            MappingVersion: versioned.Version), null, null);
     }
 }

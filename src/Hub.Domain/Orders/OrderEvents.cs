@@ -19,7 +19,7 @@ public sealed record SyncCommandIssued(
     string Target,
     DesiredSalesOrder? SalesOrder,
     IReadOnlyList<string>? Skus,
-    string MappingVersion,
+    int? MappingVersion,
     DateTimeOffset At);
 
 /// <summary>The NetSuite customer for the order's outlet is known (found, adopted or created).</summary>
@@ -29,7 +29,8 @@ public sealed record OrderCustomerResolved(
     long OutletId,
     string NetSuiteCustomerId,
     string MatchedBy,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    string? Country = null);
 
 /// <summary>What NetSuite said about the order's SKUs: which exist (with internal ids) and which do not.</summary>
 public sealed record OrderItemsResolved(
@@ -37,7 +38,8 @@ public sealed record OrderItemsResolved(
     string? CommandId,
     IReadOnlyDictionary<string, string> Found,
     IReadOnlyList<string> Missing,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    IReadOnlyDictionary<string, string>? Types = null);
 
 /// <summary>A write to NetSuite or OrderEZ was acknowledged.</summary>
 public sealed record SyncCommandSucceeded(
@@ -59,6 +61,12 @@ public sealed record SyncCommandFailed(
     string Detail,
     int Attempts,
     DateTimeOffset At);
+
+/// <summary>From now on this order is mapped with mapping version <paramref name="Version"/> (first sync, or an apply).</summary>
+public sealed record MappingVersionAssigned(long OrderId, int Version, string Reason, DateTimeOffset At);
+
+/// <summary>The order cannot be mapped as it stands (no rule matches, unknown SKU, …); a person or a fix elsewhere is needed.</summary>
+public sealed record OrderSyncBlocked(long OrderId, string Code, string Reason, int? MappingVersion, DateTimeOffset At);
 
 /// <summary>Someone (an operator, or the hub once the cause may be gone) asked to try a parked order again.</summary>
 public sealed record SyncRetryRequested(long OrderId, string Reason, string RequestedBy, DateTimeOffset At);

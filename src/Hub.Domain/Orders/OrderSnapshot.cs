@@ -17,7 +17,7 @@ public sealed record OrderSnapshot(
     public string BusinessHash() => Common.ContentHash.Of(this with { UpdatedAt = default });
 }
 
-public sealed record OrderLine(string Sku, string Name, decimal Quantity, decimal UnitPrice, bool Included);
+public sealed record OrderLine(string Sku, string Name, decimal Quantity, decimal UnitPrice, bool Included, string? Unit = null, string? PriceTier = null);
 
 public enum OrderStatus
 {

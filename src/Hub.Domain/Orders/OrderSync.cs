@@ -3,9 +3,10 @@ using Hub.Domain.Mapping;
 namespace Hub.Domain.Orders;
 
 /// <summary>
-/// Sync state of one OrderEZ order: what OrderEZ says, what NetSuite should hold (desired), what NetSuite last
-/// acknowledged, and what is in flight. Built only from the order's events and the mapping, so a rebuild gives
-/// the same answer.
+/// Sync state of one OrderEZ order, built only from its events: what OrderEZ says, what the hub has learned
+/// (NetSuite items, customer), which mapping version applies, what NetSuite last acknowledged, and what is in flight.
+/// The desired sales order is a pure function of this state and the mapping version (<see cref="DesiredWith"/>),
+/// so a rebuild or a dry run with another mapping gives a reproducible answer.
 /// </summary>
 public sealed record OrderSync
 {
@@ -20,18 +21,22 @@ public sealed record OrderSync
 
     public IReadOnlyList<string> SeenHashes { get; init; } = [];
     public string? CustomerId { get; init; }
+    public string? CustomerCountry { get; init; }
     public IReadOnlyDictionary<string, string> Items { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> ItemTypes { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<string> MissingSkus { get; init; } = [];
-    public DesiredSalesOrder? Desired { get; init; }
+    public int? MappingVersion { get; init; }
     public Problem? Blocked { get; init; }
     public Problem? Failure { get; init; }
     public DateTimeOffset? FailedAt { get; init; }
+
+    /// <summary>The sales order as NetSuite last acknowledged it: the baseline for deciding and for dry runs.</summary>
+    public DesiredSalesOrder? Written { get; init; }
     public string? AckedHash { get; init; }
     public string? NetSuiteSalesOrderId { get; init; }
     public string? NetSuiteStatus { get; init; }
     public string? WrittenBackSalesOrderId { get; init; }
     public PendingCommand? Pending { get; init; }
-    public string? MappingVersion { get; init; }
     public DateTimeOffset? LastObservedAt { get; init; }
     public DateTimeOffset? LastSyncedAt { get; init; }
 
@@ -39,24 +44,26 @@ public sealed record OrderSync
 
     public static string StreamKey(long orderId) => $"oez-order-{orderId}";
 
-    // Start/When rather than Create/Apply: the projection folds with an explicit Evolve (it needs the mapping),
-    // and Marten refuses a document type that also carries conventional Create/Apply methods.
-    public static OrderSync Start(OrderChangeObserved e, SalesOrderMapping mapping) =>
-        new OrderSync { Id = StreamKey(e.OrderId), OrderId = e.OrderId }.When(e, mapping);
+    // Start/When rather than Create/Apply: the projection folds with an explicit Evolve, and Marten refuses a
+    // document type that also carries conventional Create/Apply methods.
+    public static OrderSync Start(OrderChangeObserved e) => new OrderSync { Id = StreamKey(e.OrderId), OrderId = e.OrderId }.When(e);
 
-    public OrderSync When(object @event, SalesOrderMapping mapping) => (@event switch
+    public OrderSync When(object @event) => @event switch
     {
         OrderChangeObserved e => Observe(e),
         OrderItemsResolved e => this with
         {
             Items = Merge(Items, e.Found),
+            ItemTypes = e.Types is null ? ItemTypes : Merge(ItemTypes, e.Types),
             MissingSkus = MissingSkus.Union(e.Missing).Except(e.Found.Keys).ToList(),
             Pending = Clears(e.CommandId),
+            Blocked = null,
         },
-        OrderCustomerResolved e => this with { CustomerId = e.NetSuiteCustomerId, Pending = Clears(e.CommandId) },
+        OrderCustomerResolved e => this with { CustomerId = e.NetSuiteCustomerId, CustomerCountry = e.Country, Pending = Clears(e.CommandId) },
         SyncCommandIssued e => this with
         {
             Pending = new PendingCommand(e.CommandId, e.Kind, e.Target, e.SalesOrder, e.Skus, e.At),
+            Blocked = null,
         },
         SyncCommandSucceeded e => Succeeded(e),
         SyncCommandFailed e => this with
@@ -66,8 +73,10 @@ public sealed record OrderSync
             FailedAt = e.At,
         },
         SyncRetryRequested => this with { Failure = null, FailedAt = null },
+        MappingVersionAssigned e => this with { MappingVersion = e.Version, Blocked = null },
+        OrderSyncBlocked e => this with { Blocked = new Problem(e.Code, e.Reason, "Mapping") },
         _ => this,
-    }).Recompute(mapping);
+    };
 
     private OrderSync Observe(OrderChangeObserved e)
     {
@@ -81,21 +90,24 @@ public sealed record OrderSync
             Latest = e.Snapshot,
             Committed = e.Snapshot.Status.IsCommitted() ? e.Snapshot : Committed,
             LastObservedAt = e.ReceivedAt,
-            // New content from the source is a new chance: whatever failed may now succeed.
+            // New content from the source is a new chance: whatever failed or blocked may now go through.
             Failure = null,
+            Blocked = null,
         };
     }
 
     private OrderSync Succeeded(SyncCommandSucceeded e)
     {
+        var pending = Pending?.CommandId == e.CommandId ? Pending : null;
         var next = this with { Pending = Clears(e.CommandId), Failure = null, LastSyncedAt = e.At };
         return e.Kind switch
         {
             SyncCommandKind.UpsertSalesOrder => next with
             {
                 AckedHash = e.DesiredHash,
+                Written = pending?.SalesOrder ?? Written,
                 NetSuiteSalesOrderId = e.ResultId ?? NetSuiteSalesOrderId,
-                NetSuiteStatus = Latest?.Status.IsWithdrawn() == true ? "Closed" : "Pending Fulfillment",
+                NetSuiteStatus = pending?.SalesOrder?.Lines.All(l => l.IsClosed) == true ? "Closed" : "Pending Fulfillment",
             },
             SyncCommandKind.WriteBackToOrderEz => next with { WrittenBackSalesOrderId = e.ResultId },
             _ => next,
@@ -105,27 +117,21 @@ public sealed record OrderSync
     private PendingCommand? Clears(string? commandId) =>
         Pending is not null && commandId is not null && Pending.CommandId == commandId ? null : Pending;
 
-    /// <summary>Recomputes the desired sales order; only mapping problems that need a person become "blocked".</summary>
-    private OrderSync Recompute(SalesOrderMapping mapping)
-    {
-        if (Committed is null || Latest is null || CustomerId is null || UnresolvedSkus().Count > 0)
-            return this with { Desired = null, Blocked = null, MappingVersion = mapping.Version };
-
-        var outcome = SalesOrderMapper.Map(Committed, Latest.Status, CustomerId, Items, mapping);
-        return this with
-        {
-            Desired = outcome.SalesOrder,
-            Blocked = outcome.SalesOrder is null ? new Problem(outcome.BlockedCode!, outcome.BlockedReason!, "Mapping") : null,
-            MappingVersion = mapping.Version,
-        };
-    }
-
     /// <summary>SKUs of the committed order that NetSuite has not been asked about yet.</summary>
     public IReadOnlyList<string> UnresolvedSkus() =>
         Committed is null
             ? []
             : Committed.Lines.Where(l => l.Included).Select(l => l.Sku).Distinct()
                 .Where(s => !Items.ContainsKey(s) && !MissingSkus.Contains(s)).ToList();
+
+    /// <summary>The desired sales order under a mapping version, or null while facts are still being gathered.</summary>
+    public MappingOutcome? DesiredWith(VersionedMapping mapping) =>
+        Committed is null || Latest is null || CustomerId is null || UnresolvedSkus().Count > 0
+            ? null
+            : SalesOrderMapper.Map(Committed, Latest.Status, CustomerId, CustomerCountry, Items, ItemTypes, mapping);
+
+    /// <summary>NetSuite closes or bills an order; a mapping change must not rewrite it (report, do not patch).</summary>
+    public bool IsClosedInNetSuite => NetSuiteStatus is "Closed" or "Billed";
 
     private static IReadOnlyDictionary<string, string> Merge(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
     {

@@ -5,34 +5,46 @@ namespace Hub.Domain.Orders;
 /// <summary>The next step needed to bring NetSuite and OrderEZ in line with an order's desired state.</summary>
 public sealed record NextStep(SyncCommandKind Kind, string Target, DesiredSalesOrder? SalesOrder, IReadOnlyList<string>? Skus);
 
+/// <summary>What the decider concluded: a step to take, a reason the order is blocked, or nothing to do.</summary>
+public sealed record Decision(NextStep? Step, string? BlockCode, string? BlockReason)
+{
+    public static readonly Decision Nothing = new(null, null, null);
+    public static Decision Take(NextStep step) => new(step, null, null);
+    public static Decision Block(string code, string reason) => new(null, code, reason);
+}
+
 public static class OrderSyncDecider
 {
     /// <summary>
-    /// Pure decision: at most one step in flight per order, so steps run in order and a duplicate trigger is a no-op.
-    /// Returns null when there is nothing to do (in sync, waiting, or parked for a person).
+    /// Pure decision: at most one step in flight per order, so steps run in order and a duplicate trigger is a
+    /// no-op. The mapping is the version assigned to the order.
     /// </summary>
-    public static NextStep? Decide(OrderSync? s, SalesOrderMapping mapping)
+    public static Decision Decide(OrderSync? s, VersionedMapping mapping)
     {
-        if (s?.Latest is null || s.Committed is null || s.Pending is not null || s.ActionNeeded is not null)
-            return null;
+        if (s?.Latest is null || s.Committed is null || s.Pending is not null || s.Failure is not null)
+            return Decision.Nothing;
 
         // An order withdrawn before NetSuite ever heard of it needs nothing there.
         if (s.Latest.Status.IsWithdrawn() && s.NetSuiteSalesOrderId is null && s.AckedHash is null)
-            return null;
+            return Decision.Nothing;
 
         var unresolved = s.UnresolvedSkus();
         if (unresolved.Count > 0)
-            return new NextStep(SyncCommandKind.ResolveItems, "item?itemid", null, unresolved);
+            return Decision.Take(new NextStep(SyncCommandKind.ResolveItems, "item?itemid", null, unresolved));
 
         if (s.CustomerId is null)
-            return new NextStep(SyncCommandKind.EnsureCustomer, $"customer/eid:{mapping.CustomerExternalId(s.Committed.OutletId)}", null, null);
+            return Decision.Take(new NextStep(SyncCommandKind.EnsureCustomer, $"customer/eid:{mapping.CustomerExternalId(s.Committed.OutletId)}", null, null));
 
-        if (s.Desired is not null && s.Desired.Hash() != s.AckedHash)
-            return new NextStep(SyncCommandKind.UpsertSalesOrder, $"salesOrder/eid:{s.Desired.ExternalId}", s.Desired, null);
+        var outcome = s.DesiredWith(mapping)!;
+        if (outcome.SalesOrder is null)
+            return Decision.Block(outcome.BlockedCode!, outcome.BlockedReason!);
+
+        if (outcome.SalesOrder.Hash() != s.AckedHash)
+            return Decision.Take(new NextStep(SyncCommandKind.UpsertSalesOrder, $"salesOrder/eid:{outcome.SalesOrder.ExternalId}", outcome.SalesOrder, null));
 
         if (s.NetSuiteSalesOrderId is not null && s.NetSuiteSalesOrderId != s.WrittenBackSalesOrderId)
-            return new NextStep(SyncCommandKind.WriteBackToOrderEz, $"orderez:orders/{s.OrderId}", null, null);
+            return Decision.Take(new NextStep(SyncCommandKind.WriteBackToOrderEz, $"orderez:orders/{s.OrderId}", null, null));
 
-        return null;
+        return Decision.Nothing;
     }
 }

@@ -1,4 +1,3 @@
-using Hub.Domain.Mapping;
 using Hub.Domain.Orders;
 using JasperFx.Events;
 using Marten.Events.Aggregation;
@@ -6,17 +5,14 @@ using Marten.Events.Aggregation;
 namespace Hub.Projections.Orders;
 
 /// <summary>
-/// Inline projection of each order stream into its <see cref="OrderSync"/> (current and desired state).
-/// Inline so the handler that decides the next step reads a view consistent with the stream it appends to.
-/// The mapping is a constructor input, so a rebuild with the same mapping gives the same documents.
+/// Inline projection of each order stream into its <see cref="OrderSync"/>. Inline so the handler that decides the
+/// next step reads a view consistent with the stream it appends to. It holds facts only; the desired sales order
+/// is computed from them with the order's mapping version, so the fold needs no mapping and a rebuild is exact.
 /// </summary>
 public sealed class OrderSyncProjection : SingleStreamProjection<OrderSync, string>
 {
-    private readonly SalesOrderMapping _mapping;
-
-    public OrderSyncProjection(SalesOrderMapping mapping)
+    public OrderSyncProjection()
     {
-        _mapping = mapping;
         IncludeType<OrderChangeObserved>();
         IncludeType<OrderItemsResolved>();
         IncludeType<OrderCustomerResolved>();
@@ -24,20 +20,20 @@ public sealed class OrderSyncProjection : SingleStreamProjection<OrderSync, stri
         IncludeType<SyncCommandSucceeded>();
         IncludeType<SyncCommandFailed>();
         IncludeType<SyncRetryRequested>();
+        IncludeType<MappingVersionAssigned>();
+        IncludeType<OrderSyncBlocked>();
     }
 
-    public override OrderSync? Evolve(OrderSync? snapshot, string id, IEvent e) =>
-        OrderSyncFold.Step(snapshot, id, e.Data, _mapping);
+    public override OrderSync? Evolve(OrderSync? snapshot, string id, IEvent e) => OrderSyncFold.Step(snapshot, e.Data);
 }
 
 /// <summary>The fold shared by the projection, the point-in-time history view and rebuild checks.</summary>
 public static class OrderSyncFold
 {
-    public static OrderSync? Step(OrderSync? state, string id, object data, SalesOrderMapping mapping) =>
+    public static OrderSync? Step(OrderSync? state, object data) =>
         state is null
-            ? data is OrderChangeObserved first ? OrderSync.Start(first, mapping) : null
-            : state.When(data, mapping);
+            ? data is OrderChangeObserved first ? OrderSync.Start(first) : null
+            : state.When(data);
 
-    public static OrderSync? Fold(string id, IEnumerable<object> events, SalesOrderMapping mapping) =>
-        events.Aggregate((OrderSync?)null, (s, e) => Step(s, id, e, mapping));
+    public static OrderSync? Fold(IEnumerable<object> events) => events.Aggregate((OrderSync?)null, Step);
 }

@@ -60,6 +60,7 @@ public class NewOrderToSalesOrderTests(HubFixture fixture) : IntegrationContext(
         history.Events.Count(e => e.Type == "OrderChangeObserved").ShouldBe(2);
         var steps = history.Events.Where(e => e.Type != "OrderChangeObserved").ToList();
         steps.Select(e => e.Type).ShouldBe([
+            "MappingVersionAssigned",
             "SyncCommandIssued", "OrderItemsResolved",
             "SyncCommandIssued", "OrderCustomerResolved",
             "SyncCommandIssued", "SyncCommandSucceeded",
@@ -70,11 +71,11 @@ public class NewOrderToSalesOrderTests(HubFixture fixture) : IntegrationContext(
         accepted.DeliveryId!.ShouldStartWith("msg_");
         accepted.SourceEventType.ShouldBe("order.accepted");
         accepted.RawPayload!.ShouldContain("\"order.accepted\"");
-        var upsert = steps[4];
-        upsert.MappingVersion.ShouldBe("static-1");
+        var upsert = steps[5];
+        upsert.MappingVersion.ShouldBe("v1");
         System.Text.Json.JsonSerializer.Serialize(upsert.Command!.Request).ShouldContain($"salesOrder/eid:oez-so-{orderId}");
-        steps[5].Command!.Response!.ShouldContain(view.NetSuiteSalesOrderId!);
-        steps[6].Summary.ShouldContain("WriteBackToOrderEz");
+        steps[6].Command!.Response!.ShouldContain(view.NetSuiteSalesOrderId!);
+        steps[7].Summary.ShouldContain("WriteBackToOrderEz");
         history.Events.Select(e => e.Version).ShouldBe(Enumerable.Range(1, history.Events.Count).Select(i => (long)i));
     }
 

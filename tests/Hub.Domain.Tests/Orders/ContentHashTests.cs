@@ -22,8 +22,9 @@ public class ContentHashTests
     [Fact]
     public void the_desired_hash_ignores_the_mapping_version_but_not_the_content()
     {
-        var so = new DesiredSalesOrder("x", "1", "1", "1", "1", "r", "m", [new("9", "S", 1, 2m, false)], "v1");
-        so.Hash().ShouldBe((so with { MappingVersion = "v2" }).Hash());
+        var so = new DesiredSalesOrder("x", "1", "1", "1", "SGD", "1", "r", "m", new Dictionary<string, string>(),
+            [new("9", "S", 1, 2m, 2m, null, null, 0, null, null, false)], "rule", 1);
+        so.Hash().ShouldBe((so with { MappingVersion = 2, RuleName = "other rule" }).Hash());
         so.Hash().ShouldNotBe((so with { LocationId = "2" }).Hash());
     }
 }

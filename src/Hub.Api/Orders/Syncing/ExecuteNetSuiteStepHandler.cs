@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Hub.Api.Infrastructure;
 using Hub.Api.NetSuite;
+using Hub.Api.Mappings;
 using Hub.Api.OrderEz;
 using Hub.Domain.Common;
 using Hub.Domain.Customers;
@@ -21,7 +22,7 @@ public static class ExecuteNetSuiteStepHandler
         IDocumentSession session,
         NetSuiteClient netSuite,
         OrderEzClient orderEz,
-        SalesOrderMapping mapping,
+        MappingRegistry mappings,
         IOptions<HubOptions> options,
         HubClock clock,
         CancellationToken ct)
@@ -39,7 +40,8 @@ public static class ExecuteNetSuiteStepHandler
             {
                 SyncCommandKind.ResolveItems => StepOutcome.Succeeded(stream, state.OrderId,
                     await ResolveItemsAsync(netSuite, state.OrderId, pending.CommandId, pending.Skus ?? [], clock, ct)),
-                SyncCommandKind.EnsureCustomer => await EnsureCustomerAsync(stream, session, netSuite, orderEz, mapping, pending, message, options.Value, clock, ct),
+                SyncCommandKind.EnsureCustomer => await EnsureCustomerAsync(stream, session, netSuite, orderEz,
+                    await MappingOfAsync(state, session, mappings, ct), pending, message, options.Value, clock, ct),
                 SyncCommandKind.UpsertSalesOrder => StepOutcome.Succeeded(stream, state.OrderId,
                     await UpsertSalesOrderAsync(netSuite, state.OrderId, pending, clock, ct)),
                 _ => [],
@@ -60,14 +62,24 @@ public static class ExecuteNetSuiteStepHandler
         }
     }
 
+    private static async Task<VersionedMapping> MappingOfAsync(OrderSync state, IDocumentSession session, MappingRegistry mappings, CancellationToken ct)
+    {
+        var catalog = await mappings.CatalogAsync(session, ct);
+        return mappings.Get(catalog, state.MappingVersion ?? catalog.CurrentVersion!.Value);
+    }
+
     public static async Task<OrderItemsResolved> ResolveItemsAsync(NetSuiteClient netSuite, long orderId, string? commandId, IReadOnlyList<string> skus, HubClock clock, CancellationToken ct)
     {
         var rows = skus.Count == 0 ? [] : await netSuite.QueryAsync(NetSuiteTranslator.ItemsBySkuQuery(skus), maxRows: 1000, ct: ct);
         var found = new Dictionary<string, string>();
+        var types = new Dictionary<string, string>();
         foreach (var row in rows)
             if (row.TryGetValue("itemid", out var sku) && sku is not null && skus.Contains(sku) && row.TryGetValue("id", out var id) && id is not null)
+            {
                 found.TryAdd(sku, id);
-        return new OrderItemsResolved(orderId, commandId, found, skus.Except(found.Keys).ToList(), clock.Now);
+                if (row.GetValueOrDefault("itemtype") is { } type) types.TryAdd(sku, type);
+            }
+        return new OrderItemsResolved(orderId, commandId, found, skus.Except(found.Keys).ToList(), clock.Now, types);
     }
 
     private static async Task<SyncCommandSucceeded> UpsertSalesOrderAsync(NetSuiteClient netSuite, long orderId, PendingCommand pending, HubClock clock, CancellationToken ct)
@@ -77,12 +89,12 @@ public static class ExecuteNetSuiteStepHandler
         // PUT by externalId: a retry after a timeout or a crash updates the record it created, never a second one.
         var id = await netSuite.UpsertAsync("salesOrder", so.ExternalId, body, replace: "item", ct: ct);
         return new SyncCommandSucceeded(orderId, pending.CommandId, pending.Kind, id, so.Hash(),
-            $"PUT salesOrder/eid:{so.ExternalId}?replace=item → 204, internal id {id}; {so.Lines.Count} line(s), mapping {so.MappingVersion}", clock.Now);
+            $"PUT salesOrder/eid:{so.ExternalId}?replace=item → 204, internal id {id}; {so.Lines.Count} line(s), mapping v{so.MappingVersion}", clock.Now);
     }
 
     private static async Task<OutgoingMessages> EnsureCustomerAsync(
         JasperFx.Events.IEventStream<OrderSync> stream, IDocumentSession session, NetSuiteClient netSuite, OrderEzClient orderEz,
-        SalesOrderMapping mapping, PendingCommand pending, ExecuteNetSuiteStep message, HubOptions options, HubClock clock, CancellationToken ct)
+        VersionedMapping mapping, PendingCommand pending, ExecuteNetSuiteStep message, HubOptions options, HubClock clock, CancellationToken ct)
     {
         var order = stream.Aggregate!;
         var outletId = order.Committed!.OutletId;
@@ -91,7 +103,7 @@ public static class ExecuteNetSuiteStepHandler
         var known = await session.LoadAsync<CustomerSync>(customerKey, ct);
         if (known?.NetSuiteCustomerId is not null)
             return StepOutcome.Succeeded(stream, order.OrderId,
-                new OrderCustomerResolved(order.OrderId, pending.CommandId, outletId, known.NetSuiteCustomerId, "link", clock.Now));
+                new OrderCustomerResolved(order.OrderId, pending.CommandId, outletId, known.NetSuiteCustomerId, "link", clock.Now, known.Outlet?.Country));
 
         var oezOutlet = await orderEz.GetOutletAsync(outletId, ct);
         if (oezOutlet is null)
@@ -102,10 +114,11 @@ public static class ExecuteNetSuiteStepHandler
         if (string.IsNullOrWhiteSpace(outlet.Email))
             return Park(stream, pending, message, "CUSTOMER_DATA_MISSING", $"Outlet {outletId} has no contact email; NetSuite customers are matched and created by email.", options, clock);
 
-        var externalId = mapping.CustomerExternalId(outletId);
-        var currency = order.Committed.Currency;
-        var body = NetSuiteTranslator.CustomerBody(outlet, externalId, mapping.SubsidiaryFor(currency) ?? mapping.DefaultSubsidiaryId,
-            mapping.Currencies.GetValueOrDefault(currency));
+        var desired = CustomerMapper.Map(outlet, order.Committed.Currency, mapping, out var problem);
+        if (desired is null)
+            return Park(stream, pending, message, "CUSTOMER_NOT_MAPPABLE", problem!, options, clock);
+        var externalId = desired.ExternalId;
+        var body = NetSuiteTranslator.CustomerBody(desired);
 
         string matchedBy;
         var byExternalId = await netSuite.GetAsync("customer", $"eid:{externalId}", ct: ct);
@@ -135,7 +148,7 @@ public static class ExecuteNetSuiteStepHandler
         var customerId = await netSuite.UpsertAsync("customer", externalId, body, ct: ct);
         session.Events.Append(customerKey, new CustomerLinked(outletId, customerId, matchedBy, externalId, clock.Now));
         return StepOutcome.Succeeded(stream, order.OrderId,
-            new OrderCustomerResolved(order.OrderId, pending.CommandId, outletId, customerId, matchedBy, clock.Now));
+            new OrderCustomerResolved(order.OrderId, pending.CommandId, outletId, customerId, matchedBy, clock.Now, outlet.Country));
     }
 
     private static OutgoingMessages Park(JasperFx.Events.IEventStream<OrderSync> stream, PendingCommand pending, ExecuteNetSuiteStep message,

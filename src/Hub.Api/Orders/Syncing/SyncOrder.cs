@@ -1,4 +1,5 @@
 using Hub.Api.Infrastructure;
+using Hub.Api.Mappings;
 using Hub.Domain.Mapping;
 using Hub.Domain.Orders;
 using Marten;
@@ -15,22 +16,44 @@ public static class SyncOrderHandler
     /// Records the intent (an event) and queues its execution in the same commit. Two SyncOrder messages for one
     /// order race on the stream version; the loser retries, finds the step pending and does nothing.
     /// </summary>
-    public static async Task<OutgoingMessages> Handle(SyncOrder command, IDocumentSession session, SalesOrderMapping mapping, HubClock clock, CancellationToken ct)
+    public static async Task<OutgoingMessages> Handle(SyncOrder command, IDocumentSession session, MappingRegistry mappings, HubClock clock, CancellationToken ct)
     {
         var stream = await session.Events.FetchForWriting<OrderSync>(OrderSync.StreamKey(command.OrderId), ct);
-        var issued = Plan(stream.Aggregate, mapping, clock.Now, clock.NewId());
-        if (issued is null) return [];
-        stream.AppendOne(issued);
-        return [ExecuteStep.For(issued)];
+        if (stream.Aggregate is null) return [];
+        var catalog = await mappings.CatalogAsync(session, ct);
+        var (events, execute) = Plan(stream.Aggregate, catalog.CurrentVersion!.Value, v => mappings.Get(catalog, v), clock.Now, clock.NewId());
+        stream.AppendMany(events);
+        return execute is null ? [] : [execute];
     }
 
-    /// <summary>Pure: the intent event for the next step, or null when there is nothing to do.</summary>
-    public static SyncCommandIssued? Plan(OrderSync? state, SalesOrderMapping mapping, DateTimeOffset now, string commandId)
+    /// <summary>
+    /// Pure: the events to append and the message to send. An order gets the current mapping version the first
+    /// time it has something to map, and keeps it until an apply moves it.
+    /// </summary>
+    public static (IReadOnlyList<object> Events, object? Execute) Plan(
+        OrderSync state, int currentVersion, Func<int, VersionedMapping> mappings, DateTimeOffset now, string commandId)
     {
-        var step = OrderSyncDecider.Decide(state, mapping);
-        return step is null
-            ? null
-            : new SyncCommandIssued(state!.OrderId, commandId, step.Kind, step.Target, step.SalesOrder, step.Skus, mapping.Version, now);
+        var events = new List<object>();
+        if (state.MappingVersion is null && state.Committed is not null)
+        {
+            var assigned = new MappingVersionAssigned(state.OrderId, currentVersion, "first sync", now);
+            events.Add(assigned);
+            state = state.When(assigned);
+        }
+        if (state.MappingVersion is null) return (events, null);
+
+        var mapping = mappings(state.MappingVersion.Value);
+        var decision = OrderSyncDecider.Decide(state, mapping);
+        if (decision.Step is { } step)
+        {
+            var issued = new SyncCommandIssued(state.OrderId, commandId, step.Kind, step.Target, step.SalesOrder, step.Skus, mapping.Version, now);
+            events.Add(issued);
+            return (events, ExecuteStep.For(issued));
+        }
+        // Record a block once per distinct reason, so re-triggers do not flood the history.
+        if (decision.BlockCode is not null && (state.Blocked?.Code != decision.BlockCode || state.Blocked.Reason != decision.BlockReason))
+            events.Add(new OrderSyncBlocked(state.OrderId, decision.BlockCode, decision.BlockReason!, mapping.Version, now));
+        return (events, null);
     }
 }
 

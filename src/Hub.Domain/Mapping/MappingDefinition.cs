@@ -1,0 +1,118 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Hub.Domain.Mapping;
+
+/// <summary>
+/// A mapping file (JSON): how OrderEZ orders and outlets become NetSuite sales orders and customers. One file per
+/// hub installation (ADR 0010). Ids on the right-hand side are NetSuite internal ids.
+/// </summary>
+public sealed record MappingDefinition
+{
+    /// <summary>OrderEZ currency code → NetSuite currency and its precision (decimals for rounding money).</summary>
+    public Dictionary<string, CurrencyMap> Currencies { get; init; } = [];
+
+    /// <summary>Our tax code names → NetSuite tax code (salesTaxItem) and rate in percent.</summary>
+    public Dictionary<string, TaxCodeMap> TaxCodes { get; init; } = [];
+
+    /// <summary>Lookup tables: name → (source value → NetSuite id). Field maps refer to them by name.</summary>
+    public Dictionary<string, Dictionary<string, string>> Lookups { get; init; } = [];
+
+    /// <summary>OrderEZ unit → conversion applied to quantity (rate divided by the same factor, so amounts hold).</summary>
+    public Dictionary<string, UnitConversion> Units { get; init; } = [];
+
+    public SalesOrderSection SalesOrder { get; init; } = new();
+    public CustomerSection Customer { get; init; } = new();
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = false,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Converters = { new OneOrManyConverter() },
+    };
+
+    /// <summary>Parses a mapping file; unknown members are errors so a typo never silently does nothing.</summary>
+    public static MappingDefinition Parse(string json) =>
+        JsonSerializer.Deserialize<MappingDefinition>(json, Json) ?? throw new JsonException("The mapping is empty.");
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+}
+
+public sealed record CurrencyMap(string NetSuiteId, int Precision = 2);
+
+public sealed record TaxCodeMap(string NetSuiteId, decimal Rate);
+
+public sealed record UnitConversion(string To, decimal Factor);
+
+/// <summary>
+/// Where a target field's value comes from, in order: <see cref="Constant"/>, <see cref="Template"/> or
+/// <see cref="Source"/>; then <see cref="Normalize"/>, then <see cref="Lookup"/>; <see cref="Default"/> when empty.
+/// </summary>
+public sealed record FieldMap
+{
+    public string? Source { get; init; }
+    public string? Constant { get; init; }
+    public string? Template { get; init; }
+    public string? Lookup { get; init; }
+    public string? Default { get; init; }
+    public string? Normalize { get; init; }
+}
+
+/// <summary>A conditional rule: when every condition holds (each a list of accepted values), set the targets.</summary>
+public sealed record MappingRule
+{
+    public string Name { get; init; } = "";
+    public Dictionary<string, List<string>> When { get; init; } = [];
+    public Dictionary<string, string> Set { get; init; } = [];
+}
+
+public sealed record SalesOrderSection
+{
+    public string ExternalIdPrefix { get; init; } = "oez-so-";
+    public Dictionary<string, FieldMap> Fields { get; init; } = [];
+
+    /// <summary>Header rules, first match wins; an order that matches none is "action needed".</summary>
+    public List<MappingRule> Rules { get; init; } = [];
+
+    /// <summary>Line rules, first match wins; a line that matches none keeps the header's values.</summary>
+    public List<MappingRule> LineRules { get; init; } = [];
+}
+
+public sealed record CustomerSection
+{
+    public string ExternalIdPrefix { get; init; } = "oez-outlet-";
+    public Dictionary<string, FieldMap> Fields { get; init; } = [];
+    public List<MappingRule> Rules { get; init; } = [];
+}
+
+/// <summary>Lets "when" conditions be written as one value or a list of values.</summary>
+public sealed class OneOrManyConverter : JsonConverter<List<string>>
+{
+    public override List<string> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.String) return [reader.GetString()!];
+        if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException("Expected a string or a list of strings.");
+        var list = new List<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String) throw new JsonException("Expected a list of strings.");
+            list.Add(reader.GetString()!);
+        }
+        return list;
+    }
+
+    public override void Write(Utf8JsonWriter writer, List<string> value, JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        foreach (var v in value) writer.WriteStringValue(v);
+        writer.WriteEndArray();
+    }
+}
+
+/// <summary>A published mapping: its version number and content, immutable once published.</summary>
+public sealed record VersionedMapping(int Version, MappingDefinition Definition)
+{
+    public string Label => $"v{Version}";
+    public string SalesOrderExternalId(long orderId) => $"{Definition.SalesOrder.ExternalIdPrefix}{orderId}";
+    public string CustomerExternalId(long outletId) => $"{Definition.Customer.ExternalIdPrefix}{outletId}";
+}

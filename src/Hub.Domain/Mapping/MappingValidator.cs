@@ -1,0 +1,130 @@
+using System.Text.RegularExpressions;
+using FluentValidation;
+
+namespace Hub.Domain.Mapping;
+
+/// <summary>Every problem with a mapping, by path and reason; a mapping with any problem is never published.</summary>
+public sealed partial class MappingValidator : AbstractValidator<MappingDefinition>
+{
+    public MappingValidator()
+    {
+        RuleFor(m => m.Currencies).NotEmpty().WithMessage("At least one currency must be mapped.");
+        RuleForEach(m => m.Currencies).ChildRules(c =>
+        {
+            c.RuleFor(kv => kv.Key).Matches("^[A-Z]{3}$").WithMessage("'{PropertyValue}' is not an ISO 4217 currency code.");
+            c.RuleFor(kv => kv.Value.NetSuiteId).NotEmpty().WithMessage("netSuiteId is required.");
+            c.RuleFor(kv => kv.Value.Precision).InclusiveBetween(0, 4).WithMessage("precision must be 0 to 4.");
+        });
+        RuleForEach(m => m.TaxCodes).ChildRules(t =>
+        {
+            t.RuleFor(kv => kv.Value.NetSuiteId).NotEmpty().WithMessage("netSuiteId is required.");
+            t.RuleFor(kv => kv.Value.Rate).InclusiveBetween(0, 100).WithMessage("rate must be a percentage from 0 to 100.");
+        });
+        RuleForEach(m => m.Units).ChildRules(u =>
+        {
+            u.RuleFor(kv => kv.Value.Factor).GreaterThan(0).WithMessage("factor must be positive.");
+            u.RuleFor(kv => kv.Value.To).NotEmpty().WithMessage("to (the NetSuite unit) is required.");
+        });
+
+        RuleFor(m => m).Custom((m, ctx) =>
+        {
+            CheckFields(m, m.SalesOrder.Fields, "salesOrder.fields", MappingVocabulary.SalesOrderFieldTargets, MappingVocabulary.OrderFacts, ctx);
+            CheckRules(m, m.SalesOrder.Rules, "salesOrder.rules", MappingVocabulary.SalesOrderRuleTargets, MappingVocabulary.OrderFacts, ctx, mustSet: "subsidiary");
+            CheckRules(m, m.SalesOrder.LineRules, "salesOrder.lineRules", MappingVocabulary.LineRuleTargets, MappingVocabulary.LineFacts, ctx, mustSet: null);
+            CheckFields(m, m.Customer.Fields, "customer.fields", MappingVocabulary.CustomerFieldTargets, MappingVocabulary.CustomerFacts, ctx);
+            CheckRules(m, m.Customer.Rules, "customer.rules", MappingVocabulary.CustomerRuleTargets, MappingVocabulary.CustomerFacts, ctx, mustSet: "subsidiary");
+            if (m.SalesOrder.Rules.Count == 0)
+                ctx.AddFailure("salesOrder.rules", "At least one rule is needed: it chooses the subsidiary.");
+            if (m.Customer.Rules.Count == 0)
+                ctx.AddFailure("customer.rules", "At least one rule is needed: it chooses the subsidiary.");
+            CheckPrefix(m.SalesOrder.ExternalIdPrefix, "salesOrder.externalIdPrefix", ctx);
+            CheckPrefix(m.Customer.ExternalIdPrefix, "customer.externalIdPrefix", ctx);
+        });
+    }
+
+    private static void CheckPrefix(string prefix, string path, ValidationContext<MappingDefinition> ctx)
+    {
+        // NetSuite externalIds allow letters, digits, '_' and '-'; anything else breaks eid: URLs.
+        if (string.IsNullOrEmpty(prefix) || !ExternalIdChars().IsMatch(prefix))
+            ctx.AddFailure(path, "must be non-empty and use only letters, digits, '_' and '-'.");
+    }
+
+    private static void CheckFields(MappingDefinition m, Dictionary<string, FieldMap> fields, string path, string[] targets, string[] facts, ValidationContext<MappingDefinition> ctx)
+    {
+        foreach (var (target, map) in fields)
+        {
+            var at = $"{path}.{target}";
+            if (!targets.Contains(target))
+                ctx.AddFailure(at, $"Unknown target field '{target}'. Allowed: {string.Join(", ", targets)}.");
+            var kinds = new[] { map.Source, map.Constant, map.Template }.Count(v => v is not null);
+            if (kinds != 1)
+                ctx.AddFailure(at, "Exactly one of source, constant or template is required.");
+            if (map.Source is not null && !facts.Contains(map.Source))
+                ctx.AddFailure($"{at}.source", $"Unknown source '{map.Source}'. Allowed: {string.Join(", ", facts)}.");
+            if (map.Template is not null)
+                foreach (Match p in Placeholder().Matches(map.Template))
+                    if (!facts.Contains(p.Groups[1].Value))
+                        ctx.AddFailure($"{at}.template", $"Unknown placeholder '{{{p.Groups[1].Value}}}'.");
+            if (map.Lookup is not null && !m.Lookups.ContainsKey(map.Lookup))
+                ctx.AddFailure($"{at}.lookup", $"Lookup to unknown table '{map.Lookup}'. Defined tables: {string.Join(", ", m.Lookups.Keys)}.");
+            if (map.Normalize is not null && !MappingVocabulary.Normalizations.Contains(map.Normalize))
+                ctx.AddFailure($"{at}.normalize", $"Unknown normalization '{map.Normalize}'. Allowed: {string.Join(", ", MappingVocabulary.Normalizations)}.");
+        }
+    }
+
+    private static void CheckRules(MappingDefinition m, List<MappingRule> rules, string path, string[] targets, string[] facts,
+        ValidationContext<MappingDefinition> ctx, string? mustSet)
+    {
+        var seenNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var seenConditions = new List<(int Index, string Key)>();
+        var catchAllAt = -1;
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var rule = rules[i];
+            var at = $"{path}[{i}]";
+            if (string.IsNullOrWhiteSpace(rule.Name))
+                ctx.AddFailure($"{at}.name", "Every rule needs a name (it is shown in audit and dry runs).");
+            else if (!seenNames.Add(rule.Name))
+                ctx.AddFailure($"{at}.name", $"Duplicate rule name '{rule.Name}'.");
+
+            var conditionKey = string.Join("&", rule.When.OrderBy(kv => kv.Key)
+                .Select(kv => $"{kv.Key}={string.Join("|", kv.Value.Select(v => v.ToUpperInvariant()).Order())}"));
+            var twin = seenConditions.FirstOrDefault(c => c.Key == conditionKey);
+            if (twin.Key is not null)
+                ctx.AddFailure(at, $"Duplicate rule: same conditions as {path}[{twin.Index}], so it can never match.");
+            seenConditions.Add((i, conditionKey));
+
+            if (catchAllAt >= 0)
+                ctx.AddFailure(at, $"This rule can never match: {path}[{catchAllAt}] has no conditions and matches everything first.");
+            if (rule.When.Count == 0 && catchAllAt < 0) catchAllAt = i;
+
+            foreach (var (fact, values) in rule.When)
+            {
+                if (!facts.Contains(fact))
+                    ctx.AddFailure($"{at}.when.{fact}", $"Unknown condition '{fact}'. Allowed: {string.Join(", ", facts)}.");
+                if (values.Count == 0)
+                    ctx.AddFailure($"{at}.when.{fact}", "An empty list of values can never match.");
+                if (fact == "currency")
+                    foreach (var v in values.Where(v => !m.Currencies.ContainsKey(v)))
+                        ctx.AddFailure($"{at}.when.currency", $"Currency '{v}' is not in currencies, so this rule can never match.");
+            }
+            foreach (var (target, value) in rule.Set)
+            {
+                if (!targets.Contains(target))
+                    ctx.AddFailure($"{at}.set.{target}", $"Unknown target field '{target}'. Allowed: {string.Join(", ", targets)}.");
+                if (string.IsNullOrWhiteSpace(value))
+                    ctx.AddFailure($"{at}.set.{target}", "A value is required.");
+                if (target == "taxCode" && !m.TaxCodes.ContainsKey(value))
+                    ctx.AddFailure($"{at}.set.taxCode", $"Tax code '{value}' is not in taxCodes.");
+            }
+            if (mustSet is not null && !rule.Set.ContainsKey(mustSet))
+                ctx.AddFailure($"{at}.set", $"Every rule here must set '{mustSet}'.");
+        }
+    }
+
+    [GeneratedRegex(@"\{([A-Za-z.]+)\}")]
+    private static partial Regex Placeholder();
+
+    [GeneratedRegex("^[A-Za-z0-9_-]+$")]
+    private static partial Regex ExternalIdChars();
+}

@@ -1,0 +1,24 @@
+namespace Hub.Domain.Mapping;
+
+/// <summary>What a mapping may read (facts and sources) and write (targets), per section. The validator holds
+/// every mapping to this list, so a typo is a 400 at publish time, not a silent no-op at sync time.</summary>
+public static class MappingVocabulary
+{
+    public static readonly string[] OrderFacts =
+        ["currency", "customer.country", "orderNumber", "orderId", "outletName", "warehouse", "requestedDeliveryDate"];
+
+    public static readonly string[] LineFacts = [.. OrderFacts, "item.type", "sku", "unit", "priceTier", "name"];
+
+    public static readonly string[] CustomerFacts =
+        ["currency", "country", "name", "legalName", "email", "phone", "accountNumber", "taxId"];
+
+    public static readonly string[] SalesOrderFieldTargets = ["memo", "otherRefNum", "location", "terms", "department", "class", "shipMethod"];
+    public static readonly string[] SalesOrderRuleTargets = ["subsidiary", "location", "taxCode", "terms", "department", "class"];
+    public static readonly string[] LineRuleTargets = ["taxCode", "priceLevel", "location"];
+    public static readonly string[] CustomerFieldTargets = ["companyName", "email", "phone", "terms", "priceLevel", "comments"];
+    public static readonly string[] CustomerRuleTargets = ["subsidiary", "terms", "priceLevel"];
+    public static readonly string[] Normalizations = ["trim", "lower", "upper", "collapse"];
+
+    /// <summary>OrderEZ has one stock location per supplier today; the "warehouse" fact is its name.</summary>
+    public const string DefaultWarehouse = "default";
+}
