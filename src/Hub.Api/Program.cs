@@ -58,6 +58,8 @@ builder.Services.AddMarten(opts =>
         opts.AddHubProjections();
         opts.Schema.For<WebhookReceipt>();
         opts.Schema.For<PollCheckpoint>();
+        opts.Schema.For<ReplayBatch>().Index(x => x.ReplayId);
+        opts.Schema.For<ReplayResult>();
     })
     .UseLightweightSessions()
     .IntegrateWithWolverine();

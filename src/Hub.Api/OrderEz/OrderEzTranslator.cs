@@ -27,7 +27,9 @@ public static class OrderEzTranslator
     public static OutletSnapshot ToSnapshot(OezOutlet o)
     {
         var primary = o.Contacts?.FirstOrDefault(c => c.IsPrimary) ?? o.Contacts?.FirstOrDefault();
-        return new OutletSnapshot(o.Id, o.Name, o.LegalName, primary?.Email?.Trim(), primary?.Phone, o.UpdatedAt);
+        return new OutletSnapshot(o.Id, o.Name, o.LegalName, primary?.Email?.Trim(), primary?.Phone, o.UpdatedAt,
+            Country: (o.DeliveryAddress?.Country ?? o.BillingAddress?.Country)?.Trim().ToUpperInvariant(),
+            AccountNumber: o.AccountNumber, TaxId: o.TaxId);
     }
 
     public static OrderStatus? ToStatus(string? status) => status switch

@@ -5,79 +5,69 @@ using Hub.Domain.Mapping;
 using Hub.Domain.Orders;
 using Hub.Domain.Replays;
 using Marten;
-using Wolverine.Marten;
+using Wolverine;
 
 namespace Hub.Api.Replays;
 
-/// <summary>Run a dry run or an apply in the background; progress and result are events on the replay's stream.</summary>
-public sealed record RunReplay(string ReplayId);
+/// <summary>
+/// One batch of a dry run or apply. Each batch commits on its own (its records, the version changes it makes,
+/// the syncs it queues, its progress event) and queues the next, so a large replay is bounded per transaction
+/// and resumes where it stopped after a crash.
+/// </summary>
+public sealed record RunReplay(string ReplayId, long AfterOrderId = 0, int Batch = 0);
 
 /// <summary>The per-record result of a replay, for download (JSON or CSV).</summary>
 public sealed record ReplayResult(string Id, IReadOnlyList<RecordDiff> Records);
 
+/// <summary>The records one batch found; merged into <see cref="ReplayResult"/> when the last batch is done.</summary>
+public sealed record ReplayBatch(string Id, string ReplayId, int Batch, int Examined, IReadOnlyList<RecordDiff> Records);
+
 public static class RunReplayHandler
 {
-    private const int BatchSize = 500;
+    public const int BatchSize = 500;
 
-    public static async Task Handle(RunReplay command, IDocumentStore store, IServiceProvider services, MappingRegistry mappings, HubClock clock, ILogger<RunReplay> log, CancellationToken ct)
+    public static async Task<OutgoingMessages> Handle(RunReplay command, IDocumentSession session, MappingRegistry mappings, HubClock clock, CancellationToken ct)
     {
         var key = ReplayRun.StreamKey(command.ReplayId);
-        ReplayRun? run;
-        MappingCatalog catalog;
-        await using (var query = store.QuerySession())
-        {
-            run = await query.LoadAsync<ReplayRun>(key, ct);
-            catalog = await mappings.CatalogAsync(query, ct);
-        }
+        var run = await session.LoadAsync<ReplayRun>(key, ct);
         // A redelivered message for a finished run does nothing.
-        if (run is null || run.Status != "running") return;
-
-        var target = mappings.Get(catalog, run.Version);
+        if (run is null || run.Status != "running") return [];
+        var catalog = await mappings.CatalogAsync(session, ct);
+        var target = mappings.Get(catalog, run.MappingVersion);
         var apply = run.Kind == ReplayKinds.Apply;
+
+        var batch = await session.Query<OrderSync>()
+            .Where(o => o.OrderId > command.AfterOrderId).OrderBy(o => o.OrderId).Take(BatchSize).ToListAsync(ct);
+
+        var messages = new OutgoingMessages();
         var records = new List<RecordDiff>();
         var examined = 0;
-        long after = 0;
-        try
+        foreach (var order in batch)
         {
-            while (true)
-            {
-                IReadOnlyList<OrderSync> batch;
-                await using (var query = store.QuerySession())
-                    batch = await query.Query<OrderSync>().Where(o => o.OrderId > after).OrderBy(o => o.OrderId).Take(BatchSize).ToListAsync(ct);
-                if (batch.Count == 0) break;
-                after = batch[^1].OrderId;
-
-                using var scope = services.CreateScope();
-                var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
-                await using var session = store.LightweightSession();
-                outbox.Enroll(session);
-                foreach (var order in batch)
-                {
-                    if (!run.Filter.Matches(order.OrderId, order.Committed?.OutletId ?? 0, order.LastObservedAt)) continue;
-                    examined++;
-                    var step = Examine(order, target, apply, clock.Now, command.ReplayId);
-                    if (step.Record is not null) records.Add(step.Record);
-                    if (step.Assign is not null)
-                        session.Events.Append(OrderSync.StreamKey(order.OrderId), step.Assign);
-                    if (step.Sync)
-                        await outbox.PublishAsync(new SyncOrder(order.OrderId));
-                }
-                session.Events.Append(key, new ReplayProgressed(command.ReplayId, examined, clock.Now));
-                await session.SaveChangesAsync(ct);
-            }
-
-            await using var done = store.LightweightSession();
-            done.Store(new ReplayResult(key, records));
-            done.Events.Append(key, new ReplayCompleted(command.ReplayId, Summarise(examined, records), clock.Now));
-            await done.SaveChangesAsync(ct);
+            if (!run.Filter.Matches(order.OrderId, order.Committed?.OutletId ?? 0, order.LastObservedAt)) continue;
+            examined++;
+            var step = Examine(order, target, apply, clock.Now, command.ReplayId);
+            if (step.Record is not null) records.Add(step.Record);
+            if (step.Assign is not null) session.Events.Append(OrderSync.StreamKey(order.OrderId), step.Assign);
+            if (step.Sync) messages.Add(new SyncOrder(order.OrderId));
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+
+        var thisBatch = new ReplayBatch($"{key}-{command.Batch}", command.ReplayId, command.Batch, examined, records);
+        session.Store(thisBatch);
+        var processed = run.Processed + examined;
+        session.Events.Append(key, new ReplayProgressed(command.ReplayId, processed, clock.Now));
+
+        if (batch.Count == BatchSize)
         {
-            log.LogError(ex, "Replay {ReplayId} failed", command.ReplayId);
-            await using var failed = store.LightweightSession();
-            failed.Events.Append(key, new ReplayFailed(command.ReplayId, ex.Message, clock.Now));
-            await failed.SaveChangesAsync(ct);
+            messages.Add(new RunReplay(command.ReplayId, batch[^1].OrderId, command.Batch + 1));
+            return messages;
         }
+
+        var earlier = await session.Query<ReplayBatch>().Where(b => b.ReplayId == command.ReplayId && b.Batch < command.Batch).ToListAsync(ct);
+        var all = earlier.OrderBy(b => b.Batch).SelectMany(b => b.Records).Concat(records).ToList();
+        session.Store(new ReplayResult(key, all));
+        session.Events.Append(key, new ReplayCompleted(command.ReplayId, Summarise(processed, all), clock.Now));
+        return messages;
     }
 
     public sealed record Examination(RecordDiff? Record, MappingVersionAssigned? Assign, bool Sync);

@@ -36,7 +36,8 @@ public sealed record ReplayRun
 {
     public string Id { get; init; } = "";
     public string Kind { get; init; } = "";
-    public int Version { get; init; }
+    // Not "Version": Marten fills a document's Version property with the stream version.
+    public int MappingVersion { get; init; }
     public ReplayFilter Filter { get; init; } = new();
     public string RequestedBy { get; init; } = "";
     public string Status { get; init; } = "running";
@@ -50,7 +51,7 @@ public sealed record ReplayRun
 
     public static ReplayRun Start(ReplayRequested e) => new()
     {
-        Id = StreamKey(e.ReplayId), Kind = e.Kind, Version = e.Version, Filter = e.Filter, RequestedBy = e.RequestedBy, RequestedAt = e.At,
+        Id = StreamKey(e.ReplayId), Kind = e.Kind, MappingVersion = e.Version, Filter = e.Filter, RequestedBy = e.RequestedBy, RequestedAt = e.At,
     };
 
     public ReplayRun When(object @event) => @event switch

@@ -35,8 +35,9 @@ public static class Scenarios
         (await f.NetSuiteHttp.PostAsJsonAsync("/_sim/seed", new { items })).EnsureSuccessStatusCode();
     }
 
-    public static async Task<long> CreateOutletAsync(this HubFixture f, string name = "Bar Nine", string email = "orders@barnine.example") =>
-        await DataId(await f.OrderEzHttp.PostAsJsonAsync("/_sim/outlets", new { name, email }));
+    public static async Task<long> CreateOutletAsync(this HubFixture f, string name = "Bar Nine", string email = "orders@barnine.example", string country = "SG") =>
+        await DataId(await f.OrderEzHttp.PostAsJsonAsync("/_sim/outlets",
+            new { name, email, deliveryAddress = new { line1 = "1 Main St", city = "Somewhere", postalCode = "000001", country } }));
 
     public static async Task<long> PlaceOrderAsync(this HubFixture f, long outletId, (string Sku, decimal Qty)[] lines, string? placedBy = null) =>
         await DataId(await f.OrderEzHttp.PostAsJsonAsync("/_sim/orders",
