@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Alba;
@@ -77,6 +78,23 @@ public class NewOrderToSalesOrderTests(HubFixture fixture) : IntegrationContext(
         steps[6].Command!.Response!.ShouldContain(view.NetSuiteSalesOrderId!);
         steps[7].Summary.ShouldContain("WriteBackToOrderEz");
         history.Events.Select(e => e.Version).ShouldBe(Enumerable.Range(1, history.Events.Count).Select(i => (long)i));
+    }
+
+    [Fact]
+    public async Task the_stored_sync_state_equals_a_fold_of_the_events()
+    {
+        await Hub.SeedCatalogAsync(["TEA-1", "COF-1"]);
+        var outlet = await Hub.CreateOutletAsync();
+        var orderId = await Hub.PlaceOrderAsync(outlet, [("TEA-1", 3), ("COF-1", 1)]);
+        await Hub.AcceptAsync(orderId, "COF-1");
+        await Hub.SyncedAsync(orderId);
+
+        await using var session = Hub.Host.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession();
+        var stored = await session.LoadAsync<global::Hub.Domain.Orders.OrderSync>($"oez-order-{orderId}");
+        var events = await session.Events.FetchStreamAsync($"oez-order-{orderId}");
+        var rebuilt = global::Hub.Projections.Orders.OrderSyncFold.Fold(events.Select(e => e.Data));
+
+        System.Text.Json.JsonSerializer.Serialize(rebuilt).ShouldBe(System.Text.Json.JsonSerializer.Serialize(stored));
     }
 
     [Fact]
