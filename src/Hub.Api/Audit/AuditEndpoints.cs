@@ -26,14 +26,9 @@ public static class AuditEndpoints
     public static async Task<IResult> GetOrder(long orderezOrderId, IQuerySession session, MappingRegistry mappings, CancellationToken ct)
     {
         var state = await session.LoadAsync<OrderSync>(OrderSync.StreamKey(orderezOrderId), ct);
-        return state is null ? NotFound(orderezOrderId) : Results.Ok(OrderView.From(state, await MappingOfAsync(state, session, mappings, ct)));
+        return state is null ? NotFound(orderezOrderId) : Results.Ok(OrderView.From(state, await mappings.ForOrderAsync(state, session, ct)));
     }
 
-    private static async Task<VersionedMapping> MappingOfAsync(OrderSync state, IQuerySession session, MappingRegistry mappings, CancellationToken ct)
-    {
-        var catalog = await mappings.CatalogAsync(session, ct);
-        return mappings.Get(catalog, state.MappingVersion ?? catalog.CurrentVersion!.Value);
-    }
 
     public static async Task<IResult> GetHistory(long orderezOrderId, string? at, IQuerySession session, MappingRegistry mappings, CancellationToken ct)
     {
@@ -54,7 +49,7 @@ public static class AuditEndpoints
         return Results.Ok(new OrderHistory(
             orderezOrderId,
             asOf,
-            state is null ? null : OrderView.From(state, await MappingOfAsync(state, session, mappings, ct)),
+            state is null ? null : OrderView.From(state, await mappings.ForOrderAsync(state, session, ct)),
             included.Select(Describe).ToList()));
     }
 

@@ -34,6 +34,13 @@ public sealed class MappingRegistry(IDocumentStore store, MappingFile file, HubC
         return Get(catalog, catalog.CurrentVersion!.Value);
     }
 
+    /// <summary>The version an order is pinned to, or the current one if it has none yet.</summary>
+    public async Task<VersionedMapping> ForOrderAsync(Hub.Domain.Orders.OrderSync order, IQuerySession session, CancellationToken ct)
+    {
+        var catalog = await CatalogAsync(session, ct);
+        return Get(catalog, order.MappingVersion ?? catalog.CurrentVersion!.Value);
+    }
+
     public static string HashOf(MappingDefinition definition) => ContentHash.OfText(definition.ToJson());
 
     /// <summary>An empty store starts with the installation's mapping file as version 1, published and applied.</summary>

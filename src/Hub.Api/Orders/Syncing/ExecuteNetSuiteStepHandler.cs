@@ -41,7 +41,7 @@ public static class ExecuteNetSuiteStepHandler
                 SyncCommandKind.ResolveItems => StepOutcome.Succeeded(stream, state.OrderId,
                     await ResolveItemsAsync(netSuite, state.OrderId, pending.CommandId, pending.Skus ?? [], clock, ct)),
                 SyncCommandKind.EnsureCustomer => await EnsureCustomerAsync(stream, session, netSuite, orderEz,
-                    await MappingOfAsync(state, session, mappings, ct), pending, message, options.Value, clock, ct),
+                    await mappings.ForOrderAsync(state, session, ct), pending, message, options.Value, clock, ct),
                 SyncCommandKind.UpsertSalesOrder => StepOutcome.Succeeded(stream, state.OrderId,
                     await UpsertSalesOrderAsync(netSuite, state.OrderId, pending, clock, ct)),
                 _ => [],
@@ -60,12 +60,6 @@ public static class ExecuteNetSuiteStepHandler
                 new StepFailure(ex.IsTransient, ex.Status, ex.ErrorType ?? "ORDEREZ_ERROR", ex.Message),
                 options.Value, clock, m => m with { Attempt = m.Attempt + 1 });
         }
-    }
-
-    private static async Task<VersionedMapping> MappingOfAsync(OrderSync state, IDocumentSession session, MappingRegistry mappings, CancellationToken ct)
-    {
-        var catalog = await mappings.CatalogAsync(session, ct);
-        return mappings.Get(catalog, state.MappingVersion ?? catalog.CurrentVersion!.Value);
     }
 
     public static async Task<OrderItemsResolved> ResolveItemsAsync(NetSuiteClient netSuite, long orderId, string? commandId, IReadOnlyList<string> skus, HubClock clock, CancellationToken ct)
