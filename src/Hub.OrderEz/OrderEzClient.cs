@@ -63,6 +63,16 @@ public sealed class OrderEzClient
         return envelope!.Data;
     }
 
+    /// <summary>Writes the outlet's external ids (e.g. the NetSuite customer id); same assumption as for orders.</summary>
+    public async Task<OezOutlet> SetOutletExternalRefsAsync(
+        long outletId, IReadOnlyDictionary<string, string?> refs, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(refs);
+        var content = JsonContent.Create(new { externalRefs = refs }, options: OrderEzJson.Options);
+        var envelope = await SendAsync<DataEnvelope<OezOutlet>>(HttpMethod.Patch, $"distributor/outlets/{outletId}", content, ct);
+        return envelope!.Data;
+    }
+
     private async Task<T?> GetOrNullAsync<T>(string path, CancellationToken ct) where T : class
     {
         var envelope = await SendAsync<DataEnvelope<T>>(HttpMethod.Get, path, null, ct, nullOnNotFound: true);

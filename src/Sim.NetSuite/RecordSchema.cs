@@ -63,7 +63,7 @@ internal sealed class RecordSchema
             new RecordSchema
             {
                 Name = "customer",
-                Fields = ["entityId", "companyName", "isPerson", "firstName", "lastName", "email", "phone",
+                Fields = ["entityId", "companyName", "isPerson", "firstName", "lastName", "email", "phone", "accountNumber",
                     "subsidiary", "currency", "terms", "priceLevel", "externalId", "isInactive", "creditLimit",
                     "comments", "addressBook"],
                 Refs = [new("subsidiary", "subsidiary"), new("currency", "currency")],

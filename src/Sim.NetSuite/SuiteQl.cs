@@ -65,6 +65,7 @@ internal static class SuiteQl
             new("companyname", ColKind.String, r => F(r, "companyName")),
             new("email", ColKind.String, r => F(r, "email")),
             new("phone", ColKind.String, r => F(r, "phone")),
+            new("accountnumber", ColKind.String, r => F(r, "accountNumber")),
             new("externalid", ColKind.String, r => F(r, "externalId")),
             new("subsidiary", ColKind.Number, r => RefId(r, "subsidiary")),
             new("currency", ColKind.Number, r => RefId(r, "currency")),

@@ -31,6 +31,22 @@ public sealed class ExternalRefsTests(SimFixture fixture) : SimTest(fixture)
     }
 
     [Fact]
+    public async Task Outlet_refs_are_written_back_and_an_unchanged_patch_is_not_a_change()
+    {
+        var outlet = await Sim.CreateOutletAsync();
+        var id = outlet.GetProperty("id").GetInt64();
+        var refs = new Dictionary<string, string?> { ["netsuiteCustomerId"] = "647" };
+
+        var first = await Client.SetOutletExternalRefsAsync(id, refs);
+        var again = await Client.SetOutletExternalRefsAsync(id, refs);
+
+        first.ExternalRefs.ShouldBe(new Dictionary<string, string> { ["netsuiteCustomerId"] = "647" });
+        (await Client.GetOutletAsync(id))!.ExternalRefs["netsuiteCustomerId"].ShouldBe("647");
+        again.UpdatedAt.ShouldBe(first.UpdatedAt);
+        (await Should.ThrowAsync<OrderEzException>(() => Client.SetOutletExternalRefsAsync(999, refs))).Status.ShouldBe(404);
+    }
+
+    [Fact]
     public async Task A_patch_that_changes_nothing_keeps_updatedAt_and_emits_nothing()
     {
         var (_, placed) = await Sim.PlaceCoffeeOrderAsync();

@@ -56,41 +56,13 @@ internal static class OrderEndpoints
     // somewhere to record the NetSuite ids it created, so the simulator offers a merge-patch of externalRefs.
     private static async Task<IResult> PatchExternalRefs(long id, HttpRequest request, SimState state, CancellationToken ct)
     {
-        var body = await RequestBody.ReadObjectAsync(request, optional: false, ct);
-        if (body.Error is not null) return body.Error;
-
-        var reader = new BodyReader(body.Root!.Value, new FieldErrors()).AllowOnly("externalRefs");
-        var changes = new Dictionary<string, string?>(StringComparer.Ordinal);
-        if (reader.Object("externalRefs", required: true) is { } refs)
-        {
-            foreach (var property in refs.EnumerateObject())
-            {
-                if (property.Name.Length == 0) reader.Errors.Add("externalRefs", "keys should not be empty");
-                else if (property.Value.ValueKind == JsonValueKind.String) changes[property.Name] = property.Value.GetString();
-                else if (property.Value.ValueKind == JsonValueKind.Null) changes[property.Name] = null;
-                else reader.Errors.Add($"externalRefs.{property.Name}", "must be a string or null");
-            }
-        }
-        if (reader.Errors.Any) return ApiResults.Unprocessable(reader.Errors);
+        var (changes, error) = await ExternalRefsPatch.ReadAsync(request, ct);
+        if (error is not null) return error;
 
         lock (state.Gate)
         {
             if (!state.Orders.TryGetValue(id, out var order)) return ApiResults.NotFound($"Order {id} not found.");
-
-            var changed = false;
-            foreach (var (key, value) in changes)
-            {
-                if (value is null) changed |= order.ExternalRefs.Remove(key);
-                else if (!order.ExternalRefs.TryGetValue(key, out var current) || current != value)
-                {
-                    order.ExternalRefs[key] = value;
-                    changed = true;
-                }
-            }
-
-            // A patch that changes nothing is not a change: no new updatedAt and no order.updated, so an
-            // integration that re-writes the same refs after reading its own webhook cannot loop forever.
-            if (changed)
+            if (ExternalRefsPatch.Apply(order.ExternalRefs, changes!))
             {
                 order.UpdatedAt = state.Clock.Next();
                 state.Emit("order.updated", order.UpdatedAt, order);

@@ -29,6 +29,7 @@ internal static class OutletEndpoints
 
         app.MapPost("/_sim/outlets", Create);
         app.MapPatch("/_sim/outlets/{id:long}", Update);
+        app.MapPatch("/distributor/outlets/{id:long}", PatchExternalRefs);
     }
 
     private static async Task<IResult> Create(HttpRequest request, SimState state, CancellationToken ct)
@@ -122,6 +123,24 @@ internal static class OutletEndpoints
             address.String("city", required: false),
             address.String("postalCode", required: false),
             address.String("country", required: false));
+    }
+
+    // Supplier-side write-back of the outlet's external ids (e.g. the NetSuite customer id): our assumption, like
+    // the orders' one (ADR 0005).
+    private static async Task<IResult> PatchExternalRefs(long id, HttpRequest request, SimState state, CancellationToken ct)
+    {
+        var (changes, error) = await ExternalRefsPatch.ReadAsync(request, ct);
+        if (error is not null) return error;
+        lock (state.Gate)
+        {
+            if (!state.Outlets.TryGetValue(id, out var outlet)) return ApiResults.NotFound($"Outlet {id} not found.");
+            if (ExternalRefsPatch.Apply(outlet.ExternalRefs, changes!))
+            {
+                outlet.UpdatedAt = state.Clock.Next();
+                state.Emit("outlet.updated", outlet.UpdatedAt, outlet);
+            }
+            return ApiResults.Data(outlet);
+        }
     }
 
     // Contacts keep their id when their email already exists on the outlet, so replacing the list on a PATCH
