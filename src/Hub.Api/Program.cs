@@ -1,5 +1,6 @@
 using FluentValidation;
 using Hub.Api.Audit;
+using Hub.Api.Customers;
 using Hub.Api.Infrastructure;
 using Hub.Api.Orders.Ingesting;
 using Hub.Api.Orders.Polling;
@@ -79,6 +80,8 @@ builder.Host.UseWolverine(opts =>
     opts.PublishMessage<ExecuteNetSuiteStep>().ToLocalQueue("netsuite");
     opts.PublishMessage<ExecuteOrderEzStep>().ToLocalQueue("orderez");
     opts.PublishMessage<RecheckOrderItems>().ToLocalQueue("netsuite");
+    opts.PublishMessage<ExecuteCustomerNetSuiteStep>().ToLocalQueue("netsuite");
+    opts.PublishMessage<ExecuteCustomerOrderEzStep>().ToLocalQueue("orderez");
     // One replay at a time: a dry run or apply walks every order, and two would only compete for the database.
     opts.LocalQueue("replays").Sequential();
     opts.PublishMessage<RunReplay>().ToLocalQueue("replays");
@@ -107,6 +110,7 @@ app.MapGet("/health", Health.Check).WithTags("Health");
 app.MapOrderEzWebhook();
 app.MapAuditEndpoints();
 app.MapMappingEndpoints();
+app.MapCustomerEndpoints();
 app.MapReplayEndpoints();
 
 return await app.RunJasperFxCommands(args);

@@ -71,7 +71,7 @@ public sealed class NetSuiteClient
         // NetSuite normally sends Location; without it the external id still finds the record.
         var record = await GetAsync(recordType, eid, expandSubResources: false, ct)
             ?? throw new NetSuiteException(404, "NONEXISTENT_ID", $"Upsert of {recordType} succeeded but the record could not be read back by its external id.", isTransient: true);
-        return Json.Text(record["id"])
+        return NetSuiteJson.Text(record["id"])
             ?? throw new NetSuiteException((int)response.StatusCode, null, $"Upsert of {recordType} succeeded but the record read back has no id.");
     }
 
@@ -144,7 +144,7 @@ public sealed class NetSuiteClient
                 if (rows.Count >= maxRows) break;
                 var row = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
                 foreach (var (key, value) in item)
-                    if (key != "links") row[key] = Json.Text(value);
+                    if (key != "links") row[key] = NetSuiteJson.Text(value);
                 rows.Add(row);
             }
             var count = items.Count;
@@ -226,11 +226,11 @@ public sealed class NetSuiteClient
             if (JsonNode.Parse(text) is JsonObject envelope)
             {
                 var details = (envelope["o:errorDetails"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-                code = details.Select(d => Json.Text(d["o:errorCode"])).FirstOrDefault(c => c is not null)
-                    ?? Json.Text(envelope["o:errorCode"]);
-                path = details.Select(d => Json.Text(d["o:errorPath"])).FirstOrDefault(p => p is not null);
-                var texts = details.Select(d => Json.Text(d["detail"])).OfType<string>().ToList();
-                detail = texts.Count > 0 ? string.Join(" | ", texts) : Json.Text(envelope["title"]) ?? Json.Text(envelope["detail"]);
+                code = details.Select(d => NetSuiteJson.Text(d["o:errorCode"])).FirstOrDefault(c => c is not null)
+                    ?? NetSuiteJson.Text(envelope["o:errorCode"]);
+                path = details.Select(d => NetSuiteJson.Text(d["o:errorPath"])).FirstOrDefault(p => p is not null);
+                var texts = details.Select(d => NetSuiteJson.Text(d["detail"])).OfType<string>().ToList();
+                detail = texts.Count > 0 ? string.Join(" | ", texts) : NetSuiteJson.Text(envelope["title"]) ?? NetSuiteJson.Text(envelope["detail"]);
             }
         }
         catch (JsonException)
@@ -273,7 +273,7 @@ public sealed class NetSuiteClient
             {
                 try
                 {
-                    if (JsonNode.Parse(text) is JsonObject o && Json.Text(o["id"]) is { Length: > 0 } id) return id;
+                    if (JsonNode.Parse(text) is JsonObject o && NetSuiteJson.Text(o["id"]) is { Length: > 0 } id) return id;
                 }
                 catch (JsonException)
                 {
@@ -285,7 +285,7 @@ public sealed class NetSuiteClient
     }
 }
 
-internal static class Json
+public static class NetSuiteJson
 {
     /// <summary>NetSuite sends ids and SuiteQL values as strings but examples also show numbers; accept both.</summary>
     public static string? Text(JsonNode? node) => node switch

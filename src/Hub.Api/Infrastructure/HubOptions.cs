@@ -9,6 +9,9 @@ public sealed class HubOptions
     /// <summary>API keys per role. Only SHA-256 hashes are kept in memory; keys are never logged.</summary>
     public Dictionary<string, string> ApiKeys { get; set; } = [];
 
+    /// <summary>The supplier's OrderEZ currency; customer mapping rules may use it (outlets carry none).</summary>
+    public string OrderEzCurrency { get; set; } = "SGD";
+
     public int WebhookMaxBytes { get; set; } = 1024 * 1024;
     public int WebhookToleranceSeconds { get; set; } = 300;
 

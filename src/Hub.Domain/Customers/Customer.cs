@@ -1,4 +1,6 @@
 using Hub.Domain.Common;
+using Hub.Domain.Mapping;
+using Hub.Domain.Orders;
 
 namespace Hub.Domain.Customers;
 
@@ -15,33 +17,128 @@ public sealed record OutletSnapshot(
     string? TaxId = null)
 {
     public string CompanyName => string.IsNullOrWhiteSpace(LegalName) ? Name : LegalName;
+
+    /// <summary>Content without updatedAt: our own write-back echoing back from OrderEZ is "nothing new".</summary>
+    public string BusinessHash() => ContentHash.Of(this with { UpdatedAt = default });
 }
 
-/// <summary>The hub read the outlet from OrderEZ (it needed the customer's details for NetSuite).</summary>
+/// <summary>The outlet as OrderEZ reported it (webhook, poll, or a lookup the hub made).</summary>
 public sealed record OutletObserved(long OutletId, OutletSnapshot Snapshot, ChangeSource Source, DateTimeOffset ReceivedAt);
 
-/// <summary>The outlet is tied to a NetSuite customer; <paramref name="MatchedBy"/> says how (externalId, email or created).</summary>
-public sealed record CustomerLinked(long OutletId, string NetSuiteCustomerId, string MatchedBy, string ExternalId, DateTimeOffset At);
+/// <summary>The outlet is tied to a NetSuite customer; <paramref name="MatchedBy"/> is the match key (or "created", "operator").</summary>
+public sealed record CustomerLinked(long OutletId, string NetSuiteCustomerId, string MatchedBy, string ExternalId, DateTimeOffset At, bool OwnsExternalId = true);
 
+public enum CustomerStepKind { FetchOutlet, Match, Upsert, WriteBack }
+
+/// <summary>The hub queued a customer step; carries the desired customer it will write, if any.</summary>
+public sealed record CustomerSyncIssued(long OutletId, string CommandId, CustomerStepKind Kind, DesiredCustomer? Desired, DateTimeOffset At);
+
+public sealed record CustomerCandidate(string NetSuiteCustomerId, string? ExternalId, string? CompanyName, string? Email);
+
+/// <summary>More than one NetSuite customer matches (or only a weak key does): a person must choose.</summary>
+public sealed record CustomerMatchAmbiguous(long OutletId, string CommandId, string Key, IReadOnlyList<CustomerCandidate> Candidates, DateTimeOffset At);
+
+/// <summary>An operator chose the NetSuite customer for an ambiguous outlet, or chose to create a new one (null).</summary>
+public sealed record CustomerMatchResolved(long OutletId, string? NetSuiteCustomerId, string ResolvedBy, DateTimeOffset At);
+
+/// <summary>NetSuite acknowledged a customer write (create or update) with this content hash.</summary>
+public sealed record CustomerUpserted(long OutletId, string CommandId, string NetSuiteCustomerId, string Hash, string Request, DateTimeOffset At);
+
+/// <summary>The NetSuite customer id was written back to the OrderEZ outlet.</summary>
+public sealed record OutletWrittenBack(long OutletId, string CommandId, string NetSuiteCustomerId, DateTimeOffset At);
+
+public sealed record CustomerSyncFailed(long OutletId, string CommandId, CustomerStepKind Kind, string Code, string Detail, DateTimeOffset At);
+
+public sealed record CustomerPending(string CommandId, CustomerStepKind Kind, DesiredCustomer? Desired, DateTimeOffset IssuedAt);
+
+/// <summary>The golden record of one outlet: its OrderEZ data, its NetSuite customer, and what is in flight.</summary>
 public sealed record CustomerSync
 {
     public string Id { get; init; } = "";
     public long OutletId { get; init; }
     public OutletSnapshot? Outlet { get; init; }
+    public IReadOnlyList<string> SeenHashes { get; init; } = [];
     public string? NetSuiteCustomerId { get; init; }
     public string? MatchedBy { get; init; }
+    public bool OwnsExternalId { get; init; }
     public DateTimeOffset? LinkedAt { get; init; }
+    public IReadOnlyList<CustomerCandidate>? Candidates { get; init; }
+    public bool CreateNewChosen { get; init; }
+    public string? AckedHash { get; init; }
+    public string? WrittenBackId { get; init; }
+    public CustomerPending? Pending { get; init; }
+    public Problem? Failure { get; init; }
+    public DateTimeOffset? LastSyncedAt { get; init; }
+
+    public Problem? ActionNeeded => Failure
+        ?? (Candidates is { Count: > 0 } ? new Problem("AMBIGUOUS_CUSTOMER_MATCH",
+            $"{Candidates.Count} NetSuite customers could be this outlet ({string.Join(", ", Candidates.Select(c => c.NetSuiteCustomerId))}); resolve with POST /api/customers/{OutletId}/resolve.", "Match") : null);
 
     public static string StreamKey(long outletId) => $"oez-outlet-{outletId}";
 
     public static CustomerSync Start(long outletId) => new() { Id = StreamKey(outletId), OutletId = outletId };
 
     // Named When rather than Apply: the projection folds with an explicit Evolve, and Marten refuses a document
-    // type that also carries conventional Apply/Create methods.
+    // type that also carries conventional Apply methods.
     public CustomerSync When(object @event) => @event switch
     {
-        OutletObserved e when Outlet is null || e.Snapshot.UpdatedAt >= Outlet.UpdatedAt => this with { Outlet = e.Snapshot },
-        CustomerLinked e => this with { NetSuiteCustomerId = e.NetSuiteCustomerId, MatchedBy = e.MatchedBy, LinkedAt = e.At },
+        OutletObserved e => Observe(e),
+        CustomerSyncIssued e => this with { Pending = new CustomerPending(e.CommandId, e.Kind, e.Desired, e.At) },
+        CustomerLinked e => this with
+        {
+            NetSuiteCustomerId = e.NetSuiteCustomerId, MatchedBy = e.MatchedBy, OwnsExternalId = e.OwnsExternalId, LinkedAt = e.At,
+            Candidates = null, Pending = Pending?.Kind == CustomerStepKind.Match ? null : Pending,
+        },
+        CustomerMatchAmbiguous e => this with { Candidates = e.Candidates, Pending = Clears(e.CommandId) },
+        CustomerMatchResolved e => this with
+        {
+            Candidates = null, CreateNewChosen = e.NetSuiteCustomerId is null,
+            NetSuiteCustomerId = e.NetSuiteCustomerId ?? NetSuiteCustomerId,
+            MatchedBy = e.NetSuiteCustomerId is null ? MatchedBy : "operator", OwnsExternalId = false, LinkedAt = e.NetSuiteCustomerId is null ? LinkedAt : e.At,
+        },
+        CustomerUpserted e => this with
+        {
+            NetSuiteCustomerId = e.NetSuiteCustomerId, AckedHash = e.Hash, Pending = Clears(e.CommandId), Failure = null, LastSyncedAt = e.At,
+        },
+        OutletWrittenBack e => this with { WrittenBackId = e.NetSuiteCustomerId, Pending = Clears(e.CommandId) },
+        CustomerSyncFailed e => this with { Failure = new Problem(e.Code, e.Detail, e.Kind.ToString()), Pending = Clears(e.CommandId) },
         _ => this,
     };
+
+    private CustomerSync Observe(OutletObserved e)
+    {
+        var hash = e.Snapshot.BusinessHash();
+        var seen = SeenHashes.Contains(hash) ? SeenHashes : SeenHashes.Append(hash).ToList();
+        // An observation is also the outcome of a pending fetch step.
+        var pending = Pending?.Kind == CustomerStepKind.FetchOutlet ? null : Pending;
+        return Outlet is null || e.Snapshot.UpdatedAt >= Outlet.UpdatedAt
+            ? this with { Outlet = e.Snapshot, SeenHashes = seen, Failure = null, Pending = pending }
+            : this with { SeenHashes = seen, Pending = pending };
+    }
+
+    private CustomerPending? Clears(string commandId) => Pending?.CommandId == commandId ? null : Pending;
+}
+
+/// <summary>The next customer step, or why there is none.</summary>
+public sealed record CustomerDecision(CustomerStepKind? Step, DesiredCustomer? Desired, string? BlockCode, string? BlockReason)
+{
+    public static readonly CustomerDecision Nothing = new(null, null, null, null);
+}
+
+public static class CustomerSyncDecider
+{
+    /// <summary>Pure: one step at a time; an ambiguous match waits for a person; nothing is written twice.</summary>
+    public static CustomerDecision Decide(CustomerSync s, VersionedMapping mapping, string currency)
+    {
+        if (s.Pending is not null || s.ActionNeeded is not null) return CustomerDecision.Nothing;
+        if (s.Outlet is null) return new(CustomerStepKind.FetchOutlet, null, null, null);
+
+        var desired = CustomerMapper.Map(s.Outlet, currency, mapping, out var code, out var problem);
+        if (desired is null) return new(null, null, code, problem);
+        if (s.NetSuiteCustomerId is null)
+            return s.CreateNewChosen ? new(CustomerStepKind.Upsert, desired, null, null) : new(CustomerStepKind.Match, desired, null, null);
+        if (desired.Hash() != s.AckedHash) return new(CustomerStepKind.Upsert, desired, null, null);
+        if (s.NetSuiteCustomerId != s.WrittenBackId) return new(CustomerStepKind.WriteBack, null, null, null);
+        return CustomerDecision.Nothing;
+    }
 }

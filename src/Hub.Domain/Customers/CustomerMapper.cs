@@ -3,7 +3,11 @@ using Hub.Domain.Mapping;
 namespace Hub.Domain.Customers;
 
 /// <summary>What the NetSuite customer for an outlet should hold, in our terms.</summary>
-public sealed record DesiredCustomer(string ExternalId, string SubsidiaryId, string? CurrencyId, IReadOnlyDictionary<string, string> Fields, int MappingVersion);
+public sealed record DesiredCustomer(string ExternalId, string SubsidiaryId, string? CurrencyId, IReadOnlyDictionary<string, string> Fields, int MappingVersion)
+{
+    /// <summary>Content hash; the mapping version is provenance, not content.</summary>
+    public string Hash() => Common.ContentHash.Of(this with { MappingVersion = 0, Fields = new SortedDictionary<string, string>(Fields.ToDictionary()) });
+}
 
 public static class CustomerMapper
 {
@@ -13,10 +17,24 @@ public static class CustomerMapper
         ["email"] = o.Email, ["phone"] = o.Phone, ["accountNumber"] = o.AccountNumber, ["taxId"] = o.TaxId,
     };
 
-    /// <summary>Pure; <paramref name="problem"/> explains why no customer can be built (no rule, missing lookup).</summary>
-    public static DesiredCustomer? Map(OutletSnapshot outlet, string? orderCurrency, VersionedMapping versioned, out string? problem)
+    public const string DataMissing = "CUSTOMER_DATA_MISSING";
+    public const string NotMappable = "CUSTOMER_NOT_MAPPABLE";
+
+    /// <summary>Pure; <paramref name="problem"/> explains why no customer can be built (no email, no rule, missing lookup).</summary>
+    public static DesiredCustomer? Map(OutletSnapshot outlet, string? orderCurrency, VersionedMapping versioned, out string? problem) =>
+        Map(outlet, orderCurrency, versioned, out _, out problem);
+
+    public static DesiredCustomer? Map(OutletSnapshot outlet, string? orderCurrency, VersionedMapping versioned, out string? code, out string? problem)
     {
         var mapping = versioned.Definition;
+        code = NotMappable;
+        // Customers are matched and de-duplicated by email, so one without it would be a guess.
+        if (string.IsNullOrWhiteSpace(outlet.Email))
+        {
+            code = DataMissing;
+            problem = $"Outlet {outlet.OutletId} has no contact email; NetSuite customers are matched and created by email.";
+            return null;
+        }
         var facts = Facts(outlet, orderCurrency);
         var rule = RuleEngine.FirstMatch(mapping.Customer.Rules, facts);
         if (rule is null)
@@ -39,6 +57,7 @@ public static class CustomerMapper
         }
         foreach (var (target, value) in rule.Set.Where(kv => kv.Key != "subsidiary")) fields[target] = value;
         problem = null;
+        code = null;
         return new DesiredCustomer(versioned.CustomerExternalId(outlet.OutletId), rule.Set["subsidiary"],
             orderCurrency is not null ? mapping.Currencies.GetValueOrDefault(orderCurrency)?.NetSuiteId : null, fields, versioned.Version);
     }

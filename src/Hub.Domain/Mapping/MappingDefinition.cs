@@ -81,6 +81,13 @@ public sealed record SalesOrderSection
 public sealed record CustomerSection
 {
     public string ExternalIdPrefix { get; init; } = "oez-outlet-";
+
+    /// <summary>Keys tried in order to find an existing NetSuite customer before creating one. "companyName" is
+    /// weak: a match on it alone is never merged automatically, it asks a person.</summary>
+    public List<string> MatchKeys { get; init; } = ["externalId", "accountNumber", "email", "companyName"];
+
+    /// <summary>Treat "orders+bar9@x.com" as "orders@x.com" when matching by email.</summary>
+    public bool IgnorePlusAddressing { get; init; } = true;
     public Dictionary<string, FieldMap> Fields { get; init; } = [];
     public List<MappingRule> Rules { get; init; } = [];
 }

@@ -37,6 +37,9 @@ public sealed partial class MappingValidator : AbstractValidator<MappingDefiniti
                 ctx.AddFailure("salesOrder.rules", "At least one rule is needed: it chooses the subsidiary.");
             if (m.Customer.Rules.Count == 0)
                 ctx.AddFailure("customer.rules", "At least one rule is needed: it chooses the subsidiary.");
+            for (var i = 0; i < m.Customer.MatchKeys.Count; i++)
+                if (!MappingVocabulary.CustomerMatchKeys.Contains(m.Customer.MatchKeys[i]))
+                    ctx.AddFailure($"customer.matchKeys[{i}]", $"Unknown match key '{m.Customer.MatchKeys[i]}'. Allowed: {string.Join(", ", MappingVocabulary.CustomerMatchKeys)}.");
             CheckPrefix(m.SalesOrder.ExternalIdPrefix, "salesOrder.externalIdPrefix", ctx);
             CheckPrefix(m.Customer.ExternalIdPrefix, "customer.externalIdPrefix", ctx);
         });

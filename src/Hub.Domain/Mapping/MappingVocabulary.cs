@@ -17,6 +17,7 @@ public static class MappingVocabulary
     public static readonly string[] LineRuleTargets = ["taxCode", "priceLevel", "location"];
     public static readonly string[] CustomerFieldTargets = ["companyName", "email", "phone", "terms", "priceLevel", "comments"];
     public static readonly string[] CustomerRuleTargets = ["subsidiary", "terms", "priceLevel"];
+    public static readonly string[] CustomerMatchKeys = ["externalId", "accountNumber", "email", "companyName"];
     public static readonly string[] Normalizations = ["trim", "lower", "upper", "collapse"];
 
     /// <summary>OrderEZ has one stock location per supplier today; the "warehouse" fact is its name.</summary>

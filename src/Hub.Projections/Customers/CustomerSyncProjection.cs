@@ -4,19 +4,27 @@ using Marten.Events.Aggregation;
 
 namespace Hub.Projections.Customers;
 
-/// <summary>Inline projection of each customer stream; handlers read it to reuse a known NetSuite link.</summary>
+/// <summary>Inline projection of each outlet's stream into its golden record.</summary>
 public sealed class CustomerSyncProjection : SingleStreamProjection<CustomerSync, string>
 {
     public CustomerSyncProjection()
     {
         IncludeType<OutletObserved>();
         IncludeType<CustomerLinked>();
+        IncludeType<CustomerSyncIssued>();
+        IncludeType<CustomerMatchAmbiguous>();
+        IncludeType<CustomerMatchResolved>();
+        IncludeType<CustomerUpserted>();
+        IncludeType<OutletWrittenBack>();
+        IncludeType<CustomerSyncFailed>();
     }
 
-    public override CustomerSync? Evolve(CustomerSync? snapshot, string id, IEvent e) => e.Data switch
-    {
-        OutletObserved o => (snapshot ?? CustomerSync.Start(o.OutletId)).When(o),
-        CustomerLinked l => (snapshot ?? CustomerSync.Start(l.OutletId)).When(l),
-        _ => snapshot,
-    };
+    public override CustomerSync? Evolve(CustomerSync? snapshot, string id, IEvent e) => CustomerSyncFold.Step(snapshot, id, e.Data);
+}
+
+public static class CustomerSyncFold
+{
+    /// <summary>A stream may start with any customer event (a sync can begin before the outlet is seen).</summary>
+    public static CustomerSync Step(CustomerSync? state, string streamKey, object data) =>
+        (state ?? CustomerSync.Start(long.Parse(streamKey["oez-outlet-".Length..], System.Globalization.CultureInfo.InvariantCulture))).When(data);
 }

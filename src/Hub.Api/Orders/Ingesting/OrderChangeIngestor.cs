@@ -2,6 +2,7 @@ using Hub.Api.Infrastructure;
 using Hub.Domain.Common;
 using Hub.Domain.Customers;
 using Hub.Domain.Orders;
+using Hub.Api.Customers;
 using Hub.Api.Orders.Syncing;
 using Hub.Api.Orders.Rechecking;
 using JasperFx;
@@ -72,28 +73,43 @@ public sealed class OrderChangeIngestor(IServiceProvider services, HubClock cloc
         }
     }
 
+    /// <summary>Same path for outlets: de-duplicated on delivery id and content (our own write-back echoes back as
+    /// "no change"), appended to the outlet's stream, and the customer sync queued in the same commit.</summary>
     public async Task<IngestOutcome> IngestOutletAsync(OutletSnapshot snapshot, ChangeSource source, CancellationToken ct)
     {
-        using var scope = services.CreateScope();
-        var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
-        await using var session = scope.ServiceProvider.GetRequiredService<IDocumentStore>().LightweightSession();
-        outbox.Enroll(session);
-        try
+        var key = CustomerSync.StreamKey(snapshot.OutletId);
+        for (var attempt = 1; ; attempt++)
         {
-            if (source.DeliveryId is not null)
+            using var scope = services.CreateScope();
+            var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
+            await using var session = scope.ServiceProvider.GetRequiredService<IDocumentStore>().LightweightSession();
+            outbox.Enroll(session);
+            try
             {
-                if (await session.LoadAsync<WebhookReceipt>(source.DeliveryId, ct) is not null)
+                if (source.DeliveryId is not null && await session.LoadAsync<WebhookReceipt>(source.DeliveryId, ct) is not null)
                     return IngestOutcome.DuplicateDelivery;
-                session.Insert(new WebhookReceipt(source.DeliveryId, source.EventType ?? "", CustomerSync.StreamKey(snapshot.OutletId), nameof(IngestOutcome.Appended), clock.Now));
+                var stream = await session.Events.FetchForWriting<CustomerSync>(key, ct);
+                var seen = stream.Aggregate?.SeenHashes.Contains(snapshot.BusinessHash()) == true;
+                if (source.DeliveryId is not null)
+                    session.Insert(new WebhookReceipt(source.DeliveryId, source.EventType ?? "", key,
+                        seen ? nameof(IngestOutcome.NoChange) : nameof(IngestOutcome.Appended), clock.Now));
+                if (!seen)
+                {
+                    stream.AppendOne(new OutletObserved(snapshot.OutletId, snapshot, source, clock.Now));
+                    await outbox.PublishAsync(new SyncCustomer(snapshot.OutletId));
+                    await outbox.PublishAsync(new RetryOrdersForOutlet(snapshot.OutletId));
+                }
+                await session.SaveChangesAsync(ct);
+                return seen ? IngestOutcome.NoChange : IngestOutcome.Appended;
             }
-            session.Events.Append(CustomerSync.StreamKey(snapshot.OutletId), new OutletObserved(snapshot.OutletId, snapshot, source, clock.Now));
-            await outbox.PublishAsync(new RetryOrdersForOutlet(snapshot.OutletId));
-            await session.SaveChangesAsync(ct);
-            return IngestOutcome.Appended;
-        }
-        catch (Exception ex) when (IsDuplicateReceipt(ex))
-        {
-            return IngestOutcome.DuplicateDelivery;
+            catch (Exception ex) when (IsDuplicateReceipt(ex))
+            {
+                return IngestOutcome.DuplicateDelivery;
+            }
+            catch (Exception ex) when (IsStreamConflict(ex) && attempt < MaxConflictRetries)
+            {
+                log.LogDebug("Concurrent change on {Stream}, attempt {Attempt}", key, attempt);
+            }
         }
     }
 

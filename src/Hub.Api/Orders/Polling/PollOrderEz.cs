@@ -59,8 +59,38 @@ public static class PollOrderEzHandler
         var next = new PollCheckpoint(CheckpointId, watermark, clock.Now, seen, appended);
         await using var session = store.LightweightSession();
         session.Store(next);
+        session.Store(await PollOutletsAsync(store, orderEz, ingestor, opts, clock, ct));
         await session.SaveChangesAsync(ct);
         if (appended > 0) log.LogInformation("OrderEZ poll {Window}: {Seen} seen, {Appended} new", window, seen, appended);
         return next;
+    }
+
+    public const string OutletCheckpointId = "orderez-outlets";
+
+    /// <summary>Outlets are polled the same way, so a lost outlet webhook is recovered too.</summary>
+    private static async Task<PollCheckpoint> PollOutletsAsync(IDocumentStore store, OrderEzClient orderEz, OrderChangeIngestor ingestor,
+        HubOptions opts, HubClock clock, CancellationToken ct)
+    {
+        PollCheckpoint? checkpoint;
+        await using (var query = store.QuerySession())
+            checkpoint = await query.LoadAsync<PollCheckpoint>(OutletCheckpointId, ct);
+        var since = checkpoint?.Watermark?.AddSeconds(-opts.PollOverlapSeconds);
+        var window = $"{since?.ToString("O") ?? "beginning"}..{clock.Now:O}";
+        var watermark = checkpoint?.Watermark;
+        int seen = 0, appended = 0;
+        for (var page = 1; page <= opts.PollMaxPages; page++)
+        {
+            var result = await orderEz.ListOutletsAsync(since, page, 100, ct);
+            foreach (var outlet in result.Data)
+            {
+                seen++;
+                if (outlet.Id <= 0 || string.IsNullOrWhiteSpace(outlet.Name)) continue;
+                var source = new ChangeSource(ChangeSource.Poll, null, null, window, outlet.UpdatedAt);
+                if (await ingestor.IngestOutletAsync(OrderEzTranslator.ToSnapshot(outlet), source, ct) == IngestOutcome.Appended) appended++;
+                if (watermark is null || outlet.UpdatedAt > watermark) watermark = outlet.UpdatedAt;
+            }
+            if (result.Data.Count == 0 || page >= result.Meta.TotalPages) break;
+        }
+        return new PollCheckpoint(OutletCheckpointId, watermark, clock.Now, seen, appended);
     }
 }

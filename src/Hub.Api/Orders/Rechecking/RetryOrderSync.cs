@@ -24,10 +24,17 @@ public static class RetryOrderSyncHandler
     }
 }
 
+public static class CustomerReadyHandler
+{
+    /// <summary>The customer stream moved on (linked, or its problem changed): orders parked on it try again.</summary>
+    public static RetryOrdersForOutlet Handle(Customers.CustomerReady ready) => new(ready.OutletId);
+}
+
 public static class RetryOrdersForOutletHandler
 {
     /// <summary>Failures whose cause lives in the outlet's OrderEZ data.</summary>
-    public static readonly string[] OutletCauses = ["CUSTOMER_DATA_MISSING", "OUTLET_NOT_FOUND"];
+    public static readonly string[] OutletCauses =
+        ["CUSTOMER_DATA_MISSING", "CUSTOMER_NOT_MAPPABLE", "OUTLET_NOT_FOUND", "AMBIGUOUS_CUSTOMER_MATCH", "RETRIES_EXHAUSTED"];
 
     public static async Task<OutgoingMessages> Handle(RetryOrdersForOutlet command, IQuerySession session, CancellationToken ct)
     {

@@ -40,8 +40,7 @@ public static class ExecuteNetSuiteStepHandler
             {
                 SyncCommandKind.ResolveItems => StepOutcome.Succeeded(stream, state.OrderId,
                     await ResolveItemsAsync(netSuite, state.OrderId, pending.CommandId, pending.Skus ?? [], clock, ct)),
-                SyncCommandKind.EnsureCustomer => await EnsureCustomerAsync(stream, session, netSuite, orderEz,
-                    await mappings.ForOrderAsync(state, session, ct), pending, message, options.Value, clock, ct),
+                SyncCommandKind.EnsureCustomer => await EnsureCustomerAsync(stream, session, pending, message, options.Value, clock, ct),
                 SyncCommandKind.UpsertSalesOrder => StepOutcome.Succeeded(stream, state.OrderId,
                     await UpsertSalesOrderAsync(netSuite, state.OrderId, pending, clock, ct)),
                 _ => [],
@@ -86,63 +85,29 @@ public static class ExecuteNetSuiteStepHandler
             $"PUT salesOrder/eid:{so.ExternalId}?replace=item → 204, internal id {id}; {so.Lines.Count} line(s), mapping v{so.MappingVersion}", clock.Now);
     }
 
+    /// <summary>
+    /// The order's customer comes from the outlet's customer stream (match, adopt or create happen there, once per
+    /// outlet). While that stream is still working, this step waits with the usual bounded backoff; when it needs a
+    /// person, the order says so.
+    /// </summary>
     private static async Task<OutgoingMessages> EnsureCustomerAsync(
-        JasperFx.Events.IEventStream<OrderSync> stream, IDocumentSession session, NetSuiteClient netSuite, OrderEzClient orderEz,
-        VersionedMapping mapping, PendingCommand pending, ExecuteNetSuiteStep message, HubOptions options, HubClock clock, CancellationToken ct)
+        JasperFx.Events.IEventStream<OrderSync> stream, IDocumentSession session, PendingCommand pending, ExecuteNetSuiteStep message,
+        HubOptions options, HubClock clock, CancellationToken ct)
     {
         var order = stream.Aggregate!;
         var outletId = order.Committed!.OutletId;
-        var customerKey = CustomerSync.StreamKey(outletId);
-
-        var known = await session.LoadAsync<CustomerSync>(customerKey, ct);
-        if (known?.NetSuiteCustomerId is not null)
+        var customer = await session.LoadAsync<CustomerSync>(CustomerSync.StreamKey(outletId), ct);
+        if (customer?.NetSuiteCustomerId is not null && customer.LinkedAt is not null)
             return StepOutcome.Succeeded(stream, order.OrderId,
-                new OrderCustomerResolved(order.OrderId, pending.CommandId, outletId, known.NetSuiteCustomerId, "link", clock.Now, known.Outlet?.Country));
+                new OrderCustomerResolved(order.OrderId, pending.CommandId, outletId, customer.NetSuiteCustomerId, customer.MatchedBy ?? "link", clock.Now, customer.Outlet?.Country));
+        if (customer?.ActionNeeded is { } problem)
+            return Park(stream, pending, message, problem.Code, $"Customer for outlet {outletId}: {problem.Reason}", options, clock);
 
-        var oezOutlet = await orderEz.GetOutletAsync(outletId, ct);
-        if (oezOutlet is null)
-            return Park(stream, pending, message, "OUTLET_NOT_FOUND", $"OrderEZ has no outlet {outletId}.", options, clock);
-        var outlet = OrderEzTranslator.ToSnapshot(oezOutlet);
-        session.Events.Append(customerKey, new OutletObserved(outletId, outlet, new ChangeSource(ChangeSource.Lookup, null, null, null, outlet.UpdatedAt), clock.Now));
-
-        if (string.IsNullOrWhiteSpace(outlet.Email))
-            return Park(stream, pending, message, "CUSTOMER_DATA_MISSING", $"Outlet {outletId} has no contact email; NetSuite customers are matched and created by email.", options, clock);
-
-        var desired = CustomerMapper.Map(outlet, order.Committed.Currency, mapping, out var problem);
-        if (desired is null)
-            return Park(stream, pending, message, "CUSTOMER_NOT_MAPPABLE", problem!, options, clock);
-        var externalId = desired.ExternalId;
-        var body = NetSuiteTranslator.CustomerBody(desired);
-
-        string matchedBy;
-        var byExternalId = await netSuite.GetAsync("customer", $"eid:{externalId}", ct: ct);
-        if (byExternalId is not null)
-            matchedBy = "externalId";
-        else
-        {
-            var matches = await netSuite.QueryAsync(NetSuiteTranslator.CustomersByEmailQuery(outlet.Email), maxRows: 50, ct: ct);
-            if (matches.Count > 1)
-                return Park(stream, pending, message, "AMBIGUOUS_CUSTOMER_MATCH",
-                    $"{matches.Count} NetSuite customers have email {outlet.Email} (ids {string.Join(", ", matches.Select(m => m.GetValueOrDefault("id")))}); choose one.", options, clock);
-            if (matches.Count == 1)
-            {
-                var match = matches[0];
-                var theirs = match.GetValueOrDefault("externalid");
-                if (!string.IsNullOrEmpty(theirs) && theirs != externalId)
-                    return Park(stream, pending, message, "CUSTOMER_OWNED_ELSEWHERE",
-                        $"NetSuite customer {match.GetValueOrDefault("id")} has email {outlet.Email} but externalId {theirs}; it belongs to another record.", options, clock);
-                // Adopt: give the existing customer our externalId so every later write finds it by PUT eid:.
-                await netSuite.PatchAsync("customer", match["id"]!, new System.Text.Json.Nodes.JsonObject { ["externalId"] = externalId }, ct: ct);
-                matchedBy = "email";
-            }
-            else
-                matchedBy = "created";
-        }
-
-        var customerId = await netSuite.UpsertAsync("customer", externalId, body, ct: ct);
-        session.Events.Append(customerKey, new CustomerLinked(outletId, customerId, matchedBy, externalId, clock.Now));
-        return StepOutcome.Succeeded(stream, order.OrderId,
-            new OrderCustomerResolved(order.OrderId, pending.CommandId, outletId, customerId, matchedBy, clock.Now, outlet.Country));
+        var wait = StepOutcome.RetryOrPark(message, message.Attempt, new StepFailure(true, 0, "CUSTOMER_NOT_READY", $"The customer for outlet {outletId} is not linked yet."),
+            options, clock, m => m with { Attempt = m.Attempt + 1 },
+            code => stream.AppendOne(new SyncCommandFailed(order.OrderId, pending.CommandId, pending.Kind, 0, code, $"The customer for outlet {outletId} did not become ready.", message.Attempt, clock.Now)));
+        wait.Add(new Customers.SyncCustomer(outletId));
+        return wait;
     }
 
     private static OutgoingMessages Park(JasperFx.Events.IEventStream<OrderSync> stream, PendingCommand pending, ExecuteNetSuiteStep message,

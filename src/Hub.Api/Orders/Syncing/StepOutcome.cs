@@ -23,7 +23,13 @@ public static class StepOutcome
     /// </summary>
     public static OutgoingMessages Failed<T>(
         IEventStream<OrderSync> stream, PendingCommand pending, T message, int attempt, StepFailure failure,
-        HubOptions options, HubClock clock, Func<T, T> nextAttempt) where T : notnull
+        HubOptions options, HubClock clock, Func<T, T> nextAttempt) where T : notnull =>
+        RetryOrPark(message, attempt, failure, options, clock, nextAttempt, code =>
+            stream.AppendOne(new SyncCommandFailed(stream.Aggregate!.OrderId, pending.CommandId, pending.Kind, failure.Status, code, failure.Detail, attempt, clock.Now)));
+
+    /// <summary>The retry policy of every step, orders and customers alike; <paramref name="park"/> gets the final code.</summary>
+    public static OutgoingMessages RetryOrPark<T>(T message, int attempt, StepFailure failure, HubOptions options, HubClock clock,
+        Func<T, T> nextAttempt, Action<string> park) where T : notnull
     {
         if (failure.Transient && attempt < options.MaxStepAttempts)
         {
@@ -31,8 +37,15 @@ public static class StepOutcome
             messages.Delay(nextAttempt(message), clock.Backoff(attempt, options.RetryBaseMilliseconds, options.RetryMaxSeconds));
             return messages;
         }
-        var code = failure.Transient ? Rechecking.RecheckParkedOrdersHandler.RetriesExhausted : failure.Code;
-        stream.AppendOne(new SyncCommandFailed(stream.Aggregate!.OrderId, pending.CommandId, pending.Kind, failure.Status, code, failure.Detail, attempt, clock.Now));
+        park(failure.Transient ? Rechecking.RecheckParkedOrdersHandler.RetriesExhausted : failure.Code);
         return [];
     }
+
+    public static StepFailure From(Exception ex) => ex switch
+    {
+        Hub.NetSuite.NetSuiteException n => new StepFailure(n.IsTransient, n.Status, n.ErrorCode ?? (n.IsTransient ? "TRANSIENT" : "NETSUITE_REJECTED"),
+            n.ErrorPath is null ? n.Detail : $"{n.Detail} (at {n.ErrorPath})"),
+        Hub.OrderEz.OrderEzException o => new StepFailure(o.IsTransient, o.Status, o.ErrorType ?? "ORDEREZ_ERROR", o.Message),
+        _ => throw new ArgumentException("Not an external-system failure.", nameof(ex)),
+    };
 }

@@ -1,0 +1,179 @@
+using System.Text.Json.Nodes;
+using Hub.Api.Infrastructure;
+using Hub.Api.Mappings;
+using Hub.Api.NetSuite;
+using Hub.Api.OrderEz;
+using Hub.Api.Orders.Syncing;
+using Hub.Domain.Common;
+using Hub.Domain.Customers;
+using Hub.Domain.Mapping;
+using Hub.NetSuite;
+using Hub.OrderEz;
+using JasperFx.Events;
+using Marten;
+using Microsoft.Extensions.Options;
+using Wolverine;
+
+namespace Hub.Api.Customers;
+
+public static class ExecuteCustomerNetSuiteStepHandler
+{
+    public static async Task<OutgoingMessages> Handle(ExecuteCustomerNetSuiteStep message, IDocumentSession session, NetSuiteClient netSuite,
+        MappingRegistry mappings, IOptions<HubOptions> options, HubClock clock, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForWriting<CustomerSync>(CustomerSync.StreamKey(message.OutletId), ct);
+        var state = stream.Aggregate;
+        if (state?.Pending is not { } pending || pending.CommandId != message.CommandId || pending.Desired is not { } desired)
+            return [];
+        try
+        {
+            var events = pending.Kind == CustomerStepKind.Match
+                ? await MatchAsync(netSuite, state, desired, (await mappings.CurrentAsync(session, ct)).Definition.Customer, pending.CommandId, clock, ct)
+                : await UpsertAsync(netSuite, state, desired, pending.CommandId, clock, ct);
+            stream.AppendMany(events);
+            var next = new OutgoingMessages { new SyncCustomer(message.OutletId) };
+            if (events.Any(e => e is CustomerLinked or CustomerUpserted)) next.Add(new CustomerReady(message.OutletId));
+            return next;
+        }
+        catch (Exception ex) when (ex is NetSuiteException)
+        {
+            return StepOutcome.RetryOrPark(message, message.Attempt, StepOutcome.From(ex), options.Value, clock, m => m with { Attempt = m.Attempt + 1 },
+                code => stream.AppendOne(new CustomerSyncFailed(message.OutletId, pending.CommandId, pending.Kind, code, StepOutcome.From(ex).Detail, clock.Now)));
+        }
+    }
+
+    /// <summary>
+    /// Match before create, key by key in the mapping's order. The first key that finds anything decides: one
+    /// candidate is linked (and adopted when it has no externalId), several ask a person, and the weak key
+    /// (company name) always asks a person. Nothing found: the customer is created.
+    /// </summary>
+    public static async Task<List<object>> MatchAsync(NetSuiteClient netSuite, CustomerSync state, DesiredCustomer desired, CustomerSection config,
+        string commandId, HubClock clock, CancellationToken ct)
+    {
+        var outlet = state.Outlet!;
+        foreach (var key in config.MatchKeys)
+        {
+            var candidates = await CandidatesAsync(netSuite, key, outlet, desired, config, ct);
+            if (candidates.Count == 0) continue;
+            if (candidates.Count > 1 || key == "companyName")
+                return [new CustomerMatchAmbiguous(outlet.OutletId, commandId, key, candidates, clock.Now)];
+
+            var match = candidates[0];
+            var owns = string.IsNullOrEmpty(match.ExternalId) || match.ExternalId == desired.ExternalId;
+            if (string.IsNullOrEmpty(match.ExternalId))
+                // Adopt: our externalId on the existing record, so later writes and lookups find it.
+                await netSuite.PatchAsync("customer", match.NetSuiteCustomerId, new JsonObject { ["externalId"] = desired.ExternalId }, ct: ct);
+            return [new CustomerLinked(outlet.OutletId, match.NetSuiteCustomerId, key, desired.ExternalId, clock.Now, owns)];
+        }
+
+        var id = await netSuite.UpsertAsync("customer", desired.ExternalId, NetSuiteTranslator.CustomerBody(desired), ct: ct);
+        return
+        [
+            new CustomerLinked(outlet.OutletId, id, "created", desired.ExternalId, clock.Now),
+            new CustomerUpserted(outlet.OutletId, commandId, id, desired.Hash(), $"PUT customer/eid:{desired.ExternalId} → {id}", clock.Now),
+        ];
+    }
+
+    private static async Task<IReadOnlyList<CustomerCandidate>> CandidatesAsync(NetSuiteClient netSuite, string key, OutletSnapshot outlet,
+        DesiredCustomer desired, CustomerSection config, CancellationToken ct)
+    {
+        const string columns = "id, externalid, companyname, email";
+        IReadOnlyList<IReadOnlyDictionary<string, string?>> rows;
+        switch (key)
+        {
+            case "externalId":
+                var record = await netSuite.GetAsync("customer", $"eid:{desired.ExternalId}", ct: ct);
+                return record is null ? [] : [new CustomerCandidate(NetSuiteJson.Text(record["id"])!, desired.ExternalId,
+                    NetSuiteJson.Text(record["companyName"]), NetSuiteJson.Text(record["email"]))];
+            case "accountNumber" when !string.IsNullOrWhiteSpace(outlet.AccountNumber):
+                rows = await netSuite.QueryAsync($"SELECT {columns} FROM customer WHERE accountnumber = {NetSuiteTranslator.Literal(outlet.AccountNumber.Trim())} ORDER BY id", 50, ct);
+                break;
+            case "email" when !string.IsNullOrWhiteSpace(outlet.Email):
+                var wanted = NormalizeEmail(outlet.Email, config.IgnorePlusAddressing);
+                var (local, domain) = Split(wanted);
+                // LIKE narrows to the same mailbox with any +tag; the exact comparison happens here.
+                rows = (await netSuite.QueryAsync(
+                        $"SELECT {columns} FROM customer WHERE LOWER(email) LIKE {NetSuiteTranslator.Literal($"{local}%@{domain}")} ORDER BY id", 200, ct))
+                    .Where(r => r.GetValueOrDefault("email") is { } e && NormalizeEmail(e, config.IgnorePlusAddressing) == wanted).ToList();
+                break;
+            case "companyName":
+                rows = await netSuite.QueryAsync(
+                    $"SELECT {columns} FROM customer WHERE LOWER(companyname) = {NetSuiteTranslator.Literal(RuleEngine.Normalize(outlet.CompanyName, "collapse")!.ToLowerInvariant())} ORDER BY id", 50, ct);
+                break;
+            default:
+                return [];
+        }
+        return rows.Select(r => new CustomerCandidate(r["id"]!, r.GetValueOrDefault("externalid"), r.GetValueOrDefault("companyname"), r.GetValueOrDefault("email"))).ToList();
+    }
+
+    /// <summary>Case, surrounding space and (optionally) "+tag" plus-addressing do not make a different mailbox.</summary>
+    public static string NormalizeEmail(string email, bool ignorePlus)
+    {
+        var (local, domain) = Split(email.Trim().ToLowerInvariant());
+        if (ignorePlus && local.IndexOf('+') is var plus and > 0) local = local[..plus];
+        return $"{local}@{domain}";
+    }
+
+    private static (string Local, string Domain) Split(string email)
+    {
+        var at = email.LastIndexOf('@');
+        return at < 0 ? (email, "") : (email[..at], email[(at + 1)..]);
+    }
+
+    private static async Task<List<object>> UpsertAsync(NetSuiteClient netSuite, CustomerSync state, DesiredCustomer desired, string commandId,
+        HubClock clock, CancellationToken ct)
+    {
+        var body = NetSuiteTranslator.CustomerBody(desired);
+        if (state.NetSuiteCustomerId is null)
+        {
+            // The operator chose "create new" over the candidates.
+            var created = await netSuite.UpsertAsync("customer", desired.ExternalId, body, ct: ct);
+            return
+            [
+                new CustomerLinked(state.OutletId, created, "created", desired.ExternalId, clock.Now),
+                new CustomerUpserted(state.OutletId, commandId, created, desired.Hash(), $"PUT customer/eid:{desired.ExternalId} → {created}", clock.Now),
+            ];
+        }
+        // A customer we only linked to (it carries another record's externalId) keeps its externalId.
+        if (!state.OwnsExternalId) body.Remove("externalId");
+        await netSuite.PatchAsync("customer", state.NetSuiteCustomerId, body, ct: ct);
+        return [new CustomerUpserted(state.OutletId, commandId, state.NetSuiteCustomerId, desired.Hash(), $"PATCH customer/{state.NetSuiteCustomerId}", clock.Now)];
+    }
+}
+
+public static class ExecuteCustomerOrderEzStepHandler
+{
+    public static async Task<OutgoingMessages> Handle(ExecuteCustomerOrderEzStep message, IDocumentSession session, OrderEzClient orderEz,
+        IOptions<HubOptions> options, HubClock clock, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForWriting<CustomerSync>(CustomerSync.StreamKey(message.OutletId), ct);
+        var state = stream.Aggregate;
+        if (state?.Pending is not { } pending || pending.CommandId != message.CommandId)
+            return [];
+        try
+        {
+            if (pending.Kind == CustomerStepKind.WriteBack)
+            {
+                await orderEz.SetOutletExternalRefsAsync(message.OutletId,
+                    new Dictionary<string, string?> { ["netsuiteCustomerId"] = state.NetSuiteCustomerId }, ct);
+                stream.AppendOne(new OutletWrittenBack(message.OutletId, pending.CommandId, state.NetSuiteCustomerId!, clock.Now));
+                return [new SyncCustomer(message.OutletId)];
+            }
+            var outlet = await orderEz.GetOutletAsync(message.OutletId, ct);
+            if (outlet is null)
+            {
+                stream.AppendOne(new CustomerSyncFailed(message.OutletId, pending.CommandId, pending.Kind, "OUTLET_NOT_FOUND", $"OrderEZ has no outlet {message.OutletId}.", clock.Now));
+                return [];
+            }
+            var snapshot = OrderEzTranslator.ToSnapshot(outlet);
+            // The observation is the fetch step's outcome (it clears the pending step).
+            stream.AppendOne(new OutletObserved(message.OutletId, snapshot, new ChangeSource(ChangeSource.Lookup, null, null, null, snapshot.UpdatedAt), clock.Now));
+            return [new SyncCustomer(message.OutletId)];
+        }
+        catch (OrderEzException ex)
+        {
+            return StepOutcome.RetryOrPark(message, message.Attempt, StepOutcome.From(ex), options.Value, clock, m => m with { Attempt = m.Attempt + 1 },
+                code => stream.AppendOne(new CustomerSyncFailed(message.OutletId, pending.CommandId, pending.Kind, code, ex.Message, clock.Now)));
+        }
+    }
+}
