@@ -1,0 +1,156 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Alba;
+using Hub.Api.Customers;
+using Hub.Api.Tests.Infrastructure;
+using Wolverine.Tracking;
+
+namespace Hub.Api.Tests.Customers;
+
+/// <summary>One customer in OrderEZ is exactly one customer in NetSuite, and every match decision is on record.</summary>
+public class CustomerMasterTests(HubFixture fixture) : IntegrationContext(fixture)
+{
+    private async Task<CustomerView?> CustomerAsync(long outletId)
+    {
+        var result = await Hub.Host.Scenario(s =>
+        {
+            s.Get.Url($"/api/customers/{outletId}");
+            s.WithRequestHeader("Authorization", $"Bearer {HubFixture.AuditorKey}");
+            s.IgnoreStatusCode();
+        });
+        return result.Context.Response.StatusCode == 404 ? null : await result.ReadAsJsonAsync<CustomerView>();
+    }
+
+    private async Task<CustomerView> EventuallyAsync(long outletId, Func<CustomerView, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        CustomerView? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await CustomerAsync(outletId);
+            if (last is not null && done(last)) return last;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"Outlet {outletId} did not reach the expected state; last: {System.Text.Json.JsonSerializer.Serialize(last)}");
+    }
+
+    private Task<CustomerView> LinkedAsync(long outletId) => EventuallyAsync(outletId, c => c.WrittenBackToOrderEz && c.PendingStep is null);
+
+    private async Task SeedNetSuiteCustomersAsync(params (string Name, string Email)[] customers) =>
+        (await Hub.NetSuiteHttp.PostAsJsonAsync("/_sim/seed", new { customers = customers.Select(c => new { companyName = c.Name, email = c.Email }) }))
+            .EnsureSuccessStatusCode();
+
+    [Fact]
+    public async Task a_new_outlet_becomes_one_netsuite_customer_and_its_id_is_written_back_without_echo_writes()
+    {
+        var outlet = await Hub.CreateOutletAsync("Bar Nine", "orders@barnine.example", "SG");
+
+        var customer = await LinkedAsync(outlet);
+
+        customer.MatchedBy.ShouldBe("created");
+        var ledger = (await Hub.LedgerAsync()).Of("customer").ShouldHaveSingleItem();
+        (ledger.ExternalId, ledger.Creates, ledger.Updates).ShouldBe(($"oez-outlet-{outlet}", 1, 0));
+        (await Hub.OrderEz.GetOutletAsync(outlet))!.ExternalRefs["netsuiteCustomerId"].ShouldBe(customer.NetSuiteCustomerId);
+        var record = (await Hub.NetSuite.GetAsync("customer", customer.NetSuiteCustomerId!))!;
+        record["subsidiary"]!["id"]!.GetValue<string>().ShouldBe("2", "Singapore outlets go to the Singapore subsidiary");
+
+        // The write-back comes back as outlet.updated: recognised as our own echo, nothing more is written.
+        await Hub.Host.InvokeMessageAndWaitAsync(new Hub.Api.Orders.Polling.PollOrderEz());
+        (await Hub.LedgerAsync()).Of("customer").Single().Updates.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task two_outlets_whose_emails_differ_only_in_case_and_plus_tag_are_one_netsuite_customer()
+    {
+        var first = await Hub.CreateOutletAsync("Bar Nine", "orders@barnine.example");
+        var firstCustomer = await LinkedAsync(first);
+        var second = await Hub.CreateOutletAsync("Bar Nine (kitchen)", "Orders+Kitchen@BarNine.EXAMPLE");
+
+        var secondCustomer = await LinkedAsync(second);
+
+        secondCustomer.NetSuiteCustomerId.ShouldBe(firstCustomer.NetSuiteCustomerId);
+        secondCustomer.MatchedBy.ShouldBe("email");
+        var customers = (await Hub.LedgerAsync()).Of("customer");
+        customers.ShouldHaveSingleItem().Creates.ShouldBe(1);
+        customers[0].ExternalId.ShouldBe($"oez-outlet-{first}", "the first outlet keeps the record's externalId");
+    }
+
+    [Fact]
+    public async Task an_existing_netsuite_customer_with_the_email_and_no_external_id_is_adopted()
+    {
+        await SeedNetSuiteCustomersAsync(("Bar Nine Pte Ltd", "orders@barnine.example"));
+        var outlet = await Hub.CreateOutletAsync("Bar Nine", "orders@barnine.example");
+
+        var customer = await LinkedAsync(outlet);
+
+        customer.MatchedBy.ShouldBe("email");
+        var only = (await Hub.LedgerAsync()).Of("customer").ShouldHaveSingleItem();
+        only.Creates.ShouldBe(1, "created by the seed, never again");
+        only.ExternalId.ShouldBe($"oez-outlet-{outlet}");
+        only.InternalId.ShouldBe(customer.NetSuiteCustomerId);
+    }
+
+    [Fact]
+    public async Task two_matching_netsuite_customers_need_a_person_and_the_decision_is_an_event()
+    {
+        await Hub.SeedCatalogAsync(["COF-1"]);
+        await SeedNetSuiteCustomersAsync(("Bar Nine A", "orders@barnine.example"), ("Bar Nine B", "ORDERS@barnine.example"));
+        var outlet = await Hub.CreateOutletAsync("Bar Nine", "orders@barnine.example");
+        var order = await Hub.PlaceOrderAsync(outlet, [("COF-1", 1)]);
+        await Hub.AcceptAsync(order);
+
+        var ambiguous = await EventuallyAsync(outlet, c => c.ActionNeeded is not null);
+        ambiguous.ActionNeeded!.Code.ShouldBe("AMBIGUOUS_CUSTOMER_MATCH");
+        ambiguous.Candidates!.Count.ShouldBe(2);
+        (await Hub.EventuallyAsync(order, v => v.ActionNeeded is not null)).ActionNeeded!.Code.ShouldBe("AMBIGUOUS_CUSTOMER_MATCH");
+
+        var chosen = ambiguous.Candidates[1].NetSuiteCustomerId;
+        await Hub.Host.Scenario(s =>
+        {
+            s.Post.Json(new { netSuiteCustomerId = "nope" }).ToUrl($"/api/customers/{outlet}/resolve");
+            s.WithRequestHeader("Authorization", $"Bearer {HubFixture.OperatorKey}");
+            s.StatusCodeShouldBe(400);
+        });
+        await Hub.Host.Scenario(s =>
+        {
+            s.Post.Json(new { netSuiteCustomerId = chosen }).ToUrl($"/api/customers/{outlet}/resolve");
+            s.WithRequestHeader("Authorization", $"Bearer {HubFixture.OperatorKey}");
+            s.WithRequestHeader("X-Author", "ops-jane");
+            s.StatusCodeShouldBe(202);
+        });
+
+        var linked = await LinkedAsync(outlet);
+        linked.NetSuiteCustomerId.ShouldBe(chosen);
+        linked.MatchedBy.ShouldBe("operator");
+        var view = await Hub.SyncedAsync(order);
+        view.LastWritten!.EntityId.ShouldBe(chosen);
+        (await Hub.LedgerAsync()).Of("customer").Count.ShouldBe(2, "no third customer was created");
+
+        var history = JsonNode.Parse((await Hub.Host.Scenario(s =>
+        {
+            s.Get.Url($"/api/customers/{outlet}/history");
+            s.WithRequestHeader("Authorization", $"Bearer {HubFixture.AuditorKey}");
+        })).ReadAsText())!["events"]!.AsArray();
+        history.Select(e => e!["type"]!.GetValue<string>()).ShouldContain("customer_match_ambiguous");
+        var resolved = history.Single(e => e!["type"]!.GetValue<string>() == "customer_match_resolved")!;
+        resolved["data"]!["resolvedBy"]!.GetValue<string>().ShouldBe("ops-jane");
+    }
+
+    [Fact]
+    public async Task two_hundred_outlets_sync_in_one_go_within_the_netsuite_concurrency_limit()
+    {
+        (await Hub.NetSuiteHttp.PostAsJsonAsync("/_sim/config", new { latencyMs = 20 })).EnsureSuccessStatusCode();
+        var outlets = new List<long>();
+        for (var i = 0; i < 200; i++)
+            outlets.Add(await Hub.CreateOutletAsync($"Outlet {i}", $"buyer{i}@outlets.example"));
+
+        foreach (var outlet in outlets) await LinkedAsync(outlet);
+
+        var ledger = await Hub.LedgerAsync();
+        ledger.Of("customer").Count.ShouldBe(200);
+        ledger.Of("customer").ShouldAllBe(c => c.Creates == 1);
+        ledger.PeakInFlight.ShouldBeLessThanOrEqualTo(5);
+        ledger.PeakInFlight.ShouldBeGreaterThan(1, "the hub does use several slots at once");
+        (await Hub.NetSuiteHttp.PostAsJsonAsync("/_sim/config", new { latencyMs = 0 })).EnsureSuccessStatusCode();
+    }
+}
