@@ -82,6 +82,7 @@ builder.Host.UseWolverine(opts =>
     opts.PublishMessage<RecheckOrderItems>().ToLocalQueue("netsuite");
     opts.PublishMessage<ExecuteCustomerNetSuiteStep>().ToLocalQueue("netsuite");
     opts.PublishMessage<ExecuteCustomerOrderEzStep>().ToLocalQueue("orderez");
+    opts.PublishMessage<ObserveNetSuiteCustomer>().ToLocalQueue("netsuite");
     // One replay at a time: a dry run or apply walks every order, and two would only compete for the database.
     opts.LocalQueue("replays").Sequential();
     opts.PublishMessage<RunReplay>().ToLocalQueue("replays");

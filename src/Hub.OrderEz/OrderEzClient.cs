@@ -73,6 +73,17 @@ public sealed class OrderEzClient
         return envelope!.Data;
     }
 
+    /// <summary>Updates supplier-maintained outlet data (legal name, billing address); only the fields given are sent.</summary>
+    public async Task<OezOutlet> UpdateOutletAsync(long outletId, string? legalName, OezAddress? billingAddress, bool sendLegalName, bool sendBillingAddress, CancellationToken ct = default)
+    {
+        var body = new System.Text.Json.Nodes.JsonObject();
+        if (sendLegalName) body["legalName"] = legalName;
+        if (sendBillingAddress) body["billingAddress"] = billingAddress is null ? null : JsonSerializer.SerializeToNode(billingAddress, OrderEzJson.Options);
+        var content = JsonContent.Create(body, options: OrderEzJson.Options);
+        var envelope = await SendAsync<DataEnvelope<OezOutlet>>(HttpMethod.Patch, $"distributor/outlets/{outletId}", content, ct);
+        return envelope!.Data;
+    }
+
     private async Task<T?> GetOrNullAsync<T>(string path, CancellationToken ct) where T : class
     {
         var envelope = await SendAsync<DataEnvelope<T>>(HttpMethod.Get, path, null, ct, nullOnNotFound: true);

@@ -70,7 +70,8 @@ public static class ExecuteCustomerNetSuiteStepHandler
         return
         [
             new CustomerLinked(outlet.OutletId, id, "created", desired.ExternalId, clock.Now),
-            new CustomerUpserted(outlet.OutletId, commandId, id, desired.Hash(), $"PUT customer/eid:{desired.ExternalId} → {id}", clock.Now),
+            new CustomerUpserted(outlet.OutletId, commandId, id, desired.Hash(), $"PUT customer/eid:{desired.ExternalId} → {id}", clock.Now,
+                NetSuiteTranslator.TrackedCustomerFields(desired)),
         ];
     }
 
@@ -131,20 +132,22 @@ public static class ExecuteCustomerNetSuiteStepHandler
             return
             [
                 new CustomerLinked(state.OutletId, created, "created", desired.ExternalId, clock.Now),
-                new CustomerUpserted(state.OutletId, commandId, created, desired.Hash(), $"PUT customer/eid:{desired.ExternalId} → {created}", clock.Now),
+                new CustomerUpserted(state.OutletId, commandId, created, desired.Hash(), $"PUT customer/eid:{desired.ExternalId} → {created}", clock.Now,
+                    NetSuiteTranslator.TrackedCustomerFields(desired)),
             ];
         }
         // A customer we only linked to (it carries another record's externalId) keeps its externalId.
         if (!state.OwnsExternalId) body.Remove("externalId");
-        await netSuite.PatchAsync("customer", state.NetSuiteCustomerId, body, ct: ct);
-        return [new CustomerUpserted(state.OutletId, commandId, state.NetSuiteCustomerId, desired.Hash(), $"PATCH customer/{state.NetSuiteCustomerId}", clock.Now)];
+        await netSuite.PatchAsync("customer", state.NetSuiteCustomerId, body, replace: desired.BillingAddress is null ? null : "addressBook", ct: ct);
+        return [new CustomerUpserted(state.OutletId, commandId, state.NetSuiteCustomerId, desired.Hash(), $"PATCH customer/{state.NetSuiteCustomerId}", clock.Now,
+            NetSuiteTranslator.TrackedCustomerFields(desired))];
     }
 }
 
 public static class ExecuteCustomerOrderEzStepHandler
 {
     public static async Task<OutgoingMessages> Handle(ExecuteCustomerOrderEzStep message, IDocumentSession session, OrderEzClient orderEz,
-        IOptions<HubOptions> options, HubClock clock, CancellationToken ct)
+        MappingRegistry mappings, IOptions<HubOptions> options, HubClock clock, CancellationToken ct)
     {
         var stream = await session.Events.FetchForWriting<CustomerSync>(CustomerSync.StreamKey(message.OutletId), ct);
         var state = stream.Aggregate;
@@ -159,6 +162,15 @@ public static class ExecuteCustomerOrderEzStepHandler
                 stream.AppendOne(new OutletWrittenBack(message.OutletId, pending.CommandId, state.NetSuiteCustomerId!, clock.Now));
                 return [new SyncCustomer(message.OutletId)];
             }
+            if (pending.Kind == CustomerStepKind.UpdateOutlet && pending.OutletFields is { } fields)
+            {
+                var billing = fields.TryGetValue(CustomerFields.BillingAddress, out var b) ? PostalAddress.FromValue(b) : null;
+                await orderEz.UpdateOutletAsync(message.OutletId,
+                    fields.GetValueOrDefault(CustomerFields.CompanyName), billing is null ? null : new OezAddress(billing.Line1, billing.Line2, billing.City, billing.PostalCode, billing.Country),
+                    sendLegalName: fields.ContainsKey(CustomerFields.CompanyName), sendBillingAddress: fields.ContainsKey(CustomerFields.BillingAddress), ct);
+                stream.AppendOne(new OutletUpdatedInOrderEz(message.OutletId, pending.CommandId, fields, clock.Now));
+                return [new SyncCustomer(message.OutletId)];
+            }
             var outlet = await orderEz.GetOutletAsync(message.OutletId, ct);
             if (outlet is null)
             {
@@ -167,7 +179,9 @@ public static class ExecuteCustomerOrderEzStepHandler
             }
             var snapshot = OrderEzTranslator.ToSnapshot(outlet);
             // The observation is the fetch step's outcome (it clears the pending step).
-            stream.AppendOne(new OutletObserved(message.OutletId, snapshot, new ChangeSource(ChangeSource.Lookup, null, null, null, snapshot.UpdatedAt), clock.Now));
+            var mapping = await mappings.CurrentAsync(session, ct);
+            stream.AppendMany(CustomerObservations.FromOutlet(state, snapshot,
+                new ChangeSource(ChangeSource.Lookup, null, null, null, snapshot.UpdatedAt), mapping.Definition, clock.Now));
             return [new SyncCustomer(message.OutletId)];
         }
         catch (OrderEzException ex)

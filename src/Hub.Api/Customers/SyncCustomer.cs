@@ -36,8 +36,8 @@ public static class SyncCustomerHandler
         if (decision.Step is not { } step) return [];
 
         var commandId = clock.NewId();
-        stream.AppendOne(new CustomerSyncIssued(command.OutletId, commandId, step, decision.Desired, clock.Now));
-        return [step is CustomerStepKind.FetchOutlet or CustomerStepKind.WriteBack
+        stream.AppendOne(new CustomerSyncIssued(command.OutletId, commandId, step, decision.Desired, clock.Now, decision.OutletFields));
+        return [step is CustomerStepKind.FetchOutlet or CustomerStepKind.WriteBack or CustomerStepKind.UpdateOutlet
             ? new ExecuteCustomerOrderEzStep(command.OutletId, commandId)
             : new ExecuteCustomerNetSuiteStep(command.OutletId, commandId)];
     }

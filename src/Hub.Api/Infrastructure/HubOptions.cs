@@ -18,6 +18,9 @@ public sealed class HubOptions
     /// <summary>Seconds between OrderEZ polls; 0 turns the timer off (tests send the poll message themselves).</summary>
     public int PollIntervalSeconds { get; set; } = 30;
 
+    /// <summary>Seconds between SuiteQL polls for NetSuite customer changes; 0 = off.</summary>
+    public int NetSuitePollIntervalSeconds { get; set; } = 60;
+
     /// <summary>How far each poll reaches back before the last watermark, so a change committed late is not missed.</summary>
     public int PollOverlapSeconds { get; set; } = 120;
 

@@ -54,7 +54,42 @@ public static class NetSuiteTranslator
         if (customer.CurrencyId is not null) body["currency"] = Ref(customer.CurrencyId);
         foreach (var (field, value) in customer.Fields)
             body[field] = ReferenceFields.Contains(field) ? Ref(value) : value;
+        if (customer.BillingAddress is { } a)
+            body["addressBook"] = new JsonObject
+            {
+                ["items"] = new JsonArray(new JsonObject
+                {
+                    ["defaultBilling"] = true,
+                    ["defaultShipping"] = false,
+                    ["addressBookAddress"] = new JsonObject { ["addr1"] = a.Line1, ["addr2"] = a.Line2, ["city"] = a.City, ["zip"] = a.PostalCode, ["country"] = a.Country },
+                }),
+            };
         return body;
+    }
+
+    /// <summary>The shared fields (golden-record names) a desired customer carries, as written to NetSuite.</summary>
+    public static IReadOnlyDictionary<string, string?> TrackedCustomerFields(DesiredCustomer c) => new Dictionary<string, string?>
+    {
+        [CustomerFields.CompanyName] = c.Fields.GetValueOrDefault("companyName"),
+        [CustomerFields.Email] = c.Fields.GetValueOrDefault("email"),
+        [CustomerFields.Phone] = c.Fields.GetValueOrDefault("phone"),
+        [CustomerFields.BillingAddress] = c.BillingAddress?.ToValue(),
+    };
+
+    /// <summary>The shared fields as a NetSuite customer record holds them (billing = the default billing address).</summary>
+    public static IReadOnlyDictionary<string, string?> CustomerFieldsOf(JsonObject record)
+    {
+        var billing = (record["addressBook"]?["items"] as JsonArray)?.OfType<JsonObject>()
+            .FirstOrDefault(i => i["defaultBilling"]?.GetValue<bool>() == true)?["addressBookAddress"] as JsonObject;
+        return new Dictionary<string, string?>
+        {
+            [CustomerFields.CompanyName] = Hub.NetSuite.NetSuiteJson.Text(record["companyName"]),
+            [CustomerFields.Email] = Hub.NetSuite.NetSuiteJson.Text(record["email"]),
+            [CustomerFields.Phone] = Hub.NetSuite.NetSuiteJson.Text(record["phone"]),
+            [CustomerFields.BillingAddress] = billing is null ? null : new PostalAddress(
+                Hub.NetSuite.NetSuiteJson.Text(billing["addr1"]), Hub.NetSuite.NetSuiteJson.Text(billing["addr2"]), Hub.NetSuite.NetSuiteJson.Text(billing["city"]),
+                Hub.NetSuite.NetSuiteJson.Text(billing["zip"]), Hub.NetSuite.NetSuiteJson.Text(billing["country"])).ToValue(),
+        };
     }
 
     /// <summary>SuiteQL string literal; SKUs and emails come from outside, so quotes are doubled.</summary>

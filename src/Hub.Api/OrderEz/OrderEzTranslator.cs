@@ -29,7 +29,8 @@ public static class OrderEzTranslator
         var primary = o.Contacts?.FirstOrDefault(c => c.IsPrimary) ?? o.Contacts?.FirstOrDefault();
         return new OutletSnapshot(o.Id, o.Name, o.LegalName, primary?.Email?.Trim(), primary?.Phone, o.UpdatedAt,
             Country: (o.DeliveryAddress?.Country ?? o.BillingAddress?.Country)?.Trim().ToUpperInvariant(),
-            AccountNumber: o.AccountNumber, TaxId: o.TaxId);
+            AccountNumber: o.AccountNumber, TaxId: o.TaxId,
+            BillingAddress: o.BillingAddress is { } b ? new PostalAddress(b.Line1, b.Line2, b.City, b.PostalCode, b.Country) : null);
     }
 
     public static OrderStatus? ToStatus(string? status) => status switch

@@ -14,7 +14,8 @@ public sealed record OutletSnapshot(
     DateTimeOffset UpdatedAt,
     string? Country = null,
     string? AccountNumber = null,
-    string? TaxId = null)
+    string? TaxId = null,
+    PostalAddress? BillingAddress = null)
 {
     public string CompanyName => string.IsNullOrWhiteSpace(LegalName) ? Name : LegalName;
 
@@ -28,10 +29,11 @@ public sealed record OutletObserved(long OutletId, OutletSnapshot Snapshot, Chan
 /// <summary>The outlet is tied to a NetSuite customer; <paramref name="MatchedBy"/> is the match key (or "created", "operator").</summary>
 public sealed record CustomerLinked(long OutletId, string NetSuiteCustomerId, string MatchedBy, string ExternalId, DateTimeOffset At, bool OwnsExternalId = true);
 
-public enum CustomerStepKind { FetchOutlet, Match, Upsert, WriteBack }
+public enum CustomerStepKind { FetchOutlet, Match, Upsert, WriteBack, UpdateOutlet }
 
 /// <summary>The hub queued a customer step; carries the desired customer it will write, if any.</summary>
-public sealed record CustomerSyncIssued(long OutletId, string CommandId, CustomerStepKind Kind, DesiredCustomer? Desired, DateTimeOffset At);
+public sealed record CustomerSyncIssued(long OutletId, string CommandId, CustomerStepKind Kind, DesiredCustomer? Desired, DateTimeOffset At,
+    IReadOnlyDictionary<string, string?>? OutletFields = null);
 
 public sealed record CustomerCandidate(string NetSuiteCustomerId, string? ExternalId, string? CompanyName, string? Email);
 
@@ -42,14 +44,16 @@ public sealed record CustomerMatchAmbiguous(long OutletId, string CommandId, str
 public sealed record CustomerMatchResolved(long OutletId, string? NetSuiteCustomerId, string ResolvedBy, DateTimeOffset At);
 
 /// <summary>NetSuite acknowledged a customer write (create or update) with this content hash.</summary>
-public sealed record CustomerUpserted(long OutletId, string CommandId, string NetSuiteCustomerId, string Hash, string Request, DateTimeOffset At);
+public sealed record CustomerUpserted(long OutletId, string CommandId, string NetSuiteCustomerId, string Hash, string Request, DateTimeOffset At,
+    IReadOnlyDictionary<string, string?>? Fields = null);
 
 /// <summary>The NetSuite customer id was written back to the OrderEZ outlet.</summary>
 public sealed record OutletWrittenBack(long OutletId, string CommandId, string NetSuiteCustomerId, DateTimeOffset At);
 
 public sealed record CustomerSyncFailed(long OutletId, string CommandId, CustomerStepKind Kind, string Code, string Detail, DateTimeOffset At);
 
-public sealed record CustomerPending(string CommandId, CustomerStepKind Kind, DesiredCustomer? Desired, DateTimeOffset IssuedAt);
+public sealed record CustomerPending(string CommandId, CustomerStepKind Kind, DesiredCustomer? Desired, DateTimeOffset IssuedAt,
+    IReadOnlyDictionary<string, string?>? OutletFields = null);
 
 /// <summary>The golden record of one outlet: its OrderEZ data, its NetSuite customer, and what is in flight.</summary>
 public sealed record CustomerSync
@@ -70,6 +74,11 @@ public sealed record CustomerSync
     public Problem? Failure { get; init; }
     public DateTimeOffset? LastSyncedAt { get; init; }
 
+    /// <summary>The golden record: per shared field, the winning value and where it came from.</summary>
+    public IReadOnlyDictionary<string, GoldenField> Golden { get; init; } = new Dictionary<string, GoldenField>();
+    public string? NetSuiteLastModified { get; init; }
+    public IReadOnlyDictionary<string, string?>? LastWrittenToNetSuite { get; init; }
+
     public Problem? ActionNeeded => Failure
         ?? (Candidates is { Count: > 0 } ? new Problem("AMBIGUOUS_CUSTOMER_MATCH",
             $"{Candidates.Count} NetSuite customers could be this outlet ({string.Join(", ", Candidates.Select(c => c.NetSuiteCustomerId))}); resolve with POST /api/customers/{OutletId}/resolve.", "Match") : null);
@@ -83,7 +92,11 @@ public sealed record CustomerSync
     public CustomerSync When(object @event) => @event switch
     {
         OutletObserved e => Observe(e),
-        CustomerSyncIssued e => this with { Pending = new CustomerPending(e.CommandId, e.Kind, e.Desired, e.At) },
+        CustomerSyncIssued e => this with { Pending = new CustomerPending(e.CommandId, e.Kind, e.Desired, e.At, e.OutletFields) },
+        GoldenFieldsChanged e => this with { Golden = WithChanges(Golden, e.Changes) },
+        NetSuiteCustomerObserved e => this with { NetSuiteLastModified = e.LastModified },
+        NetSuiteInSync e => this with { AckedHash = e.Hash },
+        OutletUpdatedInOrderEz e => this with { Golden = MarkPropagated(Golden, CustomerFields.NetSuite), Pending = Clears(e.CommandId) },
         CustomerLinked e => this with
         {
             NetSuiteCustomerId = e.NetSuiteCustomerId, MatchedBy = e.MatchedBy, OwnsExternalId = e.OwnsExternalId, LinkedAt = e.At,
@@ -99,6 +112,7 @@ public sealed record CustomerSync
         CustomerUpserted e => this with
         {
             NetSuiteCustomerId = e.NetSuiteCustomerId, AckedHash = e.Hash, Pending = Clears(e.CommandId), Failure = null, LastSyncedAt = e.At,
+            Golden = MarkPropagated(Golden, CustomerFields.OrderEz), LastWrittenToNetSuite = e.Fields ?? LastWrittenToNetSuite,
         },
         OutletWrittenBack e => this with { WrittenBackId = e.NetSuiteCustomerId, Pending = Clears(e.CommandId) },
         CustomerSyncFailed e => this with { Failure = new Problem(e.Code, e.Detail, e.Kind.ToString()), Pending = Clears(e.CommandId) },
@@ -117,11 +131,42 @@ public sealed record CustomerSync
     }
 
     private CustomerPending? Clears(string commandId) => Pending?.CommandId == commandId ? null : Pending;
+
+    private static IReadOnlyDictionary<string, GoldenField> WithChanges(IReadOnlyDictionary<string, GoldenField> golden, IEnumerable<GoldenChange> changes)
+    {
+        var next = new Dictionary<string, GoldenField>(golden);
+        foreach (var c in changes) next[c.Field] = new GoldenField(c.Value, c.Source, c.At, Propagated: false);
+        return next;
+    }
+
+    private static IReadOnlyDictionary<string, GoldenField> MarkPropagated(IReadOnlyDictionary<string, GoldenField> golden, string source) =>
+        golden.ToDictionary(kv => kv.Key, kv => kv.Value.Source == source ? kv.Value with { Propagated = true } : kv.Value);
+
+    /// <summary>The outlet as the golden record says it should be (shared fields replaced by their winning values).</summary>
+    public OutletSnapshot? Effective() => Outlet is null ? null : Golden.Count == 0 ? Outlet : Outlet with
+    {
+        LegalName = Golden.GetValueOrDefault(CustomerFields.CompanyName)?.Value ?? Outlet.CompanyName,
+        Email = Golden.TryGetValue(CustomerFields.Email, out var email) ? email.Value : Outlet.Email,
+        Phone = Golden.TryGetValue(CustomerFields.Phone, out var phone) ? phone.Value : Outlet.Phone,
+        BillingAddress = Golden.TryGetValue(CustomerFields.BillingAddress, out var billing) ? PostalAddress.FromValue(billing.Value) : Outlet.BillingAddress,
+    };
+
+    /// <summary>Shared fields whose winning value came from NetSuite and that OrderEZ does not show yet.</summary>
+    public IReadOnlyDictionary<string, string?> OutletFieldsToWrite()
+    {
+        if (Outlet is null) return new Dictionary<string, string?>();
+        var inOrderEz = CustomerFields.FromOutlet(Outlet, Outlet.BillingAddress);
+        return CustomerFields.WritableInOrderEz
+            .Where(f => Golden.TryGetValue(f, out var g) && g.Source == CustomerFields.NetSuite && g.Value != inOrderEz[f])
+            .ToDictionary(f => f, f => Golden[f].Value);
+    }
 }
 
 /// <summary>The next customer step, or why there is none.</summary>
 public sealed record CustomerDecision(CustomerStepKind? Step, DesiredCustomer? Desired, string? BlockCode, string? BlockReason)
 {
+    public IReadOnlyDictionary<string, string?>? OutletFields { get; init; }
+
     public static readonly CustomerDecision Nothing = new(null, null, null, null);
 }
 
@@ -133,12 +178,14 @@ public static class CustomerSyncDecider
         if (s.Pending is not null || s.ActionNeeded is not null) return CustomerDecision.Nothing;
         if (s.Outlet is null) return new(CustomerStepKind.FetchOutlet, null, null, null);
 
-        var desired = CustomerMapper.Map(s.Outlet, currency, mapping, out var code, out var problem);
+        var desired = CustomerMapper.Map(s.Effective()!, currency, mapping, out var code, out var problem);
         if (desired is null) return new(null, null, code, problem);
         if (s.NetSuiteCustomerId is null)
             return s.CreateNewChosen ? new(CustomerStepKind.Upsert, desired, null, null) : new(CustomerStepKind.Match, desired, null, null);
         if (desired.Hash() != s.AckedHash) return new(CustomerStepKind.Upsert, desired, null, null);
         if (s.NetSuiteCustomerId != s.WrittenBackId) return new(CustomerStepKind.WriteBack, null, null, null);
+        var toOrderEz = s.OutletFieldsToWrite();
+        if (toOrderEz.Count > 0) return new(CustomerStepKind.UpdateOutlet, null, null, null) { OutletFields = toOrderEz };
         return CustomerDecision.Nothing;
     }
 }

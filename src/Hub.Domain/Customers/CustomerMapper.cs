@@ -3,7 +3,8 @@ using Hub.Domain.Mapping;
 namespace Hub.Domain.Customers;
 
 /// <summary>What the NetSuite customer for an outlet should hold, in our terms.</summary>
-public sealed record DesiredCustomer(string ExternalId, string SubsidiaryId, string? CurrencyId, IReadOnlyDictionary<string, string> Fields, int MappingVersion)
+public sealed record DesiredCustomer(string ExternalId, string SubsidiaryId, string? CurrencyId, IReadOnlyDictionary<string, string> Fields, int MappingVersion,
+    PostalAddress? BillingAddress = null)
 {
     /// <summary>Content hash; the mapping version is provenance, not content.</summary>
     public string Hash() => Common.ContentHash.Of(this with { MappingVersion = 0, Fields = new SortedDictionary<string, string>(Fields.ToDictionary()) });
@@ -59,6 +60,7 @@ public static class CustomerMapper
         problem = null;
         code = null;
         return new DesiredCustomer(versioned.CustomerExternalId(outlet.OutletId), rule.Set["subsidiary"],
-            orderCurrency is not null ? mapping.Currencies.GetValueOrDefault(orderCurrency)?.NetSuiteId : null, fields, versioned.Version);
+            orderCurrency is not null ? mapping.Currencies.GetValueOrDefault(orderCurrency)?.NetSuiteId : null, fields, versioned.Version,
+            outlet.BillingAddress);
     }
 }

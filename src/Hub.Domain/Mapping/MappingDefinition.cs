@@ -88,6 +88,10 @@ public sealed record CustomerSection
 
     /// <summary>Treat "orders+bar9@x.com" as "orders@x.com" when matching by email.</summary>
     public bool IgnorePlusAddressing { get; init; } = true;
+
+    /// <summary>Per shared field, which system is the source of truth: "orderez", "netsuite" or "both" (the later
+    /// change at its source wins and the overwritten one is recorded). Fields: companyName, email, phone, billingAddress.</summary>
+    public Dictionary<string, string> Ownership { get; init; } = [];
     public Dictionary<string, FieldMap> Fields { get; init; } = [];
     public List<MappingRule> Rules { get; init; } = [];
 }

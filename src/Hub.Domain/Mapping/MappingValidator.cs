@@ -40,6 +40,13 @@ public sealed partial class MappingValidator : AbstractValidator<MappingDefiniti
             for (var i = 0; i < m.Customer.MatchKeys.Count; i++)
                 if (!MappingVocabulary.CustomerMatchKeys.Contains(m.Customer.MatchKeys[i]))
                     ctx.AddFailure($"customer.matchKeys[{i}]", $"Unknown match key '{m.Customer.MatchKeys[i]}'. Allowed: {string.Join(", ", MappingVocabulary.CustomerMatchKeys)}.");
+            foreach (var (field, owner) in m.Customer.Ownership)
+            {
+                if (!Hub.Domain.Customers.CustomerFields.DefaultOwnership.ContainsKey(field))
+                    ctx.AddFailure($"customer.ownership.{field}", $"Unknown shared field '{field}'. Allowed: {string.Join(", ", Hub.Domain.Customers.CustomerFields.DefaultOwnership.Keys)}.");
+                if (owner is not ("orderez" or "netsuite" or "both"))
+                    ctx.AddFailure($"customer.ownership.{field}", "Owner must be orderez, netsuite or both.");
+            }
             CheckPrefix(m.SalesOrder.ExternalIdPrefix, "salesOrder.externalIdPrefix", ctx);
             CheckPrefix(m.Customer.ExternalIdPrefix, "customer.externalIdPrefix", ctx);
         });

@@ -17,6 +17,10 @@ public sealed class CustomerSyncProjection : SingleStreamProjection<CustomerSync
         IncludeType<CustomerUpserted>();
         IncludeType<OutletWrittenBack>();
         IncludeType<CustomerSyncFailed>();
+        IncludeType<GoldenFieldsChanged>();
+        IncludeType<NetSuiteCustomerObserved>();
+        IncludeType<OutletUpdatedInOrderEz>();
+        IncludeType<NetSuiteInSync>();
     }
 
     public override CustomerSync? Evolve(CustomerSync? snapshot, string id, IEvent e) => CustomerSyncFold.Step(snapshot, id, e.Data);

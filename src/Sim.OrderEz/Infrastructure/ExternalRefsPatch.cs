@@ -14,8 +14,15 @@ internal static class ExternalRefsPatch
         if (body.Error is not null) return (null, body.Error);
 
         var reader = new BodyReader(body.Root!.Value, new FieldErrors()).AllowOnly("externalRefs");
+        var changes = Read(reader, required: true);
+        return reader.Errors.Any ? (null, ApiResults.Unprocessable(reader.Errors)) : (changes, null);
+    }
+
+    /// <summary>Reads the externalRefs member of a body (errors go to the reader's field errors).</summary>
+    public static Dictionary<string, string?> Read(BodyReader reader, bool required = false)
+    {
         var changes = new Dictionary<string, string?>(StringComparer.Ordinal);
-        if (reader.Object("externalRefs", required: true) is { } refs)
+        if (reader.Object("externalRefs", required) is { } refs)
         {
             foreach (var property in refs.EnumerateObject())
             {
@@ -25,7 +32,7 @@ internal static class ExternalRefsPatch
                 else reader.Errors.Add($"externalRefs.{property.Name}", "must be a string or null");
             }
         }
-        return reader.Errors.Any ? (null, ApiResults.Unprocessable(reader.Errors)) : (changes, null);
+        return changes;
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ internal static class OutletEndpoints
 
         app.MapPost("/_sim/outlets", Create);
         app.MapPatch("/_sim/outlets/{id:long}", Update);
-        app.MapPatch("/distributor/outlets/{id:long}", PatchExternalRefs);
+        app.MapPatch("/distributor/outlets/{id:long}", PatchFromSupplier);
     }
 
     private static async Task<IResult> Create(HttpRequest request, SimState state, CancellationToken ct)
@@ -125,16 +125,26 @@ internal static class OutletEndpoints
             address.String("country", required: false));
     }
 
-    // Supplier-side write-back of the outlet's external ids (e.g. the NetSuite customer id): our assumption, like
-    // the orders' one (ADR 0005).
-    private static async Task<IResult> PatchExternalRefs(long id, HttpRequest request, SimState state, CancellationToken ct)
+    // Supplier-side update of an outlet: external ids (e.g. the NetSuite customer id), the legal name and the
+    // billing address (data an ERP may own). OrderEZ documents no update operations; this is our assumption,
+    // like the orders' write-back (ADR 0005). A patch that changes nothing is not a change: no webhook.
+    private static async Task<IResult> PatchFromSupplier(long id, HttpRequest request, SimState state, CancellationToken ct)
     {
-        var (changes, error) = await ExternalRefsPatch.ReadAsync(request, ct);
-        if (error is not null) return error;
+        var body = await RequestBody.ReadObjectAsync(request, optional: false, ct);
+        if (body.Error is not null) return body.Error;
+        var reader = new BodyReader(body.Root!.Value, new FieldErrors()).AllowOnly("externalRefs", "legalName", "billingAddress");
+        var refs = ExternalRefsPatch.Read(reader);
+        var legalName = reader.String("legalName", required: false);
+        var billingAddress = ReadAddress(reader, "billingAddress");
+        if (reader.Errors.Any) return ApiResults.Unprocessable(reader.Errors);
+
         lock (state.Gate)
         {
             if (!state.Outlets.TryGetValue(id, out var outlet)) return ApiResults.NotFound($"Outlet {id} not found.");
-            if (ExternalRefsPatch.Apply(outlet.ExternalRefs, changes!))
+            var changed = ExternalRefsPatch.Apply(outlet.ExternalRefs, refs);
+            if (reader.Has("legalName") && outlet.LegalName != legalName) { outlet.LegalName = legalName; changed = true; }
+            if (reader.Has("billingAddress") && outlet.BillingAddress != billingAddress) { outlet.BillingAddress = billingAddress; changed = true; }
+            if (changed)
             {
                 outlet.UpdatedAt = state.Clock.Next();
                 state.Emit("outlet.updated", outlet.UpdatedAt, outlet);

@@ -88,6 +88,7 @@ public sealed class HubFixture : IAsyncLifetime
             b.UseSetting("Hub:ApiKeys:admin", AdminKey);
             b.UseSetting("Hub:PollIntervalSeconds", "0");
             b.UseSetting("Hub:RecheckIntervalSeconds", "0");
+            b.UseSetting("Hub:NetSuitePollIntervalSeconds", "0");
             b.UseSetting("Hub:RetryBaseMilliseconds", "50");
             b.UseSetting("Hub:RetryMaxSeconds", "1");
             b.UseSetting("Hub:ScheduledPollMilliseconds", "100");

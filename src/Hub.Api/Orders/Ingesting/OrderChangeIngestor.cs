@@ -21,7 +21,7 @@ public enum IngestOutcome { Appended, NoChange, DuplicateDelivery }
 /// delivery id and on content, appends on the order's stream, and queues <see cref="SyncOrder"/> through the
 /// Marten outbox in the same commit, so an event is never left without the work it calls for.
 /// </summary>
-public sealed class OrderChangeIngestor(IServiceProvider services, HubClock clock, ILogger<OrderChangeIngestor> log)
+public sealed class OrderChangeIngestor(IServiceProvider services, HubClock clock, Mappings.MappingRegistry mappings, ILogger<OrderChangeIngestor> log)
 {
     private const int MaxConflictRetries = 5;
 
@@ -95,7 +95,8 @@ public sealed class OrderChangeIngestor(IServiceProvider services, HubClock cloc
                         seen ? nameof(IngestOutcome.NoChange) : nameof(IngestOutcome.Appended), clock.Now));
                 if (!seen)
                 {
-                    stream.AppendOne(new OutletObserved(snapshot.OutletId, snapshot, source, clock.Now));
+                    var mapping = await mappings.CurrentAsync(session, ct);
+                    stream.AppendMany(CustomerObservations.FromOutlet(stream.Aggregate, snapshot, source, mapping.Definition, clock.Now));
                     await outbox.PublishAsync(new SyncCustomer(snapshot.OutletId));
                     await outbox.PublishAsync(new RetryOrdersForOutlet(snapshot.OutletId));
                 }

@@ -1,0 +1,82 @@
+using System.Globalization;
+using Hub.Api.Infrastructure;
+using Hub.Api.Mappings;
+using Hub.Api.NetSuite;
+using Hub.Api.Orders.Polling;
+using Hub.Domain.Customers;
+using Hub.NetSuite;
+using Marten;
+using Microsoft.Extensions.Options;
+using Wolverine;
+
+namespace Hub.Api.Customers;
+
+/// <summary>NetSuite has no outbound change feed: read customers changed since the watermark with SuiteQL.</summary>
+public sealed record PollNetSuiteCustomers;
+
+/// <summary>Read one changed NetSuite customer and merge it into the golden record of every outlet linked to it.</summary>
+public sealed record ObserveNetSuiteCustomer(long OutletId, string NetSuiteCustomerId, string LastModified);
+
+public static class PollNetSuiteCustomersHandler
+{
+    public const string CheckpointId = "netsuite-customers";
+    private const string Format = "yyyy-MM-dd HH:mm:ss";
+
+    public static async Task<OutgoingMessages> Handle(PollNetSuiteCustomers _, IDocumentSession session, NetSuiteClient netSuite,
+        IOptions<HubOptions> options, HubClock clock, CancellationToken ct)
+    {
+        var checkpoint = await session.LoadAsync<PollCheckpoint>(CheckpointId, ct);
+        // NetSuite's clock decides lastmodifieddate; reaching back past our watermark covers late commits and skew.
+        var since = (checkpoint?.Watermark ?? DateTimeOffset.UnixEpoch).AddSeconds(-options.Value.PollOverlapSeconds);
+        var rows = await netSuite.QueryAsync(
+            $"SELECT id, lastmodifieddate FROM customer WHERE lastmodifieddate >= TO_TIMESTAMP('{since.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture)}', 'YYYY-MM-DD HH24:MI:SS') ORDER BY lastmodifieddate, id",
+            maxRows: 10_000, ct: ct);
+
+        var messages = new OutgoingMessages();
+        var watermark = checkpoint?.Watermark;
+        foreach (var row in rows)
+        {
+            var id = row["id"]!;
+            var lastModified = row.GetValueOrDefault("lastmodifieddate") ?? "";
+            if (DateTimeOffset.TryParseExact(lastModified, Format, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) && (watermark is null || at > watermark))
+                watermark = at;
+            // Several outlets may share one NetSuite customer (the same business twice in OrderEZ).
+            var outlets = await session.Query<CustomerSync>()
+                .Where(c => c.NetSuiteCustomerId == id && c.NetSuiteLastModified != lastModified)
+                .Select(c => c.OutletId).ToListAsync(ct);
+            messages.AddRange(outlets.Select(o => new ObserveNetSuiteCustomer(o, id, lastModified)));
+        }
+        session.Store(new PollCheckpoint(CheckpointId, watermark, clock.Now, rows.Count, messages.Count));
+        return messages;
+    }
+}
+
+public static class ObserveNetSuiteCustomerHandler
+{
+    public static async Task<OutgoingMessages> Handle(ObserveNetSuiteCustomer command, IDocumentSession session, NetSuiteClient netSuite,
+        MappingRegistry mappings, IOptions<HubOptions> options, HubClock clock, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForWriting<CustomerSync>(CustomerSync.StreamKey(command.OutletId), ct);
+        var state = stream.Aggregate;
+        // Already seen (de-duplicated on id + lastmodifieddate), or no longer linked to this customer.
+        if (state is null || state.NetSuiteCustomerId != command.NetSuiteCustomerId || state.NetSuiteLastModified == command.LastModified)
+            return [];
+        var record = await netSuite.GetAsync("customer", command.NetSuiteCustomerId, expandSubResources: true, ct: ct);
+        if (record is null) return [];
+
+        var observed = NetSuiteTranslator.CustomerFieldsOf(record);
+        var modifiedAt = DateTimeOffset.TryParse(NetSuiteJson.Text(record["lastModifiedDate"]), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var m) ? m : clock.Now;
+        var mapping = await mappings.CurrentAsync(session, ct);
+        var events = CustomerObservations.FromNetSuite(state, command.NetSuiteCustomerId, observed, command.LastModified, modifiedAt, mapping.Definition, clock.Now);
+
+        // When NetSuite already holds everything the hub would write, record that, so nothing is sent back.
+        var after = events.Aggregate(state, (s, e) => s.When(e));
+        var desired = CustomerMapper.Map(after.Effective()!, options.Value.OrderEzCurrency, mapping, out _);
+        if (desired is not null && desired.Hash() != after.AckedHash
+            && NetSuiteTranslator.TrackedCustomerFields(desired).All(kv => observed.GetValueOrDefault(kv.Key) == kv.Value))
+            events.Add(new NetSuiteInSync(command.OutletId, desired.Hash(), clock.Now));
+
+        stream.AppendMany(events);
+        return [new SyncCustomer(command.OutletId)];
+    }
+}
