@@ -164,6 +164,17 @@ public static class ExecuteCustomerOrderEzStepHandler
             }
             if (pending.Kind == CustomerStepKind.UpdateOutlet && pending.OutletFields is { } fields)
             {
+                // Read before write: an OrderEZ edit we have not seen yet must be merged (and may win a conflict)
+                // before we overwrite it; otherwise it would be lost without a trace.
+                if (await orderEz.GetOutletAsync(message.OutletId, ct) is { } current
+                    && OrderEzTranslator.ToSnapshot(current) is var latest && !state.SeenHashes.Contains(latest.BusinessHash()))
+                {
+                    var versioned = await mappings.CurrentAsync(session, ct);
+                    stream.AppendMany(CustomerObservations.FromOutlet(state, latest,
+                        new ChangeSource(ChangeSource.Lookup, null, null, null, latest.UpdatedAt), versioned.Definition, clock.Now));
+                    stream.AppendOne(new CustomerStepSuperseded(message.OutletId, pending.CommandId, "OrderEZ changed since the hub last saw it", clock.Now));
+                    return [new SyncCustomer(message.OutletId)];
+                }
                 var billing = fields.TryGetValue(CustomerFields.BillingAddress, out var b) ? PostalAddress.FromValue(b) : null;
                 await orderEz.UpdateOutletAsync(message.OutletId,
                     fields.GetValueOrDefault(CustomerFields.CompanyName), billing is null ? null : new OezAddress(billing.Line1, billing.Line2, billing.City, billing.PostalCode, billing.Country),

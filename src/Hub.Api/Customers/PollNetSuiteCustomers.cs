@@ -3,6 +3,7 @@ using Hub.Api.Infrastructure;
 using Hub.Api.Mappings;
 using Hub.Api.NetSuite;
 using Hub.Api.Orders.Polling;
+using Hub.Domain.Common;
 using Hub.Domain.Customers;
 using Hub.NetSuite;
 using Marten;
@@ -41,10 +42,12 @@ public static class PollNetSuiteCustomersHandler
             if (DateTimeOffset.TryParseExact(lastModified, Format, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) && (watermark is null || at > watermark))
                 watermark = at;
             // Several outlets may share one NetSuite customer (the same business twice in OrderEZ).
-            var outlets = await session.Query<CustomerSync>()
-                .Where(c => c.NetSuiteCustomerId == id && c.NetSuiteLastModified != lastModified)
-                .Select(c => c.OutletId).ToListAsync(ct);
-            messages.AddRange(outlets.Select(o => new ObserveNetSuiteCustomer(o, id, lastModified)));
+            // lastmodifieddate has whole seconds: a second edit in the same second looks the same here, so only
+            // strictly older ones are skipped; the observation itself de-duplicates on content.
+            var linked = await session.Query<CustomerSync>().Where(c => c.NetSuiteCustomerId == id).ToListAsync(ct);
+            messages.AddRange(linked
+                .Where(c => c.NetSuiteLastModified is null || string.CompareOrdinal(lastModified, c.NetSuiteLastModified) >= 0)
+                .Select(c => new ObserveNetSuiteCustomer(c.OutletId, id, lastModified)));
         }
         session.Store(new PollCheckpoint(CheckpointId, watermark, clock.Now, rows.Count, messages.Count));
         return messages;
@@ -58,13 +61,17 @@ public static class ObserveNetSuiteCustomerHandler
     {
         var stream = await session.Events.FetchForWriting<CustomerSync>(CustomerSync.StreamKey(command.OutletId), ct);
         var state = stream.Aggregate;
-        // Already seen (de-duplicated on id + lastmodifieddate), or no longer linked to this customer.
-        if (state is null || state.NetSuiteCustomerId != command.NetSuiteCustomerId || state.NetSuiteLastModified == command.LastModified)
+        // No longer linked to this customer, or an older change than one already seen.
+        if (state is null || state.NetSuiteCustomerId != command.NetSuiteCustomerId
+            || (state.NetSuiteLastModified is not null && string.CompareOrdinal(command.LastModified, state.NetSuiteLastModified) < 0))
             return [];
         var record = await netSuite.GetAsync("customer", command.NetSuiteCustomerId, expandSubResources: true, ct: ct);
         if (record is null) return [];
 
         var observed = NetSuiteTranslator.CustomerFieldsOf(record);
+        // Same content as the last observation (a re-read within the overlap window): nothing to record.
+        if (state.NetSuiteObservedHash == ContentHash.Of(observed.OrderBy(kv => kv.Key).ToList()))
+            return [];
         var modifiedAt = DateTimeOffset.TryParse(NetSuiteJson.Text(record["lastModifiedDate"]), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var m) ? m : clock.Now;
         var mapping = await mappings.CurrentAsync(session, ct);
         var events = CustomerObservations.FromNetSuite(state, command.NetSuiteCustomerId, observed, command.LastModified, modifiedAt, mapping.Definition, clock.Now);

@@ -77,6 +77,7 @@ public sealed record CustomerSync
     /// <summary>The golden record: per shared field, the winning value and where it came from.</summary>
     public IReadOnlyDictionary<string, GoldenField> Golden { get; init; } = new Dictionary<string, GoldenField>();
     public string? NetSuiteLastModified { get; init; }
+    public string? NetSuiteObservedHash { get; init; }
     public IReadOnlyDictionary<string, string?>? LastWrittenToNetSuite { get; init; }
 
     public Problem? ActionNeeded => Failure
@@ -94,8 +95,13 @@ public sealed record CustomerSync
         OutletObserved e => Observe(e),
         CustomerSyncIssued e => this with { Pending = new CustomerPending(e.CommandId, e.Kind, e.Desired, e.At, e.OutletFields) },
         GoldenFieldsChanged e => this with { Golden = WithChanges(Golden, e.Changes) },
-        NetSuiteCustomerObserved e => this with { NetSuiteLastModified = e.LastModified },
+        NetSuiteCustomerObserved e => this with
+        {
+            NetSuiteLastModified = e.LastModified,
+            NetSuiteObservedHash = ContentHash.Of(e.Fields.OrderBy(kv => kv.Key).ToList()),
+        },
         NetSuiteInSync e => this with { AckedHash = e.Hash },
+        CustomerStepSuperseded e => this with { Pending = Clears(e.CommandId) },
         OutletUpdatedInOrderEz e => this with { Golden = MarkPropagated(Golden, CustomerFields.NetSuite), Pending = Clears(e.CommandId) },
         CustomerLinked e => this with
         {

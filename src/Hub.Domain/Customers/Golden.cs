@@ -96,3 +96,6 @@ public static class GoldenMerge
 
 /// <summary>NetSuite already holds what the hub would write (the change came from NetSuite): nothing to send back.</summary>
 public sealed record NetSuiteInSync(long OutletId, string Hash, DateTimeOffset At);
+
+/// <summary>A queued step was dropped because its premise changed (e.g. OrderEZ was edited meanwhile); the hub decides again.</summary>
+public sealed record CustomerStepSuperseded(long OutletId, string CommandId, string Reason, DateTimeOffset At);

@@ -21,6 +21,7 @@ public sealed class CustomerSyncProjection : SingleStreamProjection<CustomerSync
         IncludeType<NetSuiteCustomerObserved>();
         IncludeType<OutletUpdatedInOrderEz>();
         IncludeType<NetSuiteInSync>();
+        IncludeType<CustomerStepSuperseded>();
     }
 
     public override CustomerSync? Evolve(CustomerSync? snapshot, string id, IEvent e) => CustomerSyncFold.Step(snapshot, id, e.Data);

@@ -153,4 +153,67 @@ public class CustomerMasterTests(HubFixture fixture) : IntegrationContext(fixtur
         ledger.PeakInFlight.ShouldBeGreaterThan(1, "the hub does use several slots at once");
         (await Hub.NetSuiteHttp.PostAsJsonAsync("/_sim/config", new { latencyMs = 0 })).EnsureSuccessStatusCode();
     }
+
+    private async Task<JsonArray> HistoryAsync(long outletId) =>
+        JsonNode.Parse((await Hub.Host.Scenario(s =>
+        {
+            s.Get.Url($"/api/customers/{outletId}/history");
+            s.WithRequestHeader("Authorization", $"Bearer {HubFixture.AuditorKey}");
+        })).ReadAsText())!["events"]!.AsArray();
+
+    private static IEnumerable<JsonNode> OfType(JsonArray history, string type) => history.Where(e => e!["type"]!.GetValue<string>() == type)!;
+
+    [Fact]
+    public async Task an_address_change_in_netsuite_reaches_the_orderez_outlet_once_and_nothing_goes_back_to_netsuite()
+    {
+        var outlet = await Hub.CreateOutletAsync("Bar Nine", "orders@barnine.example", "SG");
+        var customer = await LinkedAsync(outlet);
+        await Hub.Host.InvokeMessageAndWaitAsync(new PollNetSuiteCustomers()); // the hub's own create, seen once
+
+        // Finance edits the billing address in NetSuite.
+        await Hub.NetSuite.PatchAsync("customer", customer.NetSuiteCustomerId!, JsonNode.Parse("""
+            {"addressBook":{"items":[{"defaultBilling":true,"defaultShipping":false,
+              "addressBookAddress":{"addr1":"5 Robinson Rd","city":"Singapore","zip":"068898","country":"SG"}}]}}
+            """)!.AsObject(), replace: "addressBook");
+        var updatesByFinance = (await Hub.LedgerAsync()).Of("customer").Single().Updates;
+
+        await Hub.Host.InvokeMessageAndWaitAsync(new PollNetSuiteCustomers());
+        await EventuallyAsync(outlet, c => c.PendingStep is null && c.Outlet?.BillingAddress?.Line1 == "5 Robinson Rd");
+        var inOrderEz = (await Hub.OrderEz.GetOutletAsync(outlet))!;
+        inOrderEz.BillingAddress!.Line1.ShouldBe("5 Robinson Rd");
+        inOrderEz.BillingAddress.PostalCode.ShouldBe("068898");
+
+        // The outlet.updated echo and a second NetSuite poll change nothing and write nothing.
+        await Hub.Host.InvokeMessageAndWaitAsync(new Hub.Api.Orders.Polling.PollOrderEz());
+        await Hub.Host.InvokeMessageAndWaitAsync(new PollNetSuiteCustomers());
+        (await Hub.LedgerAsync()).Of("customer").Single().Updates.ShouldBe(updatesByFinance, "no write went back to NetSuite");
+        var history = await HistoryAsync(outlet);
+        OfType(history, "outlet_updated_in_order_ez").Count().ShouldBe(1);
+        OfType(history, "change_echoed").ShouldContain(e => e["data"]!["source"]!.GetValue<string>() == "orderez");
+        OfType(history, "net_suite_in_sync").Count().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task concurrent_edits_of_one_field_on_both_sides_end_with_the_later_one_and_the_loser_on_record()
+    {
+        var outlet = await Hub.CreateOutletAsync("Bar Nine", "orders@barnine.example", "SG");
+        var customer = await LinkedAsync(outlet);
+        await Hub.Host.InvokeMessageAndWaitAsync(new PollNetSuiteCustomers());
+        await Hub.PauseWebhooksAsync();
+
+        // Both sides rename the customer before either change reaches the hub: NetSuite first, OrderEZ later.
+        await Hub.NetSuite.PatchAsync("customer", customer.NetSuiteCustomerId!, new JsonObject { ["companyName"] = "Bar Nine Holdings" });
+        (await Hub.OrderEzHttp.PatchAsJsonAsync($"/_sim/outlets/{outlet}", new { legalName = "Bar Nine Pte Ltd" })).EnsureSuccessStatusCode();
+
+        await Hub.Host.InvokeMessageAndWaitAsync(new PollNetSuiteCustomers());
+        await EventuallyAsync(outlet, c => c.PendingStep is null && c.Outlet?.LegalName == "Bar Nine Pte Ltd");
+        await Hub.Host.InvokeMessageAndWaitAsync(new PollNetSuiteCustomers());
+
+        (await Hub.NetSuite.GetAsync("customer", customer.NetSuiteCustomerId!))!["companyName"]!.GetValue<string>().ShouldBe("Bar Nine Pte Ltd");
+        (await Hub.OrderEz.GetOutletAsync(outlet))!.LegalName.ShouldBe("Bar Nine Pte Ltd");
+        var conflict = OfType(await HistoryAsync(outlet), "customer_field_conflict").ShouldHaveSingleItem()["data"]!;
+        conflict["field"]!.GetValue<string>().ShouldBe("companyName");
+        (conflict["winner"]!["source"]!.GetValue<string>(), conflict["winner"]!["value"]!.GetValue<string>()).ShouldBe(("orderez", "Bar Nine Pte Ltd"));
+        (conflict["loser"]!["source"]!.GetValue<string>(), conflict["loser"]!["value"]!.GetValue<string>()).ShouldBe(("netsuite", "Bar Nine Holdings"));
+    }
 }
