@@ -70,8 +70,11 @@ public sealed record CustomerView(
     DateTimeOffset? LastSyncedAt,
     Hub.Domain.Orders.Problem? ActionNeeded,
     IReadOnlyList<CustomerCandidate>? Candidates,
-    string? PendingStep)
+    string? PendingStep,
+    IReadOnlyDictionary<string, GoldenField> Golden,
+    string? NetSuiteLastModified)
 {
     public static CustomerView From(CustomerSync c) => new(c.OutletId, c.Outlet, c.NetSuiteCustomerId, c.MatchedBy,
-        c.NetSuiteCustomerId is not null && c.WrittenBackId == c.NetSuiteCustomerId, c.LastSyncedAt, c.ActionNeeded, c.Candidates, c.Pending?.Kind.ToString());
+        c.NetSuiteCustomerId is not null && c.WrittenBackId == c.NetSuiteCustomerId, c.LastSyncedAt, c.ActionNeeded, c.Candidates, c.Pending?.Kind.ToString(),
+        c.Golden, c.NetSuiteLastModified);
 }

@@ -90,16 +90,28 @@ public static class ExecuteCustomerNetSuiteStepHandler
                 rows = await netSuite.QueryAsync($"SELECT {columns} FROM customer WHERE accountnumber = {NetSuiteTranslator.Literal(outlet.AccountNumber.Trim())} ORDER BY id", 50, ct);
                 break;
             case "email" when !string.IsNullOrWhiteSpace(outlet.Email):
-                var wanted = NormalizeEmail(outlet.Email, config.IgnorePlusAddressing);
-                var (local, domain) = Split(wanted);
+                var wanted = EmailAddress.Normalize(outlet.Email, config.IgnorePlusAddressing);
+                var (local, domain) = EmailAddress.Split(wanted);
                 // LIKE narrows to the same mailbox with any +tag; the exact comparison happens here.
                 rows = (await netSuite.QueryAsync(
                         $"SELECT {columns} FROM customer WHERE LOWER(email) LIKE {NetSuiteTranslator.Literal($"{local}%@{domain}")} ORDER BY id", 200, ct))
-                    .Where(r => r.GetValueOrDefault("email") is { } e && NormalizeEmail(e, config.IgnorePlusAddressing) == wanted).ToList();
+                    .Where(r => r.GetValueOrDefault("email") is { } e && EmailAddress.Normalize(e, config.IgnorePlusAddressing) == wanted).ToList();
                 break;
             case "companyName":
                 rows = await netSuite.QueryAsync(
-                    $"SELECT {columns} FROM customer WHERE LOWER(companyname) = {NetSuiteTranslator.Literal(RuleEngine.Normalize(outlet.CompanyName, "collapse")!.ToLowerInvariant())} ORDER BY id", 50, ct);
+                    $"SELECT {columns} FROM customer WHERE LOWER(companyname) = {NetSuiteTranslator.Literal(RuleEngine.Normalize(outlet.CompanyName, "collapse")!.ToLowerInvariant())} ORDER BY id", 10, ct);
+                // The weak key is name + postal code: a same-named business elsewhere is not a candidate.
+                var postal = Postal(outlet.DeliveryAddress?.PostalCode ?? outlet.BillingAddress?.PostalCode);
+                if (postal is not null)
+                {
+                    var sameArea = new List<IReadOnlyDictionary<string, string?>>();
+                    foreach (var row in rows)
+                        if (await netSuite.GetAsync("customer", row["id"]!, expandSubResources: true, ct: ct) is { } candidate
+                            && (candidate["addressBook"]?["items"] as JsonArray)?.OfType<JsonObject>()
+                                .Any(a => Postal(NetSuiteJson.Text(a["addressBookAddress"]?["zip"])) == postal) == true)
+                            sameArea.Add(row);
+                    rows = sameArea;
+                }
                 break;
             default:
                 return [];
@@ -107,19 +119,8 @@ public static class ExecuteCustomerNetSuiteStepHandler
         return rows.Select(r => new CustomerCandidate(r["id"]!, r.GetValueOrDefault("externalid"), r.GetValueOrDefault("companyname"), r.GetValueOrDefault("email"))).ToList();
     }
 
-    /// <summary>Case, surrounding space and (optionally) "+tag" plus-addressing do not make a different mailbox.</summary>
-    public static string NormalizeEmail(string email, bool ignorePlus)
-    {
-        var (local, domain) = Split(email.Trim().ToLowerInvariant());
-        if (ignorePlus && local.IndexOf('+') is var plus and > 0) local = local[..plus];
-        return $"{local}@{domain}";
-    }
-
-    private static (string Local, string Domain) Split(string email)
-    {
-        var at = email.LastIndexOf('@');
-        return at < 0 ? (email, "") : (email[..at], email[(at + 1)..]);
-    }
+    private static string? Postal(string? code) =>
+        string.IsNullOrWhiteSpace(code) ? null : new string(code.Where(char.IsLetterOrDigit).ToArray()).ToUpperInvariant();
 
     private static async Task<List<object>> UpsertAsync(NetSuiteClient netSuite, CustomerSync state, DesiredCustomer desired, string commandId,
         HubClock clock, CancellationToken ct)
@@ -138,7 +139,7 @@ public static class ExecuteCustomerNetSuiteStepHandler
         }
         // A customer we only linked to (it carries another record's externalId) keeps its externalId.
         if (!state.OwnsExternalId) body.Remove("externalId");
-        await netSuite.PatchAsync("customer", state.NetSuiteCustomerId, body, replace: desired.BillingAddress is null ? null : "addressBook", ct: ct);
+        await netSuite.PatchAsync("customer", state.NetSuiteCustomerId, body, replace: body.ContainsKey("addressBook") ? "addressBook" : null, ct: ct);
         return [new CustomerUpserted(state.OutletId, commandId, state.NetSuiteCustomerId, desired.Hash(), $"PATCH customer/{state.NetSuiteCustomerId}", clock.Now,
             NetSuiteTranslator.TrackedCustomerFields(desired))];
     }

@@ -54,18 +54,20 @@ public static class NetSuiteTranslator
         if (customer.CurrencyId is not null) body["currency"] = Ref(customer.CurrencyId);
         foreach (var (field, value) in customer.Fields)
             body[field] = ReferenceFields.Contains(field) ? Ref(value) : value;
-        if (customer.BillingAddress is { } a)
-            body["addressBook"] = new JsonObject
-            {
-                ["items"] = new JsonArray(new JsonObject
-                {
-                    ["defaultBilling"] = true,
-                    ["defaultShipping"] = false,
-                    ["addressBookAddress"] = new JsonObject { ["addr1"] = a.Line1, ["addr2"] = a.Line2, ["city"] = a.City, ["zip"] = a.PostalCode, ["country"] = a.Country },
-                }),
-            };
+        var addresses = new JsonArray();
+        if (customer.BillingAddress is { } billing) addresses.Add(AddressLine(billing, billing: true, shipping: customer.ShippingAddress is null));
+        // The delivery address never becomes the default billing one: billing is NetSuite's to own (ADR 0011).
+        if (customer.ShippingAddress is { } shipping) addresses.Add(AddressLine(shipping, billing: false, shipping: true));
+        if (addresses.Count > 0) body["addressBook"] = new JsonObject { ["items"] = addresses };
         return body;
     }
+
+    private static JsonObject AddressLine(PostalAddress a, bool billing, bool shipping) => new()
+    {
+        ["defaultBilling"] = billing,
+        ["defaultShipping"] = shipping,
+        ["addressBookAddress"] = new JsonObject { ["addr1"] = a.Line1, ["addr2"] = a.Line2, ["city"] = a.City, ["zip"] = a.PostalCode, ["country"] = a.Country },
+    };
 
     /// <summary>The shared fields (golden-record names) a desired customer carries, as written to NetSuite.</summary>
     public static IReadOnlyDictionary<string, string?> TrackedCustomerFields(DesiredCustomer c) => new Dictionary<string, string?>

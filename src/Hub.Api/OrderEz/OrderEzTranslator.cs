@@ -30,8 +30,10 @@ public static class OrderEzTranslator
         return new OutletSnapshot(o.Id, o.Name, o.LegalName, primary?.Email?.Trim(), primary?.Phone, o.UpdatedAt,
             Country: (o.DeliveryAddress?.Country ?? o.BillingAddress?.Country)?.Trim().ToUpperInvariant(),
             AccountNumber: o.AccountNumber, TaxId: o.TaxId,
-            BillingAddress: o.BillingAddress is { } b ? new PostalAddress(b.Line1, b.Line2, b.City, b.PostalCode, b.Country) : null);
+            BillingAddress: Address(o.BillingAddress), DeliveryAddress: Address(o.DeliveryAddress), SalesRep: o.SalesRep?.Name);
     }
+
+    private static PostalAddress? Address(OezAddress? a) => a is null ? null : new PostalAddress(a.Line1, a.Line2, a.City, a.PostalCode, a.Country);
 
     public static OrderStatus? ToStatus(string? status) => status switch
     {

@@ -15,7 +15,9 @@ public sealed record OutletSnapshot(
     string? Country = null,
     string? AccountNumber = null,
     string? TaxId = null,
-    PostalAddress? BillingAddress = null)
+    PostalAddress? BillingAddress = null,
+    PostalAddress? DeliveryAddress = null,
+    string? SalesRep = null)
 {
     public string CompanyName => string.IsNullOrWhiteSpace(LegalName) ? Name : LegalName;
 

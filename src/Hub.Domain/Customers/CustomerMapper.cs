@@ -4,7 +4,8 @@ namespace Hub.Domain.Customers;
 
 /// <summary>What the NetSuite customer for an outlet should hold, in our terms.</summary>
 public sealed record DesiredCustomer(string ExternalId, string SubsidiaryId, string? CurrencyId, IReadOnlyDictionary<string, string> Fields, int MappingVersion,
-    PostalAddress? BillingAddress = null)
+    PostalAddress? BillingAddress = null,
+    PostalAddress? ShippingAddress = null)
 {
     /// <summary>Content hash; the mapping version is provenance, not content.</summary>
     public string Hash() => Common.ContentHash.Of(this with { MappingVersion = 0, Fields = new SortedDictionary<string, string>(Fields.ToDictionary()) });
@@ -15,7 +16,7 @@ public static class CustomerMapper
     public static IReadOnlyDictionary<string, string?> Facts(OutletSnapshot o, string? currency) => new Dictionary<string, string?>
     {
         ["currency"] = currency, ["country"] = o.Country, ["name"] = o.Name, ["legalName"] = o.LegalName,
-        ["email"] = o.Email, ["phone"] = o.Phone, ["accountNumber"] = o.AccountNumber, ["taxId"] = o.TaxId,
+        ["email"] = o.Email, ["phone"] = o.Phone, ["accountNumber"] = o.AccountNumber, ["taxId"] = o.TaxId, ["salesRep"] = o.SalesRep,
     };
 
     public const string DataMissing = "CUSTOMER_DATA_MISSING";
@@ -61,6 +62,6 @@ public static class CustomerMapper
         code = null;
         return new DesiredCustomer(versioned.CustomerExternalId(outlet.OutletId), rule.Set["subsidiary"],
             orderCurrency is not null ? mapping.Currencies.GetValueOrDefault(orderCurrency)?.NetSuiteId : null, fields, versioned.Version,
-            outlet.BillingAddress);
+            outlet.BillingAddress, outlet.DeliveryAddress);
     }
 }

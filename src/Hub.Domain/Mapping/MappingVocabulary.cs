@@ -10,12 +10,12 @@ public static class MappingVocabulary
     public static readonly string[] LineFacts = [.. OrderFacts, "item.type", "sku", "unit", "priceTier", "name"];
 
     public static readonly string[] CustomerFacts =
-        ["currency", "country", "name", "legalName", "email", "phone", "accountNumber", "taxId"];
+        ["currency", "country", "name", "legalName", "email", "phone", "accountNumber", "taxId", "salesRep"];
 
     public static readonly string[] SalesOrderFieldTargets = ["memo", "otherRefNum", "location", "terms", "department", "class", "shipMethod"];
     public static readonly string[] SalesOrderRuleTargets = ["subsidiary", "location", "taxCode", "terms", "department", "class"];
     public static readonly string[] LineRuleTargets = ["taxCode", "priceLevel", "location"];
-    public static readonly string[] CustomerFieldTargets = ["companyName", "email", "phone", "terms", "priceLevel", "comments"];
+    public static readonly string[] CustomerFieldTargets = ["companyName", "email", "phone", "terms", "priceLevel", "comments", "vatRegNumber", "salesRep", "accountNumber"];
     public static readonly string[] CustomerRuleTargets = ["subsidiary", "terms", "priceLevel"];
     public static readonly string[] CustomerMatchKeys = ["externalId", "accountNumber", "email", "companyName"];
     public static readonly string[] Normalizations = ["trim", "lower", "upper", "collapse"];

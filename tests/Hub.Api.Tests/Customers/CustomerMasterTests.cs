@@ -216,4 +216,31 @@ public class CustomerMasterTests(HubFixture fixture) : IntegrationContext(fixtur
         (conflict["winner"]!["source"]!.GetValue<string>(), conflict["winner"]!["value"]!.GetValue<string>()).ShouldBe(("orderez", "Bar Nine Pte Ltd"));
         (conflict["loser"]!["source"]!.GetValue<string>(), conflict["loser"]!["value"]!.GetValue<string>()).ShouldBe(("netsuite", "Bar Nine Holdings"));
     }
+
+    [Fact]
+    public async Task a_same_named_customer_is_only_a_candidate_in_the_same_postal_code_and_never_merged_by_itself()
+    {
+        async Task<string> NetSuiteCustomer(string email, string zip) => await Hub.NetSuite.CreateAsync("customer", JsonNode.Parse($$$"""
+            {"companyName":"Cafe Lumen","email":"{{{email}}}","subsidiary":{"id":"1"},
+             "addressBook":{"items":[{"defaultShipping":true,"addressBookAddress":{"addr1":"1 Main St","zip":"{{{zip}}}","country":"SG"}}]}}
+            """)!.AsObject());
+        await NetSuiteCustomer("old@cafelumen.example", "999999");
+        var sameArea = await NetSuiteCustomer("other@cafelumen.example", "000001");
+
+        var outlet = await Hub.CreateOutletAsync("Cafe Lumen", "buyer@cafelumen.example", "SG"); // delivery postal code 000001
+
+        var waiting = await EventuallyAsync(outlet, c => c.ActionNeeded is not null);
+        waiting.Candidates!.Select(c => c.NetSuiteCustomerId).ShouldBe([sameArea]);
+        (await Hub.LedgerAsync()).Of("customer").Count.ShouldBe(2, "a weak match alone never creates or merges");
+
+        await Hub.Host.Scenario(s =>
+        {
+            s.Post.Json(new { createNew = true }).ToUrl($"/api/customers/{outlet}/resolve");
+            s.WithRequestHeader("Authorization", $"Bearer {HubFixture.OperatorKey}");
+            s.StatusCodeShouldBe(202);
+        });
+        var created = await LinkedAsync(outlet);
+        created.NetSuiteCustomerId.ShouldNotBe(sameArea);
+        (await Hub.LedgerAsync()).Of("customer").Count.ShouldBe(3);
+    }
 }
