@@ -14,11 +14,16 @@ public sealed class MappingRegistry(IDocumentStore store, MappingFile file, HubC
 {
     private readonly ConcurrentDictionary<int, VersionedMapping> _parsed = new();
 
+    // One bootstrap at a time in this process; across nodes, the stream's version check decides.
+    private readonly SemaphoreSlim _bootstrap = new(1, 1);
+
     public async Task<MappingCatalog> CatalogAsync(IQuerySession session, CancellationToken ct)
     {
         var catalog = await session.LoadAsync<MappingCatalog>(MappingCatalog.StreamKey, ct);
         if (catalog?.CurrentVersion is not null) return catalog;
-        await BootstrapAsync(ct);
+        await _bootstrap.WaitAsync(ct);
+        try { await BootstrapAsync(ct); }
+        finally { _bootstrap.Release(); }
         await using var fresh = store.QuerySession();
         return await fresh.LoadAsync<MappingCatalog>(MappingCatalog.StreamKey, ct)
             ?? throw new InvalidOperationException("The mapping catalog could not be created.");
