@@ -32,6 +32,7 @@ builder.Services.AddSingleton<MappingRegistry>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<HubClock>();
 builder.Services.AddSingleton<ApiKeyStore>();
+builder.Services.AddSingleton<AuthFailureLimiter>();
 builder.Services.AddSingleton<OrderChangeIngestor>();
 builder.Services.AddSingleton<IValidator<OezOrder>, Hub.Api.OrderEz.OezOrderValidator>();
 builder.Services.AddHostedService<PeriodicTriggers>();

@@ -6,8 +6,12 @@ public sealed class HubOptions
     /// <summary>OrderEZ webhook signing secrets (whsec_…); two may be active while rotating.</summary>
     public List<string> WebhookSecrets { get; set; } = [];
 
-    /// <summary>API keys per role. Only SHA-256 hashes are kept in memory; keys are never logged.</summary>
+    /// <summary>API keys per role (several per role, space separated, for rotation; "sha256:&lt;hex&gt;" to store only
+    /// the hash). Only SHA-256 hashes are kept in memory; keys are never logged.</summary>
     public Dictionary<string, string> ApiKeys { get; set; } = [];
+
+    /// <summary>Failed authentications allowed per client address per minute before it is answered 429.</summary>
+    public int AuthFailuresPerMinute { get; set; } = 20;
 
     /// <summary>The supplier's OrderEZ currency; customer mapping rules may use it (outlets carry none).</summary>
     public string OrderEzCurrency { get; set; } = "SGD";

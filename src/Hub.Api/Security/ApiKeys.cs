@@ -15,16 +15,25 @@ public static class Roles
     public static int Rank(string role) => role switch { Admin => 3, Operator => 2, Auditor => 1, _ => 0 };
 }
 
-/// <summary>Role API keys, held as SHA-256 hashes and compared in constant time.</summary>
+/// <summary>
+/// Role API keys, held as SHA-256 hashes and compared in constant time. A role's setting may list several keys
+/// (space or comma separated) so a key can be rotated without downtime, and each may be given as
+/// "sha256:&lt;hex&gt;" so the plain key need not be stored in configuration at all.
+/// </summary>
 public sealed class ApiKeyStore
 {
     private readonly List<(string Role, byte[] Hash)> _keys;
 
     public ApiKeyStore(IOptions<HubOptions> options) =>
         _keys = options.Value.ApiKeys
-            .Where(kv => !string.IsNullOrWhiteSpace(kv.Value))
-            .Select(kv => (kv.Key.ToLowerInvariant(), SHA256.HashData(Encoding.UTF8.GetBytes(kv.Value))))
+            .SelectMany(kv => (kv.Value ?? "").Split([' ', ',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(key => (kv.Key.ToLowerInvariant(), HashOf(key))))
             .ToList();
+
+    private static byte[] HashOf(string configured) =>
+        configured.StartsWith("sha256:", StringComparison.OrdinalIgnoreCase)
+            ? Convert.FromHexString(configured["sha256:".Length..])
+            : SHA256.HashData(Encoding.UTF8.GetBytes(configured));
 
     public string? RoleOf(string? presentedKey)
     {
@@ -46,11 +55,19 @@ public static class ApiKeyEndpointExtensions
         {
             var http = ctx.HttpContext;
             var store = http.RequestServices.GetRequiredService<ApiKeyStore>();
+            var limiter = http.RequestServices.GetRequiredService<AuthFailureLimiter>();
+            var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            if (limiter.IsBlocked(client, out var retryAfter))
+            {
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Results.Problem(statusCode: 429, title: "Too Many Requests", detail: "Too many failed authentication attempts from this address; try again later.");
+            }
             var header = http.Request.Headers.Authorization.ToString();
             var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
             var role = store.RoleOf(key);
             if (role is null)
             {
+                limiter.RecordFailure(client);
                 http.Response.Headers.WWWAuthenticate = "Bearer";
                 return Results.Problem(statusCode: 401, title: "Unauthorized", detail: "A valid API key is required (Authorization: Bearer <key>).");
             }
@@ -58,4 +75,42 @@ public static class ApiKeyEndpointExtensions
                 return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This needs the {minimumRole} role.");
             return await next(ctx);
         });
+}
+
+/// <summary>
+/// Counts failed authentications per client address in a fixed one-minute window and blocks an address that
+/// exceeds the limit until its window ends, so keys cannot be guessed at speed. Memory is bounded.
+/// </summary>
+public sealed class AuthFailureLimiter(IOptions<HubOptions> options, TimeProvider time)
+{
+    private const int MaxTrackedClients = 10_000;
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (int Count, DateTimeOffset Start)> _failures = new();
+
+    public bool IsBlocked(string client, out TimeSpan retryAfter)
+    {
+        retryAfter = TimeSpan.Zero;
+        if (!_failures.TryGetValue(client, out var entry)) return false;
+        var left = entry.Start + Window - time.GetUtcNow();
+        if (left <= TimeSpan.Zero || entry.Count < options.Value.AuthFailuresPerMinute) return false;
+        retryAfter = left;
+        return true;
+    }
+
+    public void RecordFailure(string client)
+    {
+        var now = time.GetUtcNow();
+        if (_failures.Count >= MaxTrackedClients) Prune(now);
+        _failures.AddOrUpdate(client, _ => (1, now), (_, e) => now - e.Start > Window ? (1, now) : (e.Count + 1, e.Start));
+    }
+
+    public void Reset() => _failures.Clear();
+
+    private void Prune(DateTimeOffset now)
+    {
+        foreach (var (client, entry) in _failures)
+            if (now - entry.Start > Window) _failures.TryRemove(client, out _);
+        // Still full (a flood of distinct addresses): forget everything rather than grow without bound.
+        if (_failures.Count >= MaxTrackedClients) _failures.Clear();
+    }
 }

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Sim.NetSuite;
 using Sim.OrderEz;
 using Wolverine;
@@ -27,6 +28,12 @@ public sealed class HubFixture : IAsyncLifetime
     public const string OperatorKey = "test-operator-key";
     public const string AdminKey = "test-admin-key";
     public const string OrderEzToken = "test-orderez-token";
+
+    /// <summary>A second auditor key, configured only as its SHA-256 hash (rotation, and keys not stored in plain text).</summary>
+    public const string RotatedAuditorKey = "test-rotated-auditor-key";
+
+    /// <summary>Everything the hub logged while this fixture lived, for the secret scanner.</summary>
+    public CapturingLoggerProvider Logs { get; } = new();
 
     public string WebhookSecret { get; } = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
     public string Schema { get; } = "hub_it_" + Guid.NewGuid().ToString("N")[..8];
@@ -83,7 +90,8 @@ public sealed class HubFixture : IAsyncLifetime
             b.UseSetting("ConnectionStrings:Hub", ConnectionString);
             b.UseSetting("Hub:Schema", Schema);
             b.UseSetting("Hub:WebhookSecrets:0", WebhookSecret);
-            b.UseSetting("Hub:ApiKeys:auditor", AuditorKey);
+            b.UseSetting("Hub:ApiKeys:auditor", $"{AuditorKey} sha256:{Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(RotatedAuditorKey)))}");
+            b.UseSetting("Hub:AuthFailuresPerMinute", "10");
             b.UseSetting("Hub:ApiKeys:operator", OperatorKey);
             b.UseSetting("Hub:ApiKeys:admin", AdminKey);
             b.UseSetting("Hub:PollIntervalSeconds", "0");
@@ -101,6 +109,7 @@ public sealed class HubFixture : IAsyncLifetime
             b.UseSetting("OrderEz:BaseUrl", orderEzUrl);
             b.UseSetting("OrderEz:ApiToken", OrderEzToken);
             b.ConfigureServices(s => s.RunWolverineInSoloMode());
+            b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(Logs));
         });
         await SubscribeWebhooksAsync();
     }
@@ -109,6 +118,7 @@ public sealed class HubFixture : IAsyncLifetime
     public async Task ResetAsync()
     {
         await QuiesceAsync();
+        Host.Services.GetRequiredService<Hub.Api.Security.AuthFailureLimiter>().Reset();
         await Host.ResetAllMartenDataAsync();
         await Host.ClearAllPersistedWolverineDataAsync();
         (await NetSuiteHttp.PostAsync("/_sim/reset", null)).EnsureSuccessStatusCode();
@@ -157,6 +167,23 @@ public sealed class HubFixture : IAsyncLifetime
         if (NetSuiteApp is not null) await NetSuiteApp.DisposeAsync();
         NetSuiteHttp?.Dispose();
         OrderEzHttp?.Dispose();
+    }
+}
+
+/// <summary>Keeps every formatted log line (with its exception) so a test can scan them for secrets.</summary>
+public sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+    public IReadOnlyCollection<string> Lines => _lines;
+    public ILogger CreateLogger(string categoryName) => new Capture(categoryName, _lines);
+    public void Dispose() { }
+
+    private sealed class Capture(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
     }
 }
 
