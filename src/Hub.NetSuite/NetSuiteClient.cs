@@ -4,16 +4,25 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Hub.NetSuite.OAuth2;
 using Hub.NetSuite.Tba;
 
 namespace Hub.NetSuite;
 
 /// <summary>
-/// Thin SuiteTalk REST client (record API v1 and SuiteQL) signed with token-based authentication.
+/// Thin SuiteTalk REST client (record API v1 and SuiteQL), authenticated with token-based authentication (TBA,
+/// the default) or OAuth 2.0 client credentials (M2M), chosen by <see cref="NetSuiteOptions.AuthMode"/>.
 /// <para>
 /// It does not retry and does not limit concurrency: one call is one HTTP request. Retries with backoff, the
 /// account concurrency gate and reconciliation after an ambiguous POST belong to the caller, which can tell
-/// from <see cref="NetSuiteException.IsTransient"/> whether trying again makes sense.
+/// from <see cref="NetSuiteException.IsTransient"/> whether trying again makes sense. The one exception is OAuth 2.0:
+/// a 401 INVALID_LOGIN there usually means the cached access token was revoked or expired early, so the client
+/// fetches a new token and sends that request once more (a 401 means NetSuite did not process it, so even a POST is
+/// safe to repeat); a second 401 is final.
+/// </para>
+/// <para>
+/// In OAuth 2.0 mode one access token, from <c>/services/rest/auth/oauth2/v1/token</c>, is shared by all callers of
+/// this instance and renewed shortly before it expires; keep one client per account for the life of the process.
 /// </para>
 /// <para>
 /// Give it an <see cref="HttpClient"/> whose handler does not send cookies (<c>UseCookies = false</c>):
@@ -28,8 +37,12 @@ public sealed class NetSuiteClient
 
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
-    private readonly TbaCredentials _credentials;
+    private readonly TbaCredentials? _credentials;
+    private readonly OAuth2Settings? _oauth2;
+    private readonly AccessTokenCache? _tokens;
     private readonly string _root;
+
+    private sealed record OAuth2Settings(string ClientId, string CertificateId, string Scope, string Algorithm, System.Security.Cryptography.AsymmetricAlgorithm Key, Uri TokenUrl);
 
     public NetSuiteClient(HttpClient http, NetSuiteOptions options, TimeProvider? time = null)
     {
@@ -37,21 +50,46 @@ public sealed class NetSuiteClient
         ArgumentNullException.ThrowIfNull(options);
         if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("https" or "http"))
             throw new ArgumentException("NetSuiteOptions.BaseUrl must be an absolute http(s) URL.", nameof(options));
-        var empty = new[]
-        {
-            (nameof(options.AccountId), options.AccountId), (nameof(options.ConsumerKey), options.ConsumerKey),
-            (nameof(options.ConsumerSecret), options.ConsumerSecret), (nameof(options.TokenId), options.TokenId),
-            (nameof(options.TokenSecret), options.TokenSecret),
-        }.Where(p => string.IsNullOrWhiteSpace(p.Item2)).Select(p => p.Item1).ToList();
+        var mode = (options.AuthMode ?? "").Trim().ToLowerInvariant();
+        if (mode is not (NetSuiteOptions.TbaMode or NetSuiteOptions.OAuth2Mode))
+            throw new ArgumentException("NetSuiteOptions.AuthMode must be \"tba\" or \"oauth2\".", nameof(options));
+        var required = mode == NetSuiteOptions.TbaMode
+            ? new (string Name, string? Value)[]
+            {
+                (nameof(options.AccountId), options.AccountId), (nameof(options.ConsumerKey), options.ConsumerKey),
+                (nameof(options.ConsumerSecret), options.ConsumerSecret), (nameof(options.TokenId), options.TokenId),
+                (nameof(options.TokenSecret), options.TokenSecret),
+            }
+            : new (string Name, string? Value)[]
+            {
+                (nameof(options.OAuth2ClientId), options.OAuth2ClientId), (nameof(options.OAuth2CertificateId), options.OAuth2CertificateId),
+                (nameof(options.OAuth2PrivateKeyPem), options.OAuth2PrivateKeyPem), (nameof(options.OAuth2Scope), options.OAuth2Scope),
+            };
+        var empty = required.Where(p => string.IsNullOrWhiteSpace(p.Value)).Select(p => p.Name).ToList();
         if (empty.Count > 0)
             throw new ArgumentException("NetSuiteOptions is missing: " + string.Join(", ", empty), nameof(options));
 
         _http = http;
         _time = time ?? TimeProvider.System;
-        _credentials = new TbaCredentials(options.AccountId, options.ConsumerKey, options.ConsumerSecret, options.TokenId, options.TokenSecret);
         var root = baseUri.GetLeftPart(UriPartial.Path).TrimEnd('/');
         if (root.EndsWith("/services/rest", StringComparison.OrdinalIgnoreCase)) root = root[..^"/services/rest".Length];
         _root = root;
+
+        if (mode == NetSuiteOptions.TbaMode)
+        {
+            _credentials = new TbaCredentials(options.AccountId, options.ConsumerKey, options.ConsumerSecret, options.TokenId, options.TokenSecret);
+        }
+        else
+        {
+            var algorithm = (options.OAuth2Algorithm ?? "").Trim().ToUpperInvariant();
+            if (!ClientAssertion.Algorithms.Contains(algorithm))
+                throw new ArgumentException($"NetSuiteOptions.OAuth2Algorithm must be one of {string.Join(", ", ClientAssertion.Algorithms)}; NetSuite refuses RS256.", nameof(options));
+            // Loaded once: a bad key should stop startup, not the first sync an hour later.
+            var key = ClientAssertion.LoadPrivateKey(options.OAuth2PrivateKeyPem!, algorithm);
+            _oauth2 = new OAuth2Settings(options.OAuth2ClientId!.Trim(), options.OAuth2CertificateId!.Trim(), options.OAuth2Scope.Trim(), algorithm, key,
+                new Uri(root + ClientAssertion.TokenPath));
+            _tokens = new AccessTokenCache(FetchTokenAsync, _time);
+        }
     }
 
     /// <summary>
@@ -172,21 +210,45 @@ public sealed class NetSuiteClient
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, JsonObject? body, string? prefer, CancellationToken ct)
     {
         var uri = new Uri(_root + pathAndQuery);
-        using var request = new HttpRequestMessage(method, uri);
-        if (body is not null)
+        var json = body?.ToJsonString();
+        for (var attempt = 1; ; attempt++)
         {
-            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        }
-        if (prefer is not null) request.Headers.TryAddWithoutValidation("Prefer", prefer);
-        // Signed last, over the exact URI object HttpClient will send; a fresh nonce every time, retries included.
-        var header = OAuth1Signer.AuthorizationHeader(method.Method, uri, _credentials, OAuth1Signer.NewNonce(), _time.GetUtcNow().ToUnixTimeSeconds());
-        request.Headers.TryAddWithoutValidation("Authorization", header);
+            var token = _tokens is null ? null : await _tokens.GetAsync(ct);
+            // A request message can be sent only once, so every attempt builds its own.
+            using var request = new HttpRequestMessage(method, uri);
+            if (json is not null)
+            {
+                request.Content = new StringContent(json, Encoding.UTF8);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            }
+            if (prefer is not null) request.Headers.TryAddWithoutValidation("Prefer", prefer);
+            // Signed last, over the exact URI object HttpClient will send; a fresh nonce every time, retries included.
+            var header = token is not null
+                ? "Bearer " + token.Value
+                : OAuth1Signer.AuthorizationHeader(method.Method, uri, _credentials!, OAuth1Signer.NewNonce(), _time.GetUtcNow().ToUnixTimeSeconds());
+            request.Headers.TryAddWithoutValidation("Authorization", header);
 
-        HttpResponseMessage response;
+            var response = await TransportAsync(request, ct);
+            if (response.IsSuccessStatusCode) return response;
+            NetSuiteException error;
+            using (response)
+                error = await ErrorAsync(response, ct);
+            // "Refresh the token once, then fail": a revoked or early-expired token heals, bad credentials do not loop.
+            if (token is not null && attempt == 1 && error.Status == 401 && error.ErrorCode == "INVALID_LOGIN")
+            {
+                _tokens!.Invalidate(token);
+                continue;
+            }
+            throw error;
+        }
+    }
+
+    /// <summary>Sends, turning transport failures and timeouts (not the caller's cancellation) into transient errors.</summary>
+    private async Task<HttpResponseMessage> TransportAsync(HttpRequestMessage request, CancellationToken ct)
+    {
         try
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -194,16 +256,79 @@ public sealed class NetSuiteClient
         }
         catch (OperationCanceledException e)
         {
-            throw new NetSuiteException(0, null, $"{method} {uri.AbsolutePath} timed out.", innerException: e);
+            throw new NetSuiteException(0, null, $"{request.Method} {request.RequestUri!.AbsolutePath} timed out.", innerException: e);
         }
         catch (HttpRequestException e)
         {
-            throw new NetSuiteException(0, null, $"{method} {uri.AbsolutePath} failed: {e.Message}", innerException: e);
+            throw new NetSuiteException(0, null, $"{request.Method} {request.RequestUri!.AbsolutePath} failed: {e.Message}", innerException: e);
+        }
+    }
+
+    /// <summary>
+    /// Client credentials grant with a freshly signed assertion. The assertion and the token never reach an
+    /// exception: NetSuite's error_description is scrubbed of the assertion in case a server ever echoes it.
+    /// </summary>
+    private async Task<(string Value, TimeSpan ExpiresIn)> FetchTokenAsync(CancellationToken ct)
+    {
+        var o = _oauth2!;
+        var assertion = ClientAssertion.Create(o.ClientId, o.CertificateId, o.Scope, o.TokenUrl, o.Key, o.Algorithm, _time.GetUtcNow(), ClientAssertion.NewJti());
+        using var request = new HttpRequestMessage(HttpMethod.Post, o.TokenUrl)
+        {
+            Content = new FormUrlEncodedContent(
+            [
+                new("grant_type", "client_credentials"),
+                new("client_assertion_type", ClientAssertion.AssertionType),
+                new("client_assertion", assertion),
+            ]),
+        };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+
+        using var response = await TransportAsync(request, ct);
+        var status = (int)response.StatusCode;
+        string text;
+        try
+        {
+            text = await response.Content.ReadAsStringAsync(ct);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new NetSuiteException(0, null, $"POST {ClientAssertion.TokenPath} failed while reading the response: {e.Message}", innerException: e);
+        }
+        JsonObject? json = null;
+        try
+        {
+            json = JsonNode.Parse(text) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            // Proxies and maintenance pages answer with HTML or plain text.
         }
 
-        if (response.IsSuccessStatusCode) return response;
-        using (response)
-            throw await ErrorAsync(response, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            if (text.Length > MaxErrorBodyChars) text = text[..MaxErrorBodyChars];
+            text = text.Replace(assertion, "[assertion]", StringComparison.Ordinal);
+            var code = NetSuiteJson.Text(json?["error"]);
+            var description = NetSuiteJson.Text(json?["error_description"])?.Replace(assertion, "[assertion]", StringComparison.Ordinal);
+            var detail = "OAuth 2.0 token request refused" + (description is null ? $" (HTTP {status} {response.ReasonPhrase})." : ": " + description);
+            // 400s (invalid_grant, invalid_client, …) repeat until someone fixes the setup; 5xx and 429 pass.
+            throw new NetSuiteException(status, code, detail, responseBody: text.Length == 0 ? null : text);
+        }
+
+        var value = NetSuiteJson.Text(json?["access_token"]);
+        if (string.IsNullOrWhiteSpace(value))
+            throw new NetSuiteException(status, null, "OAuth 2.0 token response has no access_token.");
+        var type = NetSuiteJson.Text(json!["token_type"]);
+        if (type is not null && !type.Equals("bearer", StringComparison.OrdinalIgnoreCase))
+            throw new NetSuiteException(status, null, $"OAuth 2.0 token response has token_type {type}, expected bearer.");
+        // NetSuite documents 3600 s; if a response ever omits expires_in, assume that rather than fail.
+        var expiresIn = 3600d;
+        if (json["expires_in"] is { } e2)
+        {
+            if (!double.TryParse(NetSuiteJson.Text(e2), NumberStyles.Float, CultureInfo.InvariantCulture, out expiresIn) || !(expiresIn is > 0 and < 1e9))
+                throw new NetSuiteException(status, null, "OAuth 2.0 token response has an invalid expires_in.");
+        }
+        return (value, TimeSpan.FromSeconds(expiresIn));
     }
 
     private static async Task<NetSuiteException> ErrorAsync(HttpResponseMessage response, CancellationToken ct)

@@ -4,23 +4,35 @@ namespace Sim.NetSuite;
 
 public static class NetSuiteSimulator
 {
-    /// <summary>Builds (does not start) the simulator; the caller adds URLs and starts it.</summary>
-    public static WebApplication Build(NetSuiteSimOptions options, string[]? args = null)
+    /// <summary>
+    /// Builds (does not start) the simulator; the caller adds URLs and starts it. <paramref name="time"/> is the clock
+    /// for TBA timestamps, OAuth 2.0 assertions and token expiry (tests pass a manual one; default: the system clock).
+    /// </summary>
+    public static WebApplication Build(NetSuiteSimOptions options, string[]? args = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var missing = options.MissingCredentials();
         if (missing.Count > 0)
             throw new ArgumentException("NetSuite simulator credentials missing: " + string.Join(", ", missing.Select(m => "NetSuite__" + m)), nameof(options));
+        var partial = options.PartialOAuth2Settings();
+        if (partial.Count > 0)
+            throw new ArgumentException("NetSuite simulator OAuth 2.0 settings incomplete, missing: " + string.Join(", ", partial.Select(m => "NetSuite__" + m)), nameof(options));
+        if (options.OAuth2TokenLifetimeSeconds < 1)
+            throw new ArgumentException("NetSuite__OAuth2TokenLifetimeSeconds must be at least 1.", nameof(options));
+        // Fail at startup, not at the first token request, when the key is unreadable.
+        if (options.OAuth2Enabled) OAuth2Authenticator.LoadPublicKey(options.OAuth2PublicKeyPem!).Dispose();
 
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddSingleton<SimState>();
         var app = builder.Build();
 
         var state = app.Services.GetRequiredService<SimState>();
         app.MapGet("/health", () => Results.Json(new { status = "ok" }));
+        // Literal route, so it wins over the catch-all below and is never subject to TBA; any method, so a GET gets an OAuth error.
+        app.Map(OAuth2Authenticator.TokenPath, state.OAuth2.HandleTokenAsync);
         app.Map("/services/rest/{**rest}", state.HandleRestAsync);
         SimHooks.Map(app, state);
         return app;
@@ -28,7 +40,7 @@ public static class NetSuiteSimulator
 }
 
 /// <summary>Everything one simulator instance holds; one per app so parallel test hosts stay isolated.</summary>
-internal sealed class SimState
+internal sealed class SimState : IDisposable
 {
     public SimState(NetSuiteSimOptions options, TimeProvider time, ILoggerFactory logs)
     {
@@ -37,6 +49,7 @@ internal sealed class SimState
         Store.Reset();
         Governor = new Governor(options);
         Auth = new TbaAuthenticator(options, time, logs.CreateLogger("Sim.NetSuite.Tba"));
+        OAuth2 = new OAuth2Authenticator(options, time, logs.CreateLogger("Sim.NetSuite.OAuth2"));
         Time = time;
     }
 
@@ -44,13 +57,28 @@ internal sealed class SimState
     public RecordStore Store { get; }
     public Governor Governor { get; }
     public TbaAuthenticator Auth { get; }
+    public OAuth2Authenticator OAuth2 { get; }
     public TimeProvider Time { get; }
+
+    /// <summary>The container disposes this singleton with the app, which releases the OAuth 2.0 public key.</summary>
+    public void Dispose() => OAuth2.Dispose();
 
     public void Reset()
     {
         Store.Reset();
         Governor.Reset();
         Auth.Reset();
+        OAuth2.Reset();
+    }
+
+    /// <summary>A bearer token when OAuth 2.0 is on, TBA otherwise; both fail the same way (401 INVALID_LOGIN).</summary>
+    private void Authenticate(HttpContext ctx)
+    {
+        var header = ctx.Request.Headers.Authorization.ToString();
+        if (OAuth2.Enabled && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            OAuth2.VerifyBearer(ctx, header[7..].Trim());
+        else
+            Auth.Verify(ctx);
     }
 
     public async Task HandleRestAsync(HttpContext ctx)
@@ -72,7 +100,7 @@ internal sealed class SimState
                     throw NsError.Unavailable();
             }
 
-            Auth.Verify(ctx);
+            Authenticate(ctx);
             if (!Governor.TryEnter()) throw NsError.Concurrency();
             try
             {

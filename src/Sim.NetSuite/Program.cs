@@ -11,15 +11,20 @@ var options = new NetSuiteSimOptions
     ConsumerSecret = section["ConsumerSecret"] ?? "",
     TokenId = section["TokenId"] ?? "",
     TokenSecret = section["TokenSecret"] ?? "",
+    // OAuth 2.0 M2M is on only when all three are set; TBA stays on either way.
+    OAuth2ClientId = section["OAuth2ClientId"],
+    OAuth2CertificateId = section["OAuth2CertificateId"],
+    OAuth2PublicKeyPem = section["OAuth2PublicKeyPem"],
 };
 try
 {
     if (section["ConcurrencyLimit"] is { } limit) options.ConcurrencyLimit = int.Parse(limit, System.Globalization.CultureInfo.InvariantCulture);
     if (section["LatencyMs"] is { } latency) options.LatencyMs = int.Parse(latency, System.Globalization.CultureInfo.InvariantCulture);
+    if (section["OAuth2TokenLifetimeSeconds"] is { } lifetime) options.OAuth2TokenLifetimeSeconds = int.Parse(lifetime, System.Globalization.CultureInfo.InvariantCulture);
 }
 catch (FormatException)
 {
-    Console.Error.WriteLine("NetSuite simulator: NetSuite__ConcurrencyLimit and NetSuite__LatencyMs must be integers.");
+    Console.Error.WriteLine("NetSuite simulator: NetSuite__ConcurrencyLimit, NetSuite__LatencyMs and NetSuite__OAuth2TokenLifetimeSeconds must be integers.");
     return 2;
 }
 
@@ -31,8 +36,19 @@ if (missing.Count > 0)
     return 2;
 }
 
-var app = NetSuiteSimulator.Build(options, args);
+WebApplication app;
+try
+{
+    app = NetSuiteSimulator.Build(options, args);
+}
+catch (ArgumentException e)
+{
+    // Configuration problems (incomplete OAuth 2.0 settings, unreadable key); the messages name settings, never values.
+    Console.Error.WriteLine("NetSuite simulator: " + e.Message);
+    return 2;
+}
 if (string.IsNullOrWhiteSpace(app.Configuration["urls"])) app.Urls.Add("http://127.0.0.1:5081");
-app.Logger.LogInformation("NetSuite simulator for account {AccountId}, concurrency limit {Limit}", options.AccountId, options.ConcurrencyLimit);
+app.Logger.LogInformation("NetSuite simulator for account {AccountId}, concurrency limit {Limit}, OAuth 2.0 M2M {OAuth2}",
+    options.AccountId, options.ConcurrencyLimit, options.OAuth2Enabled ? "on" : "off");
 await app.RunAsync();
 return 0;

@@ -82,6 +82,21 @@ internal static class SimHooks
             return Results.NoContent();
         });
 
+        // Counters only: nothing about the key, client id or the tokens themselves.
+        sim.MapGet("/oauth2", () => Results.Json(OAuth2(state)));
+
+        sim.MapPost("/oauth2", async (HttpContext ctx) =>
+        {
+            var body = await ReadAsync(ctx);
+            if (body is null) return Problem("Body must be a JSON object.");
+            var lifetime = (int?)Json.Decimal(Json.Get(body, "tokenLifetimeSeconds"));
+            if (lifetime is < 1) return Problem("tokenLifetimeSeconds must be at least 1.");
+            if (lifetime is { } s) state.OAuth2.TokenLifetimeSeconds = s;
+            return Results.Json(OAuth2(state));
+        });
+
+        sim.MapPost("/oauth2/revoke", () => Results.Json(new { revoked = state.OAuth2.RevokeAll() }));
+
         sim.MapPost("/seed", async (HttpContext ctx) =>
         {
             var body = await ReadAsync(ctx);
@@ -124,6 +139,15 @@ internal static class SimHooks
     {
         ["concurrencyLimit"] = state.Governor.ConcurrencyLimit,
         ["latencyMs"] = state.Governor.LatencyMs,
+    };
+
+    private static JsonObject OAuth2(SimState state) => new()
+    {
+        ["enabled"] = state.OAuth2.Enabled,
+        ["tokensIssued"] = state.OAuth2.TokensIssued,
+        ["tokenRequests"] = state.OAuth2.TokenRequests,
+        ["activeTokens"] = state.OAuth2.ActiveTokens,
+        ["tokenLifetimeSeconds"] = state.OAuth2.TokenLifetimeSeconds,
     };
 
     private static IResult Problem(string detail) => Results.BadRequest(new { error = detail });

@@ -7,7 +7,7 @@ using Sim.NetSuite;
 namespace Sim.NetSuite.Tests;
 
 /// <summary>One in-process simulator on a dynamic port per test class; tests reset it before they run.</summary>
-public sealed class SimFixture : IAsyncLifetime
+public class SimFixture : IAsyncLifetime
 {
     // Secrets with reserved characters prove the signing key is percent-encoded on both sides.
     public static NetSuiteSimOptions NewOptions() => new()
@@ -26,8 +26,12 @@ public sealed class SimFixture : IAsyncLifetime
     public Uri BaseUri { get; private set; } = null!;
     public HttpClient Raw { get; private set; } = null!;
 
+    /// <summary>Lets a derived fixture turn on more of the simulator (OAuth 2.0) before it is built.</summary>
+    protected virtual void Configure(NetSuiteSimOptions options) { }
+
     public async Task InitializeAsync()
     {
+        Configure(Options);
         _app = NetSuiteSimulator.Build(Options);
         _app.Urls.Add("http://127.0.0.1:0");
         await _app.StartAsync();
@@ -35,7 +39,7 @@ public sealed class SimFixture : IAsyncLifetime
         Raw = NewHttp();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Raw.Dispose();
         if (_app is not null) await _app.DisposeAsync();

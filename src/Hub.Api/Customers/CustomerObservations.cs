@@ -19,9 +19,12 @@ public static class CustomerObservations
             mapping.Customer.Ownership, now);
         if (changes.Count > 0) events.Add(new GoldenFieldsChanged(snapshot.OutletId, CustomerFields.OrderEz, changes, now));
         events.AddRange(conflicts);
-        // OrderEZ now shows what we wrote there (and nothing else changed): our own write echoing back.
-        if (changes.Count == 0 && conflicts.Count == 0 && current.Golden.Values.Any(g => g.Source == CustomerFields.NetSuite && g.Propagated)
-            && CustomerFields.WritableInOrderEz.All(f => !current.Golden.TryGetValue(f, out var g) || g.Source != CustomerFields.NetSuite || g.Value == observed[f]))
+        // OrderEZ now shows NetSuite-won values it did not show before, and nothing else changed: that is our own
+        // write echoing back (whether or not our record of the write has committed yet).
+        var before = current.Outlet is null ? null : CustomerFields.FromOutlet(current.Outlet, current.Outlet.BillingAddress);
+        var broughtInLine = CustomerFields.WritableInOrderEz.Any(f => current.Golden.TryGetValue(f, out var g) && g.Source == CustomerFields.NetSuite
+            && g.Value == observed[f] && before?[f] != g.Value);
+        if (changes.Count == 0 && conflicts.Count == 0 && broughtInLine)
             events.Add(new ChangeEchoed(snapshot.OutletId, CustomerFields.OrderEz, now));
         return events;
     }

@@ -81,6 +81,7 @@ public sealed record CustomerSync
     public string? NetSuiteLastModified { get; init; }
     public string? NetSuiteObservedHash { get; init; }
     public IReadOnlyDictionary<string, string?>? LastWrittenToNetSuite { get; init; }
+    public IReadOnlyDictionary<string, string?>? LastWrittenToOrderEz { get; init; }
 
     public Problem? ActionNeeded => Failure
         ?? (Candidates is { Count: > 0 } ? new Problem("AMBIGUOUS_CUSTOMER_MATCH",
@@ -104,7 +105,10 @@ public sealed record CustomerSync
         },
         NetSuiteInSync e => this with { AckedHash = e.Hash },
         CustomerStepSuperseded e => this with { Pending = Clears(e.CommandId) },
-        OutletUpdatedInOrderEz e => this with { Golden = MarkPropagated(Golden, CustomerFields.NetSuite), Pending = Clears(e.CommandId) },
+        OutletUpdatedInOrderEz e => this with
+        {
+            Golden = MarkPropagated(Golden, CustomerFields.NetSuite), Pending = Clears(e.CommandId), LastWrittenToOrderEz = e.Fields,
+        },
         CustomerLinked e => this with
         {
             NetSuiteCustomerId = e.NetSuiteCustomerId, MatchedBy = e.MatchedBy, OwnsExternalId = e.OwnsExternalId, LinkedAt = e.At,
@@ -164,8 +168,10 @@ public sealed record CustomerSync
     {
         if (Outlet is null) return new Dictionary<string, string?>();
         var inOrderEz = CustomerFields.FromOutlet(Outlet, Outlet.BillingAddress);
+        // A value already written is not written again before OrderEZ's echo of it arrives.
         return CustomerFields.WritableInOrderEz
-            .Where(f => Golden.TryGetValue(f, out var g) && g.Source == CustomerFields.NetSuite && g.Value != inOrderEz[f])
+            .Where(f => Golden.TryGetValue(f, out var g) && g.Source == CustomerFields.NetSuite && g.Value != inOrderEz[f]
+                        && !(LastWrittenToOrderEz?.TryGetValue(f, out var written) == true && written == g.Value))
             .ToDictionary(f => f, f => Golden[f].Value);
     }
 }
