@@ -197,7 +197,7 @@ internal sealed class OAuth2Authenticator : IDisposable
         var alg = Text(header, "alg");
         var hash = alg switch
         {
-            "PS256" or "ES256" or "RS256" => HashAlgorithmName.SHA256,
+            "PS256" or "ES256" => HashAlgorithmName.SHA256,
             "PS384" or "ES384" => HashAlgorithmName.SHA384,
             "PS512" or "ES512" => HashAlgorithmName.SHA512,
             _ => (HashAlgorithmName?)null,
@@ -214,7 +214,7 @@ internal sealed class OAuth2Authenticator : IDisposable
                 ec.VerifyData(signingInput, signature, hash.Value, DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
             _ => false,
         };
-        if (!valid) return (Grant("The assertion signature does not verify with the certificate's public key (or alg does not fit the key)."), null, 0);
+        if (!valid) return (Grant("The assertion signature does not verify with the certificate's public key, or the key type does not fit the header."), null, 0);
 
         if (Text(payload, "iss") != _options.OAuth2ClientId) return (Client("The assertion iss is not a known client id."), null, 0);
         var scopes = (Text(payload, "scope") ?? "").Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -44,7 +44,7 @@ try
 catch (ArgumentException e)
 {
     // Configuration problems (incomplete OAuth 2.0 settings, unreadable key); the messages name settings, never values.
-    Console.Error.WriteLine("NetSuite simulator: " + e.Message);
+    Console.Error.WriteLine(e.Message);
     return 2;
 }
 if (string.IsNullOrWhiteSpace(app.Configuration["urls"])) app.Urls.Add("http://127.0.0.1:5081");

@@ -28,27 +28,28 @@ public sealed class OAuth2TokenEndpointTests(RsaOAuth2SimFixture sim) : IClassFi
         (await GetWithBearerAsync(token)).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
-    public static TheoryData<string, string> BadAssertions() => new()
+    /// <summary>Kind of defect, expected error, and a word the description must carry so the right check is the one that fired.</summary>
+    public static TheoryData<string, string, string> BadAssertions() => new()
     {
-        { "rs256", "invalid_grant" },
-        { "alg-none", "invalid_grant" },
-        { "no-typ", "invalid_grant" },
-        { "wrong-kid", "invalid_client" },
-        { "wrong-iss", "invalid_client" },
-        { "wrong-aud", "invalid_grant" },
-        { "aud-other-host", "invalid_grant" },
-        { "no-rest-scope", "invalid_scope" },
-        { "exp-more-than-an-hour-after-iat", "invalid_grant" },
-        { "expired", "invalid_grant" },
-        { "iat-in-the-future", "invalid_grant" },
-        { "other-key", "invalid_grant" },
-        { "tampered-payload", "invalid_grant" },
-        { "not-a-jwt", "invalid_grant" },
+        { "rs256", "invalid_grant", "alg" },
+        { "alg-none", "invalid_grant", "alg" },
+        { "no-typ", "invalid_grant", "typ" },
+        { "wrong-kid", "invalid_client", "kid" },
+        { "wrong-iss", "invalid_client", "iss" },
+        { "wrong-aud", "invalid_grant", "aud" },
+        { "aud-other-host", "invalid_grant", "aud" },
+        { "no-rest-scope", "invalid_scope", "scope" },
+        { "exp-more-than-an-hour-after-iat", "invalid_grant", "60 minutes" },
+        { "expired", "invalid_grant", "expired" },
+        { "iat-in-the-future", "invalid_grant", "future" },
+        { "other-key", "invalid_grant", "signature" },
+        { "tampered-payload", "invalid_grant", "signature" },
+        { "not-a-jwt", "invalid_grant", "JWS" },
     };
 
     [Theory]
     [MemberData(nameof(BadAssertions))]
-    public async Task Bad_assertions_get_400_with_an_oauth_error(string kind, string error)
+    public async Task Bad_assertions_get_400_with_an_oauth_error(string kind, string error, string mentions)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var (header, payload) = sim.GoodClaims();
@@ -85,7 +86,7 @@ public sealed class OAuth2TokenEndpointTests(RsaOAuth2SimFixture sim) : IClassFi
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
         var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         body["error"]!.GetValue<string>().ShouldBe(error);
-        body["error_description"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
+        body["error_description"]!.GetValue<string>().ShouldContain(mentions);
         body.ContainsKey("o:errorDetails").ShouldBeFalse();
         (await sim.TokensIssuedAsync()).ShouldBe(0);
         // The good assertion works, so the rejection was about the one spoiled field.
@@ -103,7 +104,9 @@ public sealed class OAuth2TokenEndpointTests(RsaOAuth2SimFixture sim) : IClassFi
         var again = await sim.RequestTokenAsync(assertion);
 
         again.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await again.Content.ReadFromJsonAsync<JsonObject>())!["error"]!.GetValue<string>().ShouldBe("invalid_grant");
+        var body = (await again.Content.ReadFromJsonAsync<JsonObject>())!;
+        body["error"]!.GetValue<string>().ShouldBe("invalid_grant");
+        body["error_description"]!.GetValue<string>().ShouldContain("already been used");
     }
 
     [Fact]

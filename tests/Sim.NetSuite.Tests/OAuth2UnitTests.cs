@@ -126,16 +126,17 @@ public sealed class AccessTokenCacheTests
         var cache = new AccessTokenCache(_ =>
         {
             clock.Advance(TimeSpan.FromSeconds(2)); // the request itself takes time
-            return Task.FromResult(("t" + Interlocked.Increment(ref n), TimeSpan.FromHours(1)));
+            return Task.FromResult(("secret-token-" + Interlocked.Increment(ref n), TimeSpan.FromHours(1)));
         }, clock);
 
         var first = await cache.GetAsync();
         clock.Advance(TimeSpan.FromMinutes(55) - TimeSpan.FromSeconds(3));
-        (await cache.GetAsync()).Value.ShouldBe("t1");
+        (await cache.GetAsync()).Value.ShouldBe("secret-token-1");
         clock.Advance(TimeSpan.FromSeconds(1));
 
-        (await cache.GetAsync()).Value.ShouldBe("t2");
-        first.ToString().ShouldNotContain("t1");
+        (await cache.GetAsync()).Value.ShouldBe("secret-token-2");
+        // A logged token object must not carry its value.
+        first.ToString().ShouldNotContain("secret-token");
     }
 
     [Fact]
