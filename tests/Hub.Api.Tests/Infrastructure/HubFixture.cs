@@ -22,7 +22,7 @@ namespace Hub.Api.Tests.Infrastructure;
 /// collection. The hub talks to the simulators over HTTP with its production clients; the OrderEZ simulator
 /// delivers webhooks into the hub's in-memory server.
 /// </summary>
-public sealed class HubFixture : IAsyncLifetime
+public class HubFixture : IAsyncLifetime
 {
     public const string AuditorKey = "test-auditor-key";
     public const string OperatorKey = "test-operator-key";
@@ -53,6 +53,9 @@ public sealed class HubFixture : IAsyncLifetime
         TokenSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
     };
 
+    /// <summary>When set, the hub talks to NetSuite with OAuth 2.0 client credentials signed by this key instead of TBA.</summary>
+    protected virtual RSA? OAuth2 => null;
+
     public static string ConnectionString =>
         Environment.GetEnvironmentVariable("HUB_TEST_DB")
         ?? "Host=127.0.0.1;Port=55432;Database=hub_test;Username=postgres;Maximum Pool Size=40";
@@ -63,6 +66,8 @@ public sealed class HubFixture : IAsyncLifetime
         {
             AccountId = NetSuiteOptions.AccountId, ConsumerKey = NetSuiteOptions.ConsumerKey, ConsumerSecret = NetSuiteOptions.ConsumerSecret,
             TokenId = NetSuiteOptions.TokenId, TokenSecret = NetSuiteOptions.TokenSecret, ConcurrencyLimit = 5,
+            OAuth2ClientId = OAuth2 is null ? null : "hub-integration", OAuth2CertificateId = OAuth2 is null ? null : "cert-1",
+            OAuth2PublicKeyPem = OAuth2?.ExportSubjectPublicKeyInfoPem(),
         });
         NetSuiteApp.Urls.Add("http://127.0.0.1:0");
         await NetSuiteApp.StartAsync();
@@ -101,6 +106,13 @@ public sealed class HubFixture : IAsyncLifetime
             b.UseSetting("Hub:RetryMaxSeconds", "1");
             b.UseSetting("Hub:ScheduledPollMilliseconds", "100");
             b.UseSetting("NetSuite:BaseUrl", NetSuiteOptions.BaseUrl);
+            if (OAuth2 is not null)
+            {
+                b.UseSetting("NetSuite:AuthMode", "oauth2");
+                b.UseSetting("NetSuite:OAuth2ClientId", "hub-integration");
+                b.UseSetting("NetSuite:OAuth2CertificateId", "cert-1");
+                b.UseSetting("NetSuite:OAuth2PrivateKeyPem", OAuth2.ExportPkcs8PrivateKeyPem());
+            }
             b.UseSetting("NetSuite:AccountId", NetSuiteOptions.AccountId);
             b.UseSetting("NetSuite:ConsumerKey", NetSuiteOptions.ConsumerKey);
             b.UseSetting("NetSuite:ConsumerSecret", NetSuiteOptions.ConsumerSecret);
