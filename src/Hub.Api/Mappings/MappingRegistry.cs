@@ -63,7 +63,7 @@ public sealed class MappingRegistry(IDocumentStore store, MappingFile file, HubC
             await session.SaveChangesAsync(ct);
             log.LogInformation("Mapping file {Path} published and applied as version {Version}", file.Path, version);
         }
-        catch (Exception ex) when (Orders.Ingesting.OrderChangeIngestor.IsStreamConflict(ex))
+        catch (Exception ex) when (MartenErrors.IsStreamConflict(ex))
         {
             // Another node or message bootstrapped first; its catalog is as good as ours.
         }

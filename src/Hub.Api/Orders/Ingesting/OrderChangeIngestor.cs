@@ -61,11 +61,11 @@ public sealed class OrderChangeIngestor(IServiceProvider services, HubClock cloc
                 await session.SaveChangesAsync(ct);
                 return observed is null ? IngestOutcome.NoChange : IngestOutcome.Appended;
             }
-            catch (Exception ex) when (IsDuplicateReceipt(ex))
+            catch (Exception ex) when (MartenErrors.IsDuplicate<WebhookReceipt>(ex))
             {
                 return IngestOutcome.DuplicateDelivery;
             }
-            catch (Exception ex) when (IsStreamConflict(ex) && attempt < MaxConflictRetries)
+            catch (Exception ex) when (MartenErrors.IsStreamConflict(ex) && attempt < MaxConflictRetries)
             {
                 // Another delivery for the same order committed first; re-read and decide again.
                 log.LogDebug("Concurrent change on {Stream}, attempt {Attempt}", key, attempt);
@@ -103,21 +103,14 @@ public sealed class OrderChangeIngestor(IServiceProvider services, HubClock cloc
                 await session.SaveChangesAsync(ct);
                 return seen ? IngestOutcome.NoChange : IngestOutcome.Appended;
             }
-            catch (Exception ex) when (IsDuplicateReceipt(ex))
+            catch (Exception ex) when (MartenErrors.IsDuplicate<WebhookReceipt>(ex))
             {
                 return IngestOutcome.DuplicateDelivery;
             }
-            catch (Exception ex) when (IsStreamConflict(ex) && attempt < MaxConflictRetries)
+            catch (Exception ex) when (MartenErrors.IsStreamConflict(ex) && attempt < MaxConflictRetries)
             {
                 log.LogDebug("Concurrent change on {Stream}, attempt {Attempt}", key, attempt);
             }
         }
     }
-
-    public static bool IsDuplicateReceipt(Exception ex) =>
-        ex is DocumentAlreadyExistsException d && d.DocType == typeof(WebhookReceipt);
-
-    public static bool IsStreamConflict(Exception ex) =>
-        ex is ConcurrencyException || ex.GetType().Name is "ExistingStreamIdCollisionException" or "EventStreamUnexpectedMaxEventIdException"
-        || (ex.InnerException is Npgsql.PostgresException { SqlState: "23505" });
 }
