@@ -23,6 +23,9 @@ using Wolverine.Marten;
 
 var builder = WebApplication.CreateBuilder(args);
 
+var connectionString = builder.Configuration.GetConnectionString("Hub")
+    ?? throw new InvalidOperationException("ConnectionStrings:Hub is not set. ./hub run sets it; see README › Configuration.");
+
 builder.Services.Configure<HubOptions>(builder.Configuration.GetSection("Hub"));
 var hub = builder.Configuration.GetSection("Hub").Get<HubOptions>() ?? new HubOptions();
 // The installation's mapping file seeds version 1 of the mapping; an invalid file stops the hub here.
@@ -39,7 +42,10 @@ builder.Services.AddHostedService<PeriodicTriggers>();
 
 // One client per external system, over IHttpClientFactory handlers; registered as singletons because Wolverine's
 // generated handlers resolve singletons once instead of locating services per message.
-builder.Services.AddHttpClient("netsuite", c => c.Timeout = TimeSpan.FromSeconds(60));
+builder.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(connectionString));
+builder.Services.AddSingleton<Hub.Api.NetSuite.NetSuiteGate>();
+builder.Services.AddHttpClient("netsuite", c => c.Timeout = TimeSpan.FromSeconds(60))
+    .AddHttpMessageHandler(sp => new Hub.Api.NetSuite.NetSuiteGateHandler(sp.GetRequiredService<Hub.Api.NetSuite.NetSuiteGate>()));
 builder.Services.AddHttpClient("orderez", c => c.Timeout = TimeSpan.FromSeconds(30));
 builder.Services.AddSingleton(sp => new NetSuiteClient(
     sp.GetRequiredService<IHttpClientFactory>().CreateClient("netsuite"),
@@ -48,9 +54,6 @@ builder.Services.AddSingleton(sp => new NetSuiteClient(
 builder.Services.AddSingleton(sp => new OrderEzClient(
     sp.GetRequiredService<IHttpClientFactory>().CreateClient("orderez"),
     builder.Configuration.GetSection("OrderEz").Get<OrderEzOptions>() ?? new OrderEzOptions()));
-
-var connectionString = builder.Configuration.GetConnectionString("Hub")
-    ?? throw new InvalidOperationException("ConnectionStrings:Hub is not set. ./hub run sets it; see README › Configuration.");
 
 builder.Services.AddMarten(opts =>
     {

@@ -21,6 +21,7 @@ public static class ExecuteCustomerNetSuiteStepHandler
     public static async Task<OutgoingMessages> Handle(ExecuteCustomerNetSuiteStep message, IDocumentSession session, NetSuiteClient netSuite,
         MappingRegistry mappings, IOptions<HubOptions> options, HubClock clock, CancellationToken ct)
     {
+        using var lane = NetSuiteLane.Use(NetSuitePriority.Customers);
         var stream = await session.Events.FetchForWriting<CustomerSync>(CustomerSync.StreamKey(message.OutletId), ct);
         var state = stream.Aggregate;
         if (state?.Pending is not { } pending || pending.CommandId != message.CommandId || pending.Desired is not { } desired)

@@ -26,6 +26,7 @@ public static class PollNetSuiteCustomersHandler
     public static async Task<OutgoingMessages> Handle(PollNetSuiteCustomers _, IDocumentSession session, NetSuiteClient netSuite,
         IOptions<HubOptions> options, HubClock clock, CancellationToken ct)
     {
+        using var lane = NetSuiteLane.Use(NetSuitePriority.Customers);
         var checkpoint = await session.LoadAsync<PollCheckpoint>(CheckpointId, ct);
         // NetSuite's clock decides lastmodifieddate; reaching back past our watermark covers late commits and skew.
         var since = (checkpoint?.Watermark ?? DateTimeOffset.UnixEpoch).AddSeconds(-options.Value.PollOverlapSeconds);
@@ -59,6 +60,7 @@ public static class ObserveNetSuiteCustomerHandler
     public static async Task<OutgoingMessages> Handle(ObserveNetSuiteCustomer command, IDocumentSession session, NetSuiteClient netSuite,
         MappingRegistry mappings, IOptions<HubOptions> options, HubClock clock, CancellationToken ct)
     {
+        using var lane = NetSuiteLane.Use(NetSuitePriority.Customers);
         var stream = await session.Events.FetchForWriting<CustomerSync>(CustomerSync.StreamKey(command.OutletId), ct);
         var state = stream.Aggregate;
         // No longer linked to this customer, or an older change than one already seen.

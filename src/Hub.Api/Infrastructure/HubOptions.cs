@@ -37,8 +37,24 @@ public sealed class HubOptions
     /// <summary>An order parked after exhausting its retries (NetSuite down for long) is tried again this long after.</summary>
     public int RetryExhaustedRecheckMinutes { get; set; } = 15;
 
-    /// <summary>NetSuite slots this hub may use at once (the account's limit is shared with other integrations).</summary>
+    /// <summary>Messages processed at once per node on the NetSuite queue (the budget below caps actual calls).</summary>
     public int NetSuiteConcurrency { get; set; } = 4;
+
+    /// <summary>NetSuite calls in flight at once across every hub node together (the account's limit is shared
+    /// with other integrations, so give the hub only its part).</summary>
+    public int NetSuiteBudget { get; set; } = 4;
+
+    /// <summary>How long a call may wait for a slot before it fails as a transient fault (and is retried later).</summary>
+    public int NetSuiteSlotWaitSeconds { get; set; } = 120;
+
+    /// <summary>Consecutive "NetSuite is down" failures (connection errors, timeouts, 502/503/504) that open the circuit.</summary>
+    public int BreakerThreshold { get; set; } = 5;
+
+    /// <summary>Seconds the circuit stays open before one probe call is let through.</summary>
+    public int BreakerOpenSeconds { get; set; } = 30;
+
+    /// <summary>The database schema (also scopes the NetSuite slots).</summary>
+    public string Schema { get; set; } = "hub";
     public int OrderEzConcurrency { get; set; } = 4;
 
     /// <summary>Attempts per step on transient failures (429, 5xx, timeouts) before the order is parked.</summary>

@@ -137,7 +137,7 @@ public class CustomerMasterTests(HubFixture fixture) : IntegrationContext(fixtur
     }
 
     [Fact]
-    public async Task two_hundred_outlets_sync_in_one_go_within_the_netsuite_concurrency_limit()
+    public async Task two_hundred_outlets_sync_in_one_go_within_the_hubs_netsuite_budget()
     {
         (await Hub.NetSuiteHttp.PostAsJsonAsync("/_sim/config", new { latencyMs = 20 })).EnsureSuccessStatusCode();
         var outlets = new List<long>();
@@ -149,7 +149,8 @@ public class CustomerMasterTests(HubFixture fixture) : IntegrationContext(fixtur
         var ledger = await Hub.LedgerAsync();
         ledger.Of("customer").Count.ShouldBe(200);
         ledger.Of("customer").ShouldAllBe(c => c.Creates == 1);
-        ledger.PeakInFlight.ShouldBeLessThanOrEqualTo(5);
+        // NetSuite allows 5; the hub's budget is 3 (its queue would run 4 at once): the gate, not luck, keeps it there.
+        ledger.PeakInFlight.ShouldBeLessThanOrEqualTo(3);
         ledger.PeakInFlight.ShouldBeGreaterThan(1, "the hub does use several slots at once");
         (await Hub.NetSuiteHttp.PostAsJsonAsync("/_sim/config", new { latencyMs = 0 })).EnsureSuccessStatusCode();
     }

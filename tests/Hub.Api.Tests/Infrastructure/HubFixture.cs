@@ -105,6 +105,9 @@ public class HubFixture : IAsyncLifetime
             b.UseSetting("Hub:RetryBaseMilliseconds", "50");
             b.UseSetting("Hub:RetryMaxSeconds", "1");
             b.UseSetting("Hub:ScheduledPollMilliseconds", "100");
+            b.UseSetting("Hub:NetSuiteBudget", "3");
+            b.UseSetting("Hub:BreakerThreshold", "3");
+            b.UseSetting("Hub:BreakerOpenSeconds", "1");
             b.UseSetting("NetSuite:BaseUrl", NetSuiteOptions.BaseUrl);
             if (OAuth2 is not null)
             {

@@ -122,6 +122,21 @@ public static class Scenarios
         return Encoding.UTF8.GetBytes(envelope.ToJsonString());
     }
 
+    public static async Task EventuallyCustomerLinkedAsync(this HubFixture f, long outletId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        using var client = f.Host.Server.CreateClient();
+        while (DateTime.UtcNow < deadline)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/customers/{outletId}");
+            request.Headers.Authorization = new("Bearer", HubFixture.AuditorKey);
+            var response = await client.SendAsync(request);
+            if (response.IsSuccessStatusCode && JsonNode.Parse(await response.Content.ReadAsStringAsync())!["writtenBackToOrderEz"]!.GetValue<bool>()) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"Outlet {outletId} was not linked to a NetSuite customer in time.");
+    }
+
     public static async Task PauseWebhooksAsync(this HubFixture f) =>
         (await f.OrderEzHttp.PostAsync("/_sim/webhooks/pause", null)).EnsureSuccessStatusCode();
 
