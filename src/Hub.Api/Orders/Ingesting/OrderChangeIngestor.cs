@@ -1,3 +1,4 @@
+using JasperFx.Events;
 using Hub.Api.Infrastructure;
 using Hub.Domain.Common;
 using Hub.Domain.Customers;
@@ -34,50 +35,37 @@ public sealed class OrderChangeIngestor(IServiceProvider services, HubClock cloc
             : new OrderChangeObserved(snapshot.OrderId, snapshot, hash, source, now, raw);
     }
 
-    public async Task<IngestOutcome> IngestOrderAsync(OrderSnapshot snapshot, ChangeSource source, string raw, CancellationToken ct)
-    {
-        var key = OrderSync.StreamKey(snapshot.OrderId);
-        for (var attempt = 1; ; attempt++)
+    public Task<IngestOutcome> IngestOrderAsync(OrderSnapshot snapshot, ChangeSource source, string raw, CancellationToken ct) =>
+        IngestAsync<OrderSync>(OrderSync.StreamKey(snapshot.OrderId), source, ct, async (stream, _, outbox) =>
         {
-            using var scope = services.CreateScope();
-            var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
-            await using var session = scope.ServiceProvider.GetRequiredService<IDocumentStore>().LightweightSession();
-            outbox.Enroll(session);
-            try
-            {
-                if (source.DeliveryId is not null && await session.LoadAsync<WebhookReceipt>(source.DeliveryId, ct) is not null)
-                    return IngestOutcome.DuplicateDelivery;
-
-                var stream = await session.Events.FetchForWriting<OrderSync>(key, ct);
-                var observed = Decide(stream.Aggregate, snapshot, source, clock.Now, raw);
-                if (source.DeliveryId is not null)
-                    session.Insert(new WebhookReceipt(source.DeliveryId, source.EventType ?? "", key,
-                        observed is null ? nameof(IngestOutcome.NoChange) : nameof(IngestOutcome.Appended), clock.Now));
-                if (observed is not null)
-                {
-                    stream.AppendOne(observed);
-                    await outbox.PublishAsync(new SyncOrder(snapshot.OrderId));
-                }
-                await session.SaveChangesAsync(ct);
-                return observed is null ? IngestOutcome.NoChange : IngestOutcome.Appended;
-            }
-            catch (Exception ex) when (MartenErrors.IsDuplicate<WebhookReceipt>(ex))
-            {
-                return IngestOutcome.DuplicateDelivery;
-            }
-            catch (Exception ex) when (MartenErrors.IsStreamConflict(ex) && attempt < MaxConflictRetries)
-            {
-                // Another delivery for the same order committed first; re-read and decide again.
-                log.LogDebug("Concurrent change on {Stream}, attempt {Attempt}", key, attempt);
-            }
-        }
-    }
+            var observed = Decide(stream.Aggregate, snapshot, source, clock.Now, raw);
+            if (observed is null) return false;
+            stream.AppendOne(observed);
+            await outbox.PublishAsync(new SyncOrder(snapshot.OrderId));
+            return true;
+        });
 
     /// <summary>Same path for outlets: de-duplicated on delivery id and content (our own write-back echoes back as
     /// "no change"), appended to the outlet's stream, and the customer sync queued in the same commit.</summary>
-    public async Task<IngestOutcome> IngestOutletAsync(OutletSnapshot snapshot, ChangeSource source, CancellationToken ct)
+    public Task<IngestOutcome> IngestOutletAsync(OutletSnapshot snapshot, ChangeSource source, CancellationToken ct) =>
+        IngestAsync<CustomerSync>(CustomerSync.StreamKey(snapshot.OutletId), source, ct, async (stream, session, outbox) =>
+        {
+            if (stream.Aggregate?.SeenHashes.Contains(snapshot.BusinessHash()) == true) return false;
+            var mapping = await mappings.CurrentAsync(session, ct);
+            stream.AppendMany(CustomerObservations.FromOutlet(stream.Aggregate, snapshot, source, mapping.Definition, clock.Now));
+            await outbox.PublishAsync(new SyncCustomer(snapshot.OutletId));
+            await outbox.PublishAsync(new RetryOrdersForOutlet(snapshot.OutletId));
+            return true;
+        });
+
+    /// <summary>
+    /// The shared commit: the delivery receipt, whatever <paramref name="append"/> adds (true = something new),
+    /// and the queued work, in one transaction; a concurrent writer on the same stream makes us re-read and decide
+    /// again (bounded); a concurrent copy of the same delivery is answered as a duplicate.
+    /// </summary>
+    private async Task<IngestOutcome> IngestAsync<T>(string key, ChangeSource source, CancellationToken ct,
+        Func<IEventStream<T>, IDocumentSession, IMartenOutbox, Task<bool>> append) where T : class
     {
-        var key = CustomerSync.StreamKey(snapshot.OutletId);
         for (var attempt = 1; ; attempt++)
         {
             using var scope = services.CreateScope();
@@ -88,20 +76,13 @@ public sealed class OrderChangeIngestor(IServiceProvider services, HubClock cloc
             {
                 if (source.DeliveryId is not null && await session.LoadAsync<WebhookReceipt>(source.DeliveryId, ct) is not null)
                     return IngestOutcome.DuplicateDelivery;
-                var stream = await session.Events.FetchForWriting<CustomerSync>(key, ct);
-                var seen = stream.Aggregate?.SeenHashes.Contains(snapshot.BusinessHash()) == true;
+                var stream = await session.Events.FetchForWriting<T>(key, ct);
+                var appended = await append(stream, session, outbox);
                 if (source.DeliveryId is not null)
                     session.Insert(new WebhookReceipt(source.DeliveryId, source.EventType ?? "", key,
-                        seen ? nameof(IngestOutcome.NoChange) : nameof(IngestOutcome.Appended), clock.Now));
-                if (!seen)
-                {
-                    var mapping = await mappings.CurrentAsync(session, ct);
-                    stream.AppendMany(CustomerObservations.FromOutlet(stream.Aggregate, snapshot, source, mapping.Definition, clock.Now));
-                    await outbox.PublishAsync(new SyncCustomer(snapshot.OutletId));
-                    await outbox.PublishAsync(new RetryOrdersForOutlet(snapshot.OutletId));
-                }
+                        appended ? nameof(IngestOutcome.Appended) : nameof(IngestOutcome.NoChange), clock.Now));
                 await session.SaveChangesAsync(ct);
-                return seen ? IngestOutcome.NoChange : IngestOutcome.Appended;
+                return appended ? IngestOutcome.Appended : IngestOutcome.NoChange;
             }
             catch (Exception ex) when (MartenErrors.IsDuplicate<WebhookReceipt>(ex))
             {

@@ -20,77 +20,66 @@ public static class PollOrderEzHandler
 {
     public const string CheckpointId = "orderez-orders";
 
+    public const string OutletCheckpointId = "orderez-outlets";
+
+    /// <summary>Orders and outlets are polled the same way, so a lost webhook of either kind is recovered.</summary>
     public static async Task<PollCheckpoint> Handle(
         PollOrderEz _, IDocumentStore store, OrderEzClient orderEz, OrderChangeIngestor ingestor, IValidator<OezOrder> validator,
         IOptions<HubOptions> options, HubClock clock, ILogger<PollOrderEz> log, CancellationToken ct)
     {
-        var opts = options.Value;
-        PollCheckpoint? checkpoint;
-        await using (var query = store.QuerySession())
-            checkpoint = await query.LoadAsync<PollCheckpoint>(CheckpointId, ct);
-
-        // Reach back past the watermark: a change committed at the source just before our last poll may carry an
-        // older updatedAt than the newest one we saw. Content de-duplication makes the overlap free.
-        var since = checkpoint?.Watermark?.AddSeconds(-opts.PollOverlapSeconds);
-        var window = $"{since?.ToString("O") ?? "beginning"}..{clock.Now:O}";
-        var watermark = checkpoint?.Watermark;
-        int seen = 0, appended = 0;
-
-        for (var page = 1; page <= opts.PollMaxPages; page++)
-        {
-            var result = await orderEz.ListOrdersAsync(since, page, 100, ct);
-            foreach (var order in result.Data)
+        var orders = await PollAsync(CheckpointId, store, options.Value, clock, ct,
+            (since, page) => orderEz.ListOrdersAsync(since, page, 100, ct),
+            o => o.UpdatedAt,
+            async (order, source) =>
             {
-                seen++;
                 if (!(await validator.ValidateAsync(order, ct)).IsValid)
                 {
                     log.LogWarning("Skipping OrderEZ order {OrderId} from poll: it fails validation", order.Id);
-                    continue;
+                    return false;
                 }
-                var source = new ChangeSource(ChangeSource.Poll, null, null, window, order.UpdatedAt);
                 var raw = JsonSerializer.Serialize(order, OrderEzJson.Options);
-                if (await ingestor.IngestOrderAsync(OrderEzTranslator.ToSnapshot(order), source, raw, ct) == IngestOutcome.Appended)
-                    appended++;
-                if (watermark is null || order.UpdatedAt > watermark) watermark = order.UpdatedAt;
-            }
-            if (result.Data.Count == 0 || page >= result.Meta.TotalPages) break;
-        }
+                return await ingestor.IngestOrderAsync(OrderEzTranslator.ToSnapshot(order), source, raw, ct) == IngestOutcome.Appended;
+            });
+        var outlets = await PollAsync(OutletCheckpointId, store, options.Value, clock, ct,
+            (since, page) => orderEz.ListOutletsAsync(since, page, 100, ct),
+            o => o.UpdatedAt,
+            async (outlet, source) => outlet.Id > 0 && !string.IsNullOrWhiteSpace(outlet.Name)
+                && await ingestor.IngestOutletAsync(OrderEzTranslator.ToSnapshot(outlet), source, ct) == IngestOutcome.Appended);
 
-        var next = new PollCheckpoint(CheckpointId, watermark, clock.Now, seen, appended);
         await using var session = store.LightweightSession();
-        session.Store(next);
-        session.Store(await PollOutletsAsync(store, orderEz, ingestor, opts, clock, ct));
+        session.Store(orders, outlets);
         await session.SaveChangesAsync(ct);
-        if (appended > 0) log.LogInformation("OrderEZ poll {Window}: {Seen} seen, {Appended} new", window, seen, appended);
-        return next;
+        if (orders.LastAppended + outlets.LastAppended > 0)
+            log.LogInformation("OrderEZ poll: {Orders} new order change(s), {Outlets} new outlet change(s)", orders.LastAppended, outlets.LastAppended);
+        return orders;
     }
 
-    public const string OutletCheckpointId = "orderez-outlets";
-
-    /// <summary>Outlets are polled the same way, so a lost outlet webhook is recovered too.</summary>
-    private static async Task<PollCheckpoint> PollOutletsAsync(IDocumentStore store, OrderEzClient orderEz, OrderChangeIngestor ingestor,
-        HubOptions opts, HubClock clock, CancellationToken ct)
+    /// <summary>
+    /// One bounded sweep of a list sorted by updatedAt. It reaches back past the watermark: a change committed at
+    /// the source just before our last poll may carry an older updatedAt than the newest one we saw; content
+    /// de-duplication makes the overlap free.
+    /// </summary>
+    private static async Task<PollCheckpoint> PollAsync<T>(string checkpointId, IDocumentStore store, HubOptions opts, HubClock clock, CancellationToken ct,
+        Func<DateTimeOffset?, int, Task<OezPage<T>>> list, Func<T, DateTimeOffset> updatedAt, Func<T, ChangeSource, Task<bool>> ingest)
     {
         PollCheckpoint? checkpoint;
         await using (var query = store.QuerySession())
-            checkpoint = await query.LoadAsync<PollCheckpoint>(OutletCheckpointId, ct);
+            checkpoint = await query.LoadAsync<PollCheckpoint>(checkpointId, ct);
         var since = checkpoint?.Watermark?.AddSeconds(-opts.PollOverlapSeconds);
         var window = $"{since?.ToString("O") ?? "beginning"}..{clock.Now:O}";
         var watermark = checkpoint?.Watermark;
         int seen = 0, appended = 0;
         for (var page = 1; page <= opts.PollMaxPages; page++)
         {
-            var result = await orderEz.ListOutletsAsync(since, page, 100, ct);
-            foreach (var outlet in result.Data)
+            var result = await list(since, page);
+            foreach (var item in result.Data)
             {
                 seen++;
-                if (outlet.Id <= 0 || string.IsNullOrWhiteSpace(outlet.Name)) continue;
-                var source = new ChangeSource(ChangeSource.Poll, null, null, window, outlet.UpdatedAt);
-                if (await ingestor.IngestOutletAsync(OrderEzTranslator.ToSnapshot(outlet), source, ct) == IngestOutcome.Appended) appended++;
-                if (watermark is null || outlet.UpdatedAt > watermark) watermark = outlet.UpdatedAt;
+                if (await ingest(item, new ChangeSource(ChangeSource.Poll, null, null, window, updatedAt(item)))) appended++;
+                if (watermark is null || updatedAt(item) > watermark) watermark = updatedAt(item);
             }
             if (result.Data.Count == 0 || page >= result.Meta.TotalPages) break;
         }
-        return new PollCheckpoint(OutletCheckpointId, watermark, clock.Now, seen, appended);
+        return new PollCheckpoint(checkpointId, watermark, clock.Now, seen, appended);
     }
 }
