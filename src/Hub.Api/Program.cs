@@ -1,6 +1,7 @@
 using FluentValidation;
 using Hub.Api.Audit;
 using Hub.Api.Customers;
+using Hub.Api.DeadLetters;
 using Hub.Api.Infrastructure;
 using Hub.Api.Orders.Ingesting;
 using Hub.Api.Orders.Polling;
@@ -116,6 +117,7 @@ app.MapOrderEzWebhook();
 app.MapAuditEndpoints();
 app.MapMappingEndpoints();
 app.MapCustomerEndpoints();
+app.MapDeadLetterEndpoints();
 app.MapReplayEndpoints();
 
 return await app.RunJasperFxCommands(args);

@@ -12,7 +12,8 @@ namespace Hub.Api.Mappings;
 /// </summary>
 public sealed class MappingRegistry(IDocumentStore store, MappingFile file, HubClock clock, ILogger<MappingRegistry> log)
 {
-    private readonly ConcurrentDictionary<int, VersionedMapping> _parsed = new();
+    // Keyed by version and content hash: the catalog decides what exists, the cache only saves parsing.
+    private readonly ConcurrentDictionary<(int Version, string Hash), VersionedMapping> _parsed = new();
 
     // One bootstrap at a time in this process; across nodes, the stream's version check decides.
     private readonly SemaphoreSlim _bootstrap = new(1, 1);
@@ -29,9 +30,11 @@ public sealed class MappingRegistry(IDocumentStore store, MappingFile file, HubC
             ?? throw new InvalidOperationException("The mapping catalog could not be created.");
     }
 
-    public VersionedMapping Get(MappingCatalog catalog, int version) =>
-        _parsed.GetOrAdd(version, v => new VersionedMapping(v, MappingDefinition.Parse(
-            (catalog.Find(v) ?? throw new KeyNotFoundException($"Mapping version {v} is not published.")).Content)));
+    public VersionedMapping Get(MappingCatalog catalog, int version)
+    {
+        var info = catalog.Find(version) ?? throw new KeyNotFoundException($"Mapping version {version} is not published.");
+        return _parsed.GetOrAdd((info.Version, info.Hash), _ => new VersionedMapping(info.Version, MappingDefinition.Parse(info.Content)));
+    }
 
     public async Task<VersionedMapping> CurrentAsync(IQuerySession session, CancellationToken ct)
     {

@@ -1,0 +1,124 @@
+using Hub.Api.Infrastructure;
+using Hub.Api.Security;
+using Hub.Domain.Customers;
+using Hub.Domain.Orders;
+using Hub.Domain.Replays;
+using Marten;
+using Wolverine.Persistence.Durability;
+using Wolverine.Persistence.Durability.DeadLetterManagement;
+
+namespace Hub.Api.DeadLetters;
+
+/// <summary>An operator replayed a dead-lettered message of this record (after fixing its cause).</summary>
+public sealed record DeadLetterReplayed(Guid DeadLetterId, string MessageType, string? Error, string By, DateTimeOffset At);
+
+/// <summary>An operator discarded a dead-lettered message of this record, with the reason.</summary>
+public sealed record DeadLetterDiscarded(Guid DeadLetterId, string MessageType, string? Error, string Reason, string By, DateTimeOffset At);
+
+public sealed record DeadLetterView(Guid Id, string MessageType, string? ExceptionType, string? ExceptionMessage, DateTimeOffset? FailedAt,
+    int ReplayCount, string? Record, System.Text.Json.Nodes.JsonObject? Message);
+
+/// <summary>
+/// Messages that failed for good (bugs, not NetSuite or OrderEZ being down: those are retried and parked) are
+/// work for a person: listed by error class and by record, replayed after a fix, or discarded with a reason.
+/// Every replay and discard is an event in the record's history.
+/// </summary>
+public static class DeadLetterEndpoints
+{
+    public sealed record DiscardRequest(string? Reason);
+    public sealed record BulkReplayRequest(string? ExceptionType, string? MessageType);
+
+    public static void MapDeadLetterEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/dead-letters").WithTags("Dead letters").RequireRole(Roles.Operator);
+        group.MapGet("", List).WithSummary("Dead letters, grouped by error class and by record.");
+        group.MapPost("/{id:guid}/replay", Replay).WithSummary("Send a dead letter back for processing.").ProducesProblem(404);
+        group.MapPost("/replay", ReplayMatching).WithSummary("Replay every dead letter of an error class and/or message type.");
+        group.MapPost("/{id:guid}/discard", Discard).WithSummary("Drop a dead letter, with the reason.").ProducesProblem(404).ProducesValidationProblem();
+    }
+
+    public static async Task<IResult> List(IMessageStore store, CancellationToken ct)
+    {
+        var all = await LoadAsync(store, new DeadLetterEnvelopeQuery { PageSize = 500 }, ct);
+        return Results.Ok(new
+        {
+            total = all.Count,
+            byErrorClass = all.GroupBy(d => d.ExceptionType ?? "unknown").Select(g => new { errorClass = g.Key, count = g.Count(), ids = g.Select(d => d.Id) }),
+            byRecord = all.GroupBy(d => d.Record ?? "unknown").Select(g => new { record = g.Key, count = g.Count(), ids = g.Select(d => d.Id) }),
+            deadLetters = all,
+        });
+    }
+
+    public static async Task<IResult> Replay(Guid id, IMessageStore store, IDocumentStore documents, HubClock clock, HttpContext http, CancellationToken ct)
+    {
+        var found = (await LoadAsync(store, new DeadLetterEnvelopeQuery([id]), ct)).SingleOrDefault();
+        if (found is null) return NotFound(id);
+        await RecordAsync(documents, found, d => new DeadLetterReplayed(d.Id, d.MessageType, d.ExceptionMessage, By(http), clock.Now), ct);
+        await store.DeadLetters.ReplayAsync(new DeadLetterEnvelopeQuery([id]), ct);
+        return Results.Accepted(value: new { replayed = id });
+    }
+
+    public static async Task<IResult> ReplayMatching(BulkReplayRequest request, IMessageStore store, IDocumentStore documents, HubClock clock, HttpContext http, CancellationToken ct)
+    {
+        var matching = (await LoadAsync(store, new DeadLetterEnvelopeQuery { PageSize = 500 }, ct))
+            .Where(d => (request.ExceptionType is null || d.ExceptionType == request.ExceptionType)
+                        && (request.MessageType is null || d.MessageType == request.MessageType)).ToList();
+        foreach (var d in matching)
+            await RecordAsync(documents, d, x => new DeadLetterReplayed(x.Id, x.MessageType, x.ExceptionMessage, By(http), clock.Now), ct);
+        if (matching.Count > 0)
+            await store.DeadLetters.ReplayAsync(new DeadLetterEnvelopeQuery(matching.Select(d => d.Id).ToArray()), ct);
+        return Results.Accepted(value: new { replayed = matching.Count });
+    }
+
+    public static async Task<IResult> Discard(Guid id, DiscardRequest request, IMessageStore store, IDocumentStore documents, HubClock clock, HttpContext http, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Reason))
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["A reason is required; it goes into the record's history."] });
+        var found = (await LoadAsync(store, new DeadLetterEnvelopeQuery([id]), ct)).SingleOrDefault();
+        if (found is null) return NotFound(id);
+        await RecordAsync(documents, found, d => new DeadLetterDiscarded(d.Id, d.MessageType, d.ExceptionMessage, request.Reason!, By(http), clock.Now), ct);
+        await store.DeadLetters.DiscardAsync(new DeadLetterEnvelopeQuery([id]), ct);
+        return Results.Ok(new { discarded = id });
+    }
+
+    private static async Task<List<DeadLetterView>> LoadAsync(IMessageStore store, DeadLetterEnvelopeQuery query, CancellationToken ct)
+    {
+        var results = await store.DeadLetters.QueryAsync(query, ct);
+        return results.Envelopes.Select(d =>
+        {
+            var body = Body(d);
+            return new DeadLetterView(d.Id, d.MessageType, d.ExceptionType, d.ExceptionMessage, d.FailedAt ?? d.SentAt, d.ReplayCount, StreamOf(body), body);
+        }).ToList();
+    }
+
+    /// <summary>The message as stored (JSON), so an operator sees what failed without a debugger.</summary>
+    private static System.Text.Json.Nodes.JsonObject? Body(DeadLetterEnvelope d)
+    {
+        try { return d.Envelope?.Data is { Length: > 0 } data ? System.Text.Json.Nodes.JsonNode.Parse(data) as System.Text.Json.Nodes.JsonObject : null; }
+        catch (System.Text.Json.JsonException) { return null; }
+    }
+
+    /// <summary>The record a message is about, found by its id property (our messages carry one).</summary>
+    public static string? StreamOf(System.Text.Json.Nodes.JsonObject? message)
+    {
+        var props = message?.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
+        if (props is null) return null;
+        if (props.GetValueOrDefault("orderId") is { } order && order.GetValueKind() == System.Text.Json.JsonValueKind.Number) return OrderSync.StreamKey(order.GetValue<long>());
+        if (props.GetValueOrDefault("outletId") is { } outlet && outlet.GetValueKind() == System.Text.Json.JsonValueKind.Number) return CustomerSync.StreamKey(outlet.GetValue<long>());
+        if (props.GetValueOrDefault("replayId") is { } replay && replay.GetValueKind() == System.Text.Json.JsonValueKind.String) return ReplayRun.StreamKey(replay.GetValue<string>());
+        return null;
+    }
+
+    private static async Task RecordAsync(IDocumentStore documents, DeadLetterView d, Func<DeadLetterView, object> @event, CancellationToken ct)
+    {
+        if (d.Record is null) return;
+        await using var session = documents.LightweightSession();
+        session.Events.Append(d.Record, @event(d));
+        await session.SaveChangesAsync(ct);
+    }
+
+    private static string By(HttpContext http) =>
+        http.Request.Headers["X-Author"].ToString() is { Length: > 0 and <= 100 } author ? author : "operator";
+
+    private static IResult NotFound(Guid id) => Results.Problem(statusCode: 404, title: "Not Found", detail: $"No dead letter {id}.");
+}

@@ -1,0 +1,118 @@
+using System.Text.Json.Nodes;
+using Alba;
+using Hub.Api.Replays;
+using Hub.Api.Tests.Infrastructure;
+using Hub.Domain.Replays;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine.Tracking;
+
+namespace Hub.Api.Tests.Reliability;
+
+/// <summary>A poison message: dead-lettered with its error, others flow, and after the fix a replay runs it once.</summary>
+public class DeadLetterTests(HubFixture fixture) : IntegrationContext(fixture)
+{
+    /// <summary>A dry run of a mapping version that is not published yet (say, requested through another node
+    /// before the publish committed): the run cannot find its mapping and fails every attempt.</summary>
+    private async Task<string> PoisonReplayAsync(int version)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        await using (var session = Hub.Host.Services.GetRequiredService<IDocumentStore>().LightweightSession())
+        {
+            session.Events.StartStream<ReplayRun>(ReplayRun.StreamKey(id), new ReplayRequested(id, ReplayKinds.DryRun, version, new ReplayFilter(), "test", DateTimeOffset.UtcNow));
+            await session.SaveChangesAsync();
+        }
+        await Hub.Host.TrackActivity().DoNotAssertOnExceptionsDetected().Timeout(TimeSpan.FromSeconds(30))
+            .SendMessageAndWaitAsync(new RunReplay(id));
+        return id;
+    }
+
+    private Task<JsonObject> DeadLettersAsync() => Hub.Host.GetAsJson<JsonObject>("/api/dead-letters", HubFixture.OperatorKey);
+
+    private async Task<string> ReplayStatusAsync(string id, string until)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string status;
+        do
+        {
+            status = (await Hub.Host.GetAsJson<ReplayRun>($"/api/replays/{id}", HubFixture.AuditorKey)).Status;
+            if (status == until) return status;
+            await Task.Delay(100);
+        } while (DateTime.UtcNow < deadline);
+        return status;
+    }
+
+    [Fact]
+    public async Task a_poison_message_is_dead_lettered_others_flow_and_after_the_fix_a_replay_processes_it_once()
+    {
+        var poison = await PoisonReplayAsync(version: 2);
+
+        var dead = await DeadLettersAsync();
+        dead["total"]!.GetValue<int>().ShouldBe(1);
+        var letter = dead["deadLetters"]![0]!;
+        letter["record"]!.GetValue<string>().ShouldBe($"replay-{poison}");
+        letter["exceptionType"]!.GetValue<string>().ShouldContain("KeyNotFoundException");
+        dead["byErrorClass"]![0]!["count"]!.GetValue<int>().ShouldBe(1);
+
+        // Others flow meanwhile.
+        await Hub.SeedCatalogAsync(["COF-1"]);
+        var order = await Hub.PlaceOrderAsync(await Hub.CreateOutletAsync(), [("COF-1", 1)]);
+        await Hub.AcceptAsync(order);
+        await Hub.SyncedAsync(order);
+
+        // The fix: version 2 gets published. Then the operator replays the dead letter.
+        var mapping = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "mappings", "default.json")))!;
+        mapping["salesOrder"]!["fields"]!["memo"]!["template"] = "OrderEZ {orderNumber}";
+        await Hub.Host.Scenario(s =>
+        {
+            s.Post.Text(mapping.ToJsonString()).ToUrl("/api/mappings").ContentType("application/json");
+            s.WithRequestHeader("Authorization", $"Bearer {HubFixture.AdminKey}");
+            s.StatusCodeShouldBe(201);
+        });
+        await Hub.Host.Scenario(s =>
+        {
+            s.Post.Url($"/api/dead-letters/{letter["id"]}/replay");
+            s.WithRequestHeader("Authorization", $"Bearer {HubFixture.OperatorKey}");
+            s.WithRequestHeader("X-Author", "ops-jane");
+            s.StatusCodeShouldBe(202);
+        });
+
+        (await ReplayStatusAsync(poison, "completed")).ShouldBe("completed");
+        (await DeadLettersAsync())["total"]!.GetValue<int>().ShouldBe(0);
+        await using var session = Hub.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var events = await session.Events.FetchStreamAsync(ReplayRun.StreamKey(poison));
+        events.Count(e => e.Data is ReplayCompleted).ShouldBe(1, "processed exactly once");
+        events.Single(e => e.Data is Hub.Api.DeadLetters.DeadLetterReplayed).Data.ShouldBeOfType<Hub.Api.DeadLetters.DeadLetterReplayed>().By.ShouldBe("ops-jane");
+    }
+
+    [Fact]
+    public async Task a_dead_letter_is_discarded_only_with_a_reason_and_the_reason_is_on_record()
+    {
+        var poison = await PoisonReplayAsync(version: 7);
+        var id = (await DeadLettersAsync())["deadLetters"]![0]!["id"]!.GetValue<string>();
+
+        await Hub.Host.Scenario(s =>
+        {
+            s.Post.Json(new { reason = "" }).ToUrl($"/api/dead-letters/{id}/discard");
+            s.WithRequestHeader("Authorization", $"Bearer {HubFixture.OperatorKey}");
+            s.StatusCodeShouldBe(400);
+        });
+        await Hub.Host.Scenario(s =>
+        {
+            s.Post.Json(new { reason = "version 7 will never exist" }).ToUrl($"/api/dead-letters/{id}/discard");
+            s.WithRequestHeader("Authorization", $"Bearer {HubFixture.OperatorKey}");
+            s.StatusCodeShouldBe(200);
+        });
+
+        (await DeadLettersAsync())["total"]!.GetValue<int>().ShouldBe(0);
+        await using var session = Hub.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var discarded = (await session.Events.FetchStreamAsync(ReplayRun.StreamKey(poison))).Select(e => e.Data).OfType<Hub.Api.DeadLetters.DeadLetterDiscarded>().Single();
+        discarded.Reason.ShouldBe("version 7 will never exist");
+        await Hub.Host.Scenario(s =>
+        {
+            s.Get.Url("/api/dead-letters");
+            s.WithRequestHeader("Authorization", $"Bearer {HubFixture.AuditorKey}");
+            s.StatusCodeShouldBe(403);
+        });
+    }
+}
