@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Hub.Api.Tests.Infrastructure;
+using Hub.Domain.Orders;
+using Hub.NetSuite;
+using JasperFx.Events;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Sim.NetSuite;
+using Sim.OrderEz;
+
+namespace Hub.Api.Tests.Reliability;
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class KillCollection
+{
+    public const string Name = "hub-process";
+}
+
+/// <summary>
+/// The hub as a real separate process, killed with SIGKILL while NetSuite calls are in flight, then started
+/// again: every order still becomes exactly one sales order, and nothing is left stuck.
+/// </summary>
+[Collection(KillCollection.Name)]
+public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Token = "kill-test-orderez-token";
+    private readonly string _schema = "hub_kill_" + Guid.NewGuid().ToString("N")[..8];
+    private readonly string _webhookSecret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
+    private readonly NetSuiteOptions _ns = new()
+    {
+        AccountId = "TSTDRV7654321_SB1",
+        ConsumerKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)), ConsumerSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
+        TokenId = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)), TokenSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
+    };
+    private WebApplication _netSuite = null!;
+    private WebApplication _orderEz = null!;
+    private HttpClient _nsHttp = null!;
+    private HttpClient _oezHttp = null!;
+    private string _hubUrl = "";
+    private Process? _hub;
+
+    public async Task InitializeAsync()
+    {
+        _netSuite = NetSuiteSimulator.Build(new NetSuiteSimOptions
+        {
+            AccountId = _ns.AccountId, ConsumerKey = _ns.ConsumerKey, ConsumerSecret = _ns.ConsumerSecret, TokenId = _ns.TokenId, TokenSecret = _ns.TokenSecret,
+            ConcurrencyLimit = 5, LatencyMs = 150, // slow enough that calls are in flight when the hub dies
+        });
+        _netSuite.Urls.Add("http://127.0.0.1:0");
+        await _netSuite.StartAsync();
+        _ns.BaseUrl = Address(_netSuite);
+        _orderEz = OrderEzSimulator.Build(new OrderEzSimOptions
+        {
+            ApiToken = Token,
+            WebhookRetryDelays = [TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)],
+        });
+        _orderEz.Urls.Add("http://127.0.0.1:0");
+        await _orderEz.StartAsync();
+        _nsHttp = new HttpClient { BaseAddress = new Uri(_ns.BaseUrl) };
+        _oezHttp = new HttpClient { BaseAddress = new Uri(Address(_orderEz)) };
+        _hubUrl = $"http://127.0.0.1:{FreePort()}";
+    }
+
+    private Process StartHub()
+    {
+        var bin = AppContext.BaseDirectory;
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(bin, "Hub.Api.dll"), "--contentRoot", bin, "--urls", _hubUrl])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = bin,
+        };
+        var env = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Hub"] = HubFixture.ConnectionString, ["Hub__Schema"] = _schema, ["Hub__Solo"] = "true",
+            ["Hub__WebhookSecrets__0"] = _webhookSecret, ["Hub__ApiKeys__auditor"] = HubFixture.AuditorKey,
+            ["Hub__PollIntervalSeconds"] = "1", ["Hub__RecheckIntervalSeconds"] = "0", ["Hub__NetSuitePollIntervalSeconds"] = "0",
+            ["Hub__ScheduledPollMilliseconds"] = "100", ["Hub__RetryBaseMilliseconds"] = "50", ["Hub__RetryMaxSeconds"] = "1",
+            ["NetSuite__BaseUrl"] = _ns.BaseUrl, ["NetSuite__AccountId"] = _ns.AccountId, ["NetSuite__ConsumerKey"] = _ns.ConsumerKey,
+            ["NetSuite__ConsumerSecret"] = _ns.ConsumerSecret, ["NetSuite__TokenId"] = _ns.TokenId, ["NetSuite__TokenSecret"] = _ns.TokenSecret,
+            ["OrderEz__BaseUrl"] = _oezHttp.BaseAddress!.ToString().TrimEnd('/'), ["OrderEz__ApiToken"] = Token,
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+        };
+        foreach (var (k, v) in env) info.Environment[k] = v;
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private async Task WaitHealthyAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            try { if ((await http.GetAsync($"{_hubUrl}/health")).IsSuccessStatusCode) return; }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            _hub!.HasExited.ShouldBeFalse("the hub process exited during start-up");
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("The hub process did not become healthy.");
+    }
+
+    private async Task<long> DataId(HttpResponseMessage response) =>
+        JsonNode.Parse(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync())!["data"]!["id"]!.GetValue<long>();
+
+    [Fact]
+    public async Task killing_the_hub_mid_flight_loses_nothing_and_duplicates_nothing()
+    {
+        _hub = StartHub();
+        await WaitHealthyAsync();
+        using (var subscribe = new HttpRequestMessage(HttpMethod.Post, "/distributor/webhooks") { Content = JsonContent.Create(new { url = $"{_hubUrl}/webhooks/orderez", secret = _webhookSecret }) })
+        {
+            subscribe.Headers.Authorization = new("Bearer", Token);
+            (await _oezHttp.SendAsync(subscribe)).EnsureSuccessStatusCode();
+        }
+        (await _nsHttp.PostAsJsonAsync("/_sim/seed", new { items = new[] { new { itemId = "COF-1", displayName = "Coffee", basePrice = 10m } } })).EnsureSuccessStatusCode();
+        (await _oezHttp.PostAsJsonAsync("/_sim/products", new { sku = "COF-1", name = "Coffee", unit = "kg", listPrice = 10m })).EnsureSuccessStatusCode();
+        var outlet = await DataId(await _oezHttp.PostAsJsonAsync("/_sim/outlets", new { name = "Bar Nine", email = "orders@barnine.example" }));
+        var orders = new List<long>();
+        for (var i = 0; i < 20; i++)
+            orders.Add(await DataId(await _oezHttp.PostAsJsonAsync("/_sim/orders", new { outletId = outlet, lines = new[] { new { sku = "COF-1", quantity = i + 1 } } })));
+        foreach (var order in orders) (await _oezHttp.PostAsJsonAsync($"/_sim/orders/{order}/accept", new { })).EnsureSuccessStatusCode();
+
+        // Kill -9 once NetSuite has started receiving sales orders, i.e. with writes in flight.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await SalesOrderCountAsync() < 3 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        var beforeKill = await SalesOrderCountAsync();
+        _hub.Kill(entireProcessTree: true);
+        await _hub.WaitForExitAsync();
+        beforeKill.ShouldBeLessThan(20, "the kill must land while work remains");
+
+        var restart = Stopwatch.StartNew();
+        _hub = StartHub();
+        await WaitHealthyAsync();
+        output.WriteLine($"Killed with {beforeKill}/20 sales orders in NetSuite; restarted and healthy in {restart.Elapsed.TotalSeconds:F1} s.");
+
+        using var audit = new HttpClient { BaseAddress = new Uri(_hubUrl) };
+        audit.DefaultRequestHeaders.Authorization = new("Bearer", HubFixture.AuditorKey);
+        deadline = DateTime.UtcNow.AddSeconds(90);
+        var synced = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            synced = 0;
+            foreach (var order in orders)
+            {
+                var response = await audit.GetAsync($"/api/orders/{order}");
+                if (response.IsSuccessStatusCode && JsonNode.Parse(await response.Content.ReadAsStringAsync()) is { } v
+                    && v["inSync"]!.GetValue<bool>() && v["writtenBackToOrderEz"]!.GetValue<bool>()) synced++;
+            }
+            if (synced == orders.Count) break;
+            await Task.Delay(250);
+        }
+        synced.ShouldBe(orders.Count, "every order synced after the restart");
+        output.WriteLine($"All 20 synced {restart.Elapsed.TotalSeconds:F1} s after the restart began.");
+
+        // I1: each OrderEZ order is exactly one NetSuite sales order.
+        var ledger = JsonNode.Parse(await _nsHttp.GetStringAsync("/_sim/ledger"))!["records"]!.AsArray()
+            .Where(r => r!["type"]!.GetValue<string>() == "salesOrder").ToList();
+        ledger.Count.ShouldBe(20);
+        ledger.ShouldAllBe(r => r!["creates"]!.GetValue<int>() == 1);
+
+        using var store = DocumentStore.For(o =>
+        {
+            o.Connection(HubFixture.ConnectionString);
+            o.DatabaseSchemaName = _schema;
+            o.Events.StreamIdentity = StreamIdentity.AsString;
+            o.AutoCreateSchemaObjects = JasperFx.AutoCreate.None;
+            Hub.Projections.ProjectionsConfiguration.AddHubProjections(o);
+        });
+        await using var session = store.QuerySession();
+        foreach (var order in orders)
+        {
+            // I2: the accepted change is in the event store; I3: the projection equals a fold of the events.
+            var events = await session.Events.FetchStreamAsync(OrderSync.StreamKey(order));
+            events.Select(e => e.Data).OfType<OrderChangeObserved>().Select(o => o.Snapshot.Status).ShouldContain(OrderStatus.Accepted);
+            var stored = await session.LoadAsync<OrderSync>(OrderSync.StreamKey(order));
+            System.Text.Json.JsonSerializer.Serialize(Hub.Projections.Orders.OrderSyncFold.Fold(events.Select(e => e.Data)))
+                .ShouldBe(System.Text.Json.JsonSerializer.Serialize(stored));
+        }
+        // I4: nothing stuck, nothing dead-lettered.
+        await using var conn = new Npgsql.NpgsqlConnection(HubFixture.ConnectionString);
+        await conn.OpenAsync();
+        await using var dead = new Npgsql.NpgsqlCommand($"select count(*) from {_schema}.wolverine_dead_letters", conn);
+        Convert.ToInt64(await dead.ExecuteScalarAsync()).ShouldBe(0);
+    }
+
+    private async Task<int> SalesOrderCountAsync() =>
+        JsonNode.Parse(await _nsHttp.GetStringAsync("/_sim/ledger"))!["records"]!.AsArray().Count(r => r!["type"]!.GetValue<string>() == "salesOrder");
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static string Address(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+
+    public async Task DisposeAsync()
+    {
+        if (_hub is { HasExited: false }) { _hub.Kill(entireProcessTree: true); await _hub.WaitForExitAsync(); }
+        _hub?.Dispose();
+        if (_orderEz is not null) await _orderEz.DisposeAsync();
+        if (_netSuite is not null) await _netSuite.DisposeAsync();
+        _nsHttp?.Dispose();
+        _oezHttp?.Dispose();
+    }
+}
