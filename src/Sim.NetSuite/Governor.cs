@@ -1,10 +1,13 @@
 namespace Sim.NetSuite;
 
-internal enum FaultMode { TooMany, Unavailable, Latency, Hang, Refuse }
+internal enum FaultMode { TooMany, Unavailable, Latency, Hang, Refuse, LoseResponse }
 
 /// <summary>An injected failure that ends after a number of requests, a number of seconds, or when cleared.</summary>
-internal sealed class Fault(FaultMode mode, int? requests, int? seconds, int latencyMs)
+internal sealed class Fault(FaultMode mode, int? requests, int? seconds, int latencyMs, string? pathContains = null)
 {
+    /// <summary>Only requests whose path contains this (case-insensitive) are hit; null = all.</summary>
+    public string? PathContains { get; } = pathContains;
+
     /// <summary>Hangs without a time bound still end, so a forgotten fault cannot wedge a test run.</summary>
     private static readonly TimeSpan MaxHang = TimeSpan.FromSeconds(100);
 
@@ -79,10 +82,11 @@ internal sealed class Governor(NetSuiteSimOptions options)
     }
 
     /// <summary>The fault that applies to this request, if any.</summary>
-    public Fault? TakeFault()
+    public Fault? TakeFault(string? path = null)
     {
         var fault = _fault;
         if (fault is null) return null;
+        if (fault.PathContains is { } part && (path is null || !path.Contains(part, StringComparison.OrdinalIgnoreCase))) return null;
         if (fault.TryTake()) return fault;
         if (fault.Exhausted) Interlocked.CompareExchange(ref _fault, null, fault);
         return null;

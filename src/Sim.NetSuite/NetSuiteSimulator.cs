@@ -85,7 +85,7 @@ internal sealed class SimState : IDisposable
     {
         try
         {
-            var fault = Governor.TakeFault();
+            var fault = Governor.TakeFault(ctx.Request.Path.Value);
             switch (fault?.Mode)
             {
                 case FaultMode.Refuse:
@@ -106,6 +106,17 @@ internal sealed class SimState : IDisposable
             {
                 var delay = Governor.LatencyMs + (fault?.Mode == FaultMode.Latency ? fault.LatencyMs : 0);
                 if (delay > 0) await Task.Delay(delay, ctx.RequestAborted);
+                if (fault?.Mode == FaultMode.LoseResponse)
+                {
+                    // The write happens, but its answer never reaches the client (a dropped connection, or a
+                    // caller killed before reading it): the case idempotent writes exist for.
+                    var body = ctx.Response.Body;
+                    ctx.Response.Body = Stream.Null;
+                    await RestApi.DispatchAsync(ctx, this);
+                    ctx.Response.Body = body;
+                    ctx.Abort();
+                    return;
+                }
                 await RestApi.DispatchAsync(ctx, this);
             }
             finally

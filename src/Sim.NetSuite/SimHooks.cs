@@ -38,14 +38,15 @@ internal static class SimHooks
                 "latency" => FaultMode.Latency,
                 "hang" => FaultMode.Hang,
                 "refuse" => FaultMode.Refuse,
+                "lose-response" => FaultMode.LoseResponse,
                 _ => (FaultMode?)null,
             };
-            if (mode is null) return Problem("mode must be one of 429, 503, latency, hang, refuse.");
+            if (mode is null) return Problem("mode must be one of 429, 503, latency, hang, refuse, lose-response.");
             var seconds = (int?)Json.Decimal(Json.Get(body, "seconds"));
             var requests = (int?)Json.Decimal(Json.Get(body, "requests"));
             var latency = (int?)Json.Decimal(Json.Get(body, "latencyMs")) ?? 0;
             if (seconds is < 0 || requests is < 0 || latency < 0) return Problem("seconds, requests and latencyMs must not be negative.");
-            state.Governor.SetFault(new Fault(mode.Value, requests, seconds, latency));
+            state.Governor.SetFault(new Fault(mode.Value, requests, seconds, latency, Json.Text(Json.Get(body, "path"))));
             return Results.Json(new { mode = Json.Text(Json.Get(body, "mode")), seconds, requests, latencyMs = latency });
         });
 

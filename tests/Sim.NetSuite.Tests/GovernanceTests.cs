@@ -129,6 +129,23 @@ public sealed class GovernanceTests(SimFixture sim) : SimTestBase(sim)
     }
 
     [Fact]
+    public async Task A_lost_response_still_writes_and_only_the_matching_path_is_hit()
+    {
+        var (item1, _, customer) = await Sim.SeedBasicsAsync();
+        var client = Sim.Client();
+        await SetFaultAsync(new { mode = "lose-response", requests = 1, path = "salesOrder" });
+
+        (await client.GetAsync("currency", "1")).ShouldNotBeNull("other paths are not hit");
+        var lost = await Should.ThrowAsync<NetSuiteException>(() => client.UpsertAsync("salesOrder", "HUB-SO-LOST", SalesOrder(customer, (item1, 1, 1))));
+        lost.IsTransient.ShouldBeTrue();
+
+        // The write happened although its answer was lost; retrying the upsert finds it.
+        var id = await client.UpsertAsync("salesOrder", "HUB-SO-LOST", SalesOrder(customer, (item1, 1, 1)));
+        var order = (await Sim.LedgerAsync())["records"]!.AsArray().Single(r => r!["type"]!.GetValue<string>() == "salesOrder")!;
+        (order["internalId"]!.GetValue<string>(), order["creates"]!.GetValue<int>(), order["updates"]!.GetValue<int>()).ShouldBe((id, 1, 1));
+    }
+
+    [Fact]
     public async Task Ledger_counts_creates_and_updates_per_record()
     {
         var (item1, _, customer) = await Sim.SeedBasicsAsync();

@@ -117,4 +117,21 @@ public class FaultAndRecoveryTests(HubFixture fixture) : IntegrationContext(fixt
         view.ActionNeeded.ShouldBeNull();
         (await Hub.HistoryTextAsync(orderId)).ShouldContain("SyncRetryRequested");
     }
+
+    [Fact]
+    public async Task a_sales_order_write_whose_answer_is_lost_is_retried_and_adopts_the_record_it_created()
+    {
+        await Hub.SeedCatalogAsync(["COF-1"]);
+        // NetSuite writes the sales order, but the hub never hears back (as if killed before recording it).
+        (await Hub.NetSuiteHttp.PostAsJsonAsync("/_sim/faults", new { mode = "lose-response", requests = 1, path = "salesOrder" })).EnsureSuccessStatusCode();
+        var orderId = await Hub.PlaceOrderAsync(await Hub.CreateOutletAsync(), [("COF-1", 2)]);
+        await Hub.AcceptAsync(orderId);
+
+        var view = await Hub.SyncedAsync(orderId);
+
+        (await Hub.FaultsServedAsync()).ShouldBe(1);
+        var so = (await Hub.LedgerAsync()).Of("salesOrder").ShouldHaveSingleItem();
+        (so.Creates, so.Updates).ShouldBe((1, 1), "the retry updated the record the lost write had created");
+        so.InternalId.ShouldBe(view.NetSuiteSalesOrderId);
+    }
 }
