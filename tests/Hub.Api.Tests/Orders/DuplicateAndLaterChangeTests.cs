@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
 using Hub.Api.Tests.Infrastructure;
 
@@ -143,5 +144,39 @@ public class DuplicateAndLaterChangeTests(HubFixture fixture) : IntegrationConte
         var view = await Hub.EventuallyAsync(orderId, v => v.InSync && v.NetSuiteSalesOrderId is not null);
         view.OrderezStatus.ShouldBe("partially_accepted");
         (await Hub.SalesOrderLinesAsync(view.NetSuiteSalesOrderId!)).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task fifty_concurrent_changes_to_one_order_are_all_recorded_in_contiguous_versions_and_the_newest_wins()
+    {
+        var orderId = await PendingOrderAsync(("COF-1", 2));
+        var bodies = new List<byte[]>();
+        for (var i = 1; i <= 50; i++)
+        {
+            var n = i;
+            bodies.Add(await Hub.OrderWebhookBodyAsync(orderId, "order.updated", o =>
+            {
+                o["status"] = "accepted";
+                o["lineItems"]![0]!["quantity"] = n;
+                o["updatedAt"] = DateTimeOffset.Parse(o["updatedAt"]!.GetValue<string>()).AddMilliseconds(n).ToString("O");
+            }));
+        }
+
+        // All at once; a sender retries what was refused with 503 (bounded, as OrderEZ would).
+        var pending = bodies.Select(b => (Body: b, Headers: Hub.Sign(b))).ToList();
+        for (var round = 0; round < 10 && pending.Count > 0; round++)
+        {
+            var statuses = await Task.WhenAll(pending.Select(p => Hub.PostWebhookRawAsync(p.Body, p.Headers)));
+            statuses.ShouldAllBe(s => s == 202 || s == 200 || s == 503);
+            pending = pending.Where((_, i) => statuses[i] == 503).ToList();
+        }
+        pending.ShouldBeEmpty();
+
+        await using var session = Hub.Host.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession();
+        var events = await session.Events.FetchStreamAsync($"oez-order-{orderId}");
+        events.Select(e => e.Version).ShouldBe(Enumerable.Range(1, events.Count).Select(v => (long)v), "no gaps, no lost update");
+        events.Count(e => e.Data is global::Hub.Domain.Orders.OrderChangeObserved).ShouldBe(50);
+        var view = await Hub.EventuallyAsync(orderId, v => v.InSync && v.NetSuiteSalesOrderId is not null);
+        view.LastWritten!.Lines.Single().Quantity.ShouldBe(50m, "the newest change wins");
     }
 }

@@ -24,7 +24,7 @@ public enum IngestOutcome { Appended, NoChange, DuplicateDelivery }
 /// </summary>
 public sealed class OrderChangeIngestor(IServiceProvider services, HubClock clock, Mappings.MappingRegistry mappings, ILogger<OrderChangeIngestor> log)
 {
-    private const int MaxConflictRetries = 5;
+    private const int MaxConflictRetries = 10;
 
     /// <summary>Pure: a snapshot whose business content this order has already seen is not appended again.</summary>
     public static OrderChangeObserved? Decide(OrderSync? current, OrderSnapshot snapshot, ChangeSource source, DateTimeOffset now, string raw)
@@ -91,6 +91,8 @@ public sealed class OrderChangeIngestor(IServiceProvider services, HubClock cloc
             catch (Exception ex) when (MartenErrors.IsStreamConflict(ex) && attempt < MaxConflictRetries)
             {
                 log.LogDebug("Concurrent change on {Stream}, attempt {Attempt}", key, attempt);
+                // Spread the retries so the writers do not collide again in step.
+                await Task.Delay(Random.Shared.Next(5, 20 * attempt), ct);
             }
         }
     }

@@ -33,6 +33,13 @@ public static class ReceiveOrderEzWebhook
         {
             return await HandleAsync(request, options, ingestor, validator, clock, ct);
         }
+        catch (Exception ex) when (MartenErrors.IsStreamConflict(ex))
+        {
+            // So many deliveries for one order at once that ours lost every retry: nothing was committed, and the
+            // sender's retry will find a quieter stream.
+            request.HttpContext.Response.Headers.RetryAfter = "1";
+            return Results.Problem(statusCode: 503, title: "Service Unavailable", detail: "Too many concurrent changes to this order; retry shortly.");
+        }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
         {
             // Nothing was committed; 503 tells OrderEZ to deliver again later, so the change is not lost.
