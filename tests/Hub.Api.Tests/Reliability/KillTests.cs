@@ -69,7 +69,7 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
         _hubUrl = $"http://127.0.0.1:{FreePort()}";
     }
 
-    private Process StartHub()
+    private Process StartHub(IReadOnlyDictionary<string, string>? extra = null)
     {
         var bin = AppContext.BaseDirectory;
         var info = new ProcessStartInfo("dotnet", [Path.Combine(bin, "Hub.Api.dll"), "--contentRoot", bin, "--urls", _hubUrl])
@@ -87,6 +87,7 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
             ["OrderEz__BaseUrl"] = _oezHttp.BaseAddress!.ToString().TrimEnd('/'), ["OrderEz__ApiToken"] = Token,
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
         };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string>()) env[k] = v;
         foreach (var (k, v) in env) info.Environment[k] = v;
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
@@ -252,6 +253,72 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
         ledger.Count.ShouldBe(orders.Count);
         ledger.ShouldAllBe(r => r!["creates"]!.GetValue<int>() == 1);
         (await new HttpClient().GetAsync($"{_hubUrl}/health")).IsSuccessStatusCode.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task a_sixty_second_429_storm_at_two_hundred_orders_never_exceeds_the_budget_and_loses_nothing()
+    {
+        // Retries must outlast the storm: attempts every ≤2 s for up to 200 attempts.
+        _hub = StartHub(new Dictionary<string, string>
+        {
+            ["Hub__NetSuiteBudget"] = "3", ["Hub__MaxStepAttempts"] = "200", ["Hub__RetryMaxSeconds"] = "2", ["Hub__PollIntervalSeconds"] = "5",
+        });
+        await WaitHealthyAsync();
+        await SubscribeAndSeedAsync();
+        var outlet = await DataId(await _oezHttp.PostAsJsonAsync("/_sim/outlets", new { name = "Bar Nine", email = "orders@barnine.example" }));
+        (await _nsHttp.PostAsJsonAsync("/_sim/faults", new { mode = "429", seconds = 60 })).EnsureSuccessStatusCode();
+        var storm = Stopwatch.StartNew();
+        var orders = new List<long>();
+        for (var i = 0; i < 200; i++)
+            orders.Add(await DataId(await _oezHttp.PostAsJsonAsync("/_sim/orders", new { outletId = outlet, placedBy = "supplier", lines = new[] { new { sku = "COF-1", quantity = i % 9 + 1 } } })));
+
+        var synced = await WaitAllSyncedAsync(orders, TimeSpan.FromSeconds(180));
+        output.WriteLine($"429 storm of 60 s: all {synced} orders synced {storm.Elapsed.TotalSeconds:F0} s after it began.");
+
+        synced.ShouldBe(orders.Count);
+        var ledger = JsonNode.Parse(await _nsHttp.GetStringAsync("/_sim/ledger"))!;
+        var salesOrders = ledger["records"]!.AsArray().Where(r => r!["type"]!.GetValue<string>() == "salesOrder").ToList();
+        salesOrders.Count.ShouldBe(200);
+        salesOrders.ShouldAllBe(r => r!["creates"]!.GetValue<int>() == 1);
+        ledger["peakInFlight"]!.GetValue<int>().ShouldBeLessThanOrEqualTo(3);
+        var faults = JsonNode.Parse(await _nsHttp.GetStringAsync("/_sim/faults"))!;
+        output.WriteLine($"429s answered during the storm: {faults["served"]}; peak in flight: {ledger["peakInFlight"]}.");
+        faults["served"]!.GetValue<int>().ShouldBeGreaterThan(0);
+        await using var conn = new Npgsql.NpgsqlConnection(HubFixture.ConnectionString);
+        await conn.OpenAsync();
+        await using var dead = new Npgsql.NpgsqlCommand($"select count(*) from {_schema}.wolverine_dead_letters", conn);
+        Convert.ToInt64(await dead.ExecuteScalarAsync()).ShouldBe(0);
+    }
+
+    private async Task SubscribeAndSeedAsync()
+    {
+        using (var subscribe = new HttpRequestMessage(HttpMethod.Post, "/distributor/webhooks") { Content = JsonContent.Create(new { url = $"{_hubUrl}/webhooks/orderez", secret = _webhookSecret }) })
+        {
+            subscribe.Headers.Authorization = new("Bearer", Token);
+            (await _oezHttp.SendAsync(subscribe)).EnsureSuccessStatusCode();
+        }
+        (await _nsHttp.PostAsJsonAsync("/_sim/seed", new { items = new[] { new { itemId = "COF-1", displayName = "Coffee", basePrice = 10m } } })).EnsureSuccessStatusCode();
+        (await _oezHttp.PostAsJsonAsync("/_sim/products", new { sku = "COF-1", name = "Coffee", unit = "kg", listPrice = 10m })).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Bounded poll of the hub's audit API until every order is in sync and written back.</summary>
+    private async Task<int> WaitAllSyncedAsync(IReadOnlyList<long> orders, TimeSpan limit)
+    {
+        using var audit = new HttpClient { BaseAddress = new Uri(_hubUrl) };
+        audit.DefaultRequestHeaders.Authorization = new("Bearer", HubFixture.AuditorKey);
+        var deadline = DateTime.UtcNow + limit;
+        var done = new HashSet<long>();
+        while (DateTime.UtcNow < deadline && done.Count < orders.Count)
+        {
+            foreach (var order in orders.Where(o => !done.Contains(o)))
+            {
+                var response = await audit.GetAsync($"/api/orders/{order}");
+                if (response.IsSuccessStatusCode && JsonNode.Parse(await response.Content.ReadAsStringAsync()) is { } v
+                    && v["inSync"]!.GetValue<bool>() && v["writtenBackToOrderEz"]!.GetValue<bool>()) done.Add(order);
+            }
+            if (done.Count < orders.Count) await Task.Delay(500);
+        }
+        return done.Count;
     }
 
     /// <summary>Stops or starts the project's local PostgreSQL cluster with the same script a developer uses.</summary>
