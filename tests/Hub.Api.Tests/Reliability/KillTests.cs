@@ -290,6 +290,54 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
         Convert.ToInt64(await dead.ExecuteScalarAsync()).ShouldBe(0);
     }
 
+    [Fact]
+    public async Task netsuite_down_for_two_minutes_refusing_then_503_then_hanging_while_orders_keep_coming_all_arrive_once()
+    {
+        _hub = StartHub(new Dictionary<string, string>
+        {
+            ["Hub__MaxStepAttempts"] = "200", ["Hub__RetryMaxSeconds"] = "3", ["Hub__PollIntervalSeconds"] = "5",
+            ["Hub__BreakerThreshold"] = "5", ["Hub__BreakerOpenSeconds"] = "5",
+        });
+        await WaitHealthyAsync();
+        await SubscribeAndSeedAsync();
+        var outlet = await DataId(await _oezHttp.PostAsJsonAsync("/_sim/outlets", new { name = "Bar Nine", email = "orders@barnine.example" }));
+        var orders = new List<long>();
+        async Task PlaceAsync(int count)
+        {
+            for (var i = 0; i < count; i++)
+                orders.Add(await DataId(await _oezHttp.PostAsJsonAsync("/_sim/orders", new { outletId = outlet, placedBy = "supplier", lines = new[] { new { sku = "COF-1", quantity = orders.Count + 1 } } })));
+        }
+        async Task FaultAsync(string mode, int seconds) =>
+            (await _nsHttp.PostAsJsonAsync("/_sim/faults", new { mode, seconds })).EnsureSuccessStatusCode();
+        async Task UntilOverAsync()
+        {
+            var limit = DateTime.UtcNow.AddSeconds(60);
+            while (JsonNode.Parse(await _nsHttp.GetStringAsync("/_sim/faults"))!["active"]!.GetValue<bool>() && DateTime.UtcNow < limit)
+                await Task.Delay(250);
+        }
+
+        var outage = Stopwatch.StartNew();
+        foreach (var (mode, seconds) in new[] { ("refuse", 40), ("503", 40), ("hang", 40) })
+        {
+            await FaultAsync(mode, seconds);
+            await PlaceAsync(10);
+            await UntilOverAsync();
+        }
+        var outageSeconds = outage.Elapsed.TotalSeconds;
+        var synced = await WaitAllSyncedAsync(orders, TimeSpan.FromSeconds(120));
+        output.WriteLine($"NetSuite down {outageSeconds:F0} s (refuse, 503, hang); {orders.Count} orders; all synced {outage.Elapsed.TotalSeconds - outageSeconds:F0} s after it came back.");
+
+        synced.ShouldBe(orders.Count);
+        var salesOrders = JsonNode.Parse(await _nsHttp.GetStringAsync("/_sim/ledger"))!["records"]!.AsArray()
+            .Where(r => r!["type"]!.GetValue<string>() == "salesOrder").ToList();
+        salesOrders.Count.ShouldBe(orders.Count);
+        salesOrders.ShouldAllBe(r => r!["creates"]!.GetValue<int>() == 1);
+        await using var conn = new Npgsql.NpgsqlConnection(HubFixture.ConnectionString);
+        await conn.OpenAsync();
+        await using var dead = new Npgsql.NpgsqlCommand($"select count(*) from {_schema}.wolverine_dead_letters", conn);
+        Convert.ToInt64(await dead.ExecuteScalarAsync()).ShouldBe(0);
+    }
+
     private async Task SubscribeAndSeedAsync()
     {
         using (var subscribe = new HttpRequestMessage(HttpMethod.Post, "/distributor/webhooks") { Content = JsonContent.Create(new { url = $"{_hubUrl}/webhooks/orderez", secret = _webhookSecret }) })
