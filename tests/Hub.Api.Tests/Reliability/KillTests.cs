@@ -120,13 +120,7 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
     {
         _hub = StartHub();
         await WaitHealthyAsync();
-        using (var subscribe = new HttpRequestMessage(HttpMethod.Post, "/distributor/webhooks") { Content = JsonContent.Create(new { url = $"{_hubUrl}/webhooks/orderez", secret = _webhookSecret }) })
-        {
-            subscribe.Headers.Authorization = new("Bearer", Token);
-            (await _oezHttp.SendAsync(subscribe)).EnsureSuccessStatusCode();
-        }
-        (await _nsHttp.PostAsJsonAsync("/_sim/seed", new { items = new[] { new { itemId = "COF-1", displayName = "Coffee", basePrice = 10m } } })).EnsureSuccessStatusCode();
-        (await _oezHttp.PostAsJsonAsync("/_sim/products", new { sku = "COF-1", name = "Coffee", unit = "kg", listPrice = 10m })).EnsureSuccessStatusCode();
+        await SubscribeAndSeedAsync();
         var outlet = await DataId(await _oezHttp.PostAsJsonAsync("/_sim/outlets", new { name = "Bar Nine", email = "orders@barnine.example" }));
         var orders = new List<long>();
         for (var i = 0; i < 20; i++)
@@ -146,22 +140,7 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
         await WaitHealthyAsync();
         output.WriteLine($"Killed with {beforeKill}/20 sales orders in NetSuite; restarted and healthy in {restart.Elapsed.TotalSeconds:F1} s.");
 
-        using var audit = new HttpClient { BaseAddress = new Uri(_hubUrl) };
-        audit.DefaultRequestHeaders.Authorization = new("Bearer", HubFixture.AuditorKey);
-        deadline = DateTime.UtcNow.AddSeconds(90);
-        var synced = 0;
-        while (DateTime.UtcNow < deadline)
-        {
-            synced = 0;
-            foreach (var order in orders)
-            {
-                var response = await audit.GetAsync($"/api/orders/{order}");
-                if (response.IsSuccessStatusCode && JsonNode.Parse(await response.Content.ReadAsStringAsync()) is { } v
-                    && v["inSync"]!.GetValue<bool>() && v["writtenBackToOrderEz"]!.GetValue<bool>()) synced++;
-            }
-            if (synced == orders.Count) break;
-            await Task.Delay(250);
-        }
+        var synced = await WaitAllSyncedAsync(orders, TimeSpan.FromSeconds(90));
         synced.ShouldBe(orders.Count, "every order synced after the restart");
         output.WriteLine($"All 20 synced {restart.Elapsed.TotalSeconds:F1} s after the restart began.");
 
@@ -190,10 +169,7 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
                 .ShouldBe(System.Text.Json.JsonSerializer.Serialize(stored));
         }
         // I4: nothing stuck, nothing dead-lettered.
-        await using var conn = new Npgsql.NpgsqlConnection(HubFixture.ConnectionString);
-        await conn.OpenAsync();
-        await using var dead = new Npgsql.NpgsqlCommand($"select count(*) from {_schema}.wolverine_dead_letters", conn);
-        Convert.ToInt64(await dead.ExecuteScalarAsync()).ShouldBe(0);
+        (await DeadLetterCountAsync()).ShouldBe(0);
     }
 
     [Fact]
@@ -203,13 +179,7 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
         if (Environment.GetEnvironmentVariable("HUB_DB") is { Length: > 0 }) return;
         _hub = StartHub();
         await WaitHealthyAsync();
-        using (var subscribe = new HttpRequestMessage(HttpMethod.Post, "/distributor/webhooks") { Content = JsonContent.Create(new { url = $"{_hubUrl}/webhooks/orderez", secret = _webhookSecret }) })
-        {
-            subscribe.Headers.Authorization = new("Bearer", Token);
-            (await _oezHttp.SendAsync(subscribe)).EnsureSuccessStatusCode();
-        }
-        (await _nsHttp.PostAsJsonAsync("/_sim/seed", new { items = new[] { new { itemId = "COF-1", displayName = "Coffee", basePrice = 10m } } })).EnsureSuccessStatusCode();
-        (await _oezHttp.PostAsJsonAsync("/_sim/products", new { sku = "COF-1", name = "Coffee", unit = "kg", listPrice = 10m })).EnsureSuccessStatusCode();
+        await SubscribeAndSeedAsync();
         var outlet = await DataId(await _oezHttp.PostAsJsonAsync("/_sim/outlets", new { name = "Bar Nine", email = "orders@barnine.example" }));
         var orders = new List<long>();
         for (var i = 0; i < 5; i++)
@@ -231,22 +201,7 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
             Database("start");
         }
 
-        using var audit = new HttpClient { BaseAddress = new Uri(_hubUrl) };
-        audit.DefaultRequestHeaders.Authorization = new("Bearer", HubFixture.AuditorKey);
-        var end = DateTime.UtcNow.AddSeconds(90);
-        var synced = 0;
-        while (DateTime.UtcNow < end)
-        {
-            synced = 0;
-            foreach (var order in orders)
-            {
-                var response = await audit.GetAsync($"/api/orders/{order}");
-                if (response.IsSuccessStatusCode && JsonNode.Parse(await response.Content.ReadAsStringAsync()) is { } v
-                    && v["inSync"]!.GetValue<bool>() && v["writtenBackToOrderEz"]!.GetValue<bool>()) synced++;
-            }
-            if (synced == orders.Count) break;
-            await Task.Delay(250);
-        }
+        var synced = await WaitAllSyncedAsync(orders, TimeSpan.FromSeconds(90));
         synced.ShouldBe(orders.Count, "every order, including those placed while the database was down");
         var ledger = JsonNode.Parse(await _nsHttp.GetStringAsync("/_sim/ledger"))!["records"]!.AsArray()
             .Where(r => r!["type"]!.GetValue<string>() == "salesOrder").ToList();
@@ -284,10 +239,7 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
         var faults = JsonNode.Parse(await _nsHttp.GetStringAsync("/_sim/faults"))!;
         output.WriteLine($"429s answered during the storm: {faults["served"]}; peak in flight: {ledger["peakInFlight"]}.");
         faults["served"]!.GetValue<int>().ShouldBeGreaterThan(0);
-        await using var conn = new Npgsql.NpgsqlConnection(HubFixture.ConnectionString);
-        await conn.OpenAsync();
-        await using var dead = new Npgsql.NpgsqlCommand($"select count(*) from {_schema}.wolverine_dead_letters", conn);
-        Convert.ToInt64(await dead.ExecuteScalarAsync()).ShouldBe(0);
+        (await DeadLetterCountAsync()).ShouldBe(0);
     }
 
     [Fact]
@@ -332,10 +284,7 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
             .Where(r => r!["type"]!.GetValue<string>() == "salesOrder").ToList();
         salesOrders.Count.ShouldBe(orders.Count);
         salesOrders.ShouldAllBe(r => r!["creates"]!.GetValue<int>() == 1);
-        await using var conn = new Npgsql.NpgsqlConnection(HubFixture.ConnectionString);
-        await conn.OpenAsync();
-        await using var dead = new Npgsql.NpgsqlCommand($"select count(*) from {_schema}.wolverine_dead_letters", conn);
-        Convert.ToInt64(await dead.ExecuteScalarAsync()).ShouldBe(0);
+        (await DeadLetterCountAsync()).ShouldBe(0);
     }
 
     private async Task SubscribeAndSeedAsync()
@@ -383,6 +332,14 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
         process.ExitCode.ShouldBe(0, $"./hub db {action} failed: {process.StandardError.ReadToEnd()}");
         // This test process pools connections too; those opened before the restart are dead now.
         Npgsql.NpgsqlConnection.ClearAllPools();
+    }
+
+    private async Task<long> DeadLetterCountAsync()
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(HubFixture.ConnectionString);
+        await conn.OpenAsync();
+        await using var dead = new Npgsql.NpgsqlCommand($"select count(*) from {_schema}.wolverine_dead_letters", conn);
+        return Convert.ToInt64(await dead.ExecuteScalarAsync());
     }
 
     private async Task<int> SalesOrderCountAsync() =>
