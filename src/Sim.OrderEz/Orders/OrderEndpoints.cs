@@ -30,15 +30,7 @@ internal static class OrderEndpoints
             }
         });
 
-        app.MapGet("/distributor/orders/{id:long}", (long id, SimState state) =>
-        {
-            lock (state.Gate)
-            {
-                return state.Orders.TryGetValue(id, out var order)
-                    ? ApiResults.Data(order)
-                    : ApiResults.NotFound($"Order {id} not found.");
-            }
-        });
+        app.MapGetById("/distributor/orders/{id:long}", "Order", s => s.Orders);
 
         app.MapPatch("/distributor/orders/{id:long}", PatchExternalRefs);
 

@@ -9,23 +9,8 @@ internal static class OutletEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/distributor/outlets", (HttpRequest request, SimState state) =>
-        {
-            var errors = new FieldErrors();
-            var query = ListQuery.Parse(request.Query, errors);
-            if (errors.Any) return ApiResults.Unprocessable(errors);
-            lock (state.Gate) return query.Apply(state.Outlets.Values, o => o.UpdatedAt, o => o.Id);
-        });
-
-        app.MapGet("/distributor/outlets/{id:long}", (long id, SimState state) =>
-        {
-            lock (state.Gate)
-            {
-                return state.Outlets.TryGetValue(id, out var outlet)
-                    ? ApiResults.Data(outlet)
-                    : ApiResults.NotFound($"Outlet {id} not found.");
-            }
-        });
+        app.MapList("/distributor/outlets", s => s.Outlets.Values, o => o.UpdatedAt, o => o.Id);
+        app.MapGetById("/distributor/outlets/{id:long}", "Outlet", s => s.Outlets);
 
         app.MapPost("/_sim/outlets", Create);
         app.MapPatch("/_sim/outlets/{id:long}", Update);

@@ -6,23 +6,8 @@ internal static class ProductEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/distributor/products", (HttpRequest request, SimState state) =>
-        {
-            var errors = new FieldErrors();
-            var query = ListQuery.Parse(request.Query, errors);
-            if (errors.Any) return ApiResults.Unprocessable(errors);
-            lock (state.Gate) return query.Apply(state.Products.Values, p => p.UpdatedAt, p => p.Id);
-        });
-
-        app.MapGet("/distributor/products/{id:long}", (long id, SimState state) =>
-        {
-            lock (state.Gate)
-            {
-                return state.Products.TryGetValue(id, out var product)
-                    ? ApiResults.Data(product)
-                    : ApiResults.NotFound($"Product {id} not found.");
-            }
-        });
+        app.MapList("/distributor/products", s => s.Products.Values, p => p.UpdatedAt, p => p.Id);
+        app.MapGetById("/distributor/products/{id:long}", "Product", s => s.Products);
 
         app.MapPost("/_sim/products", Create);
     }

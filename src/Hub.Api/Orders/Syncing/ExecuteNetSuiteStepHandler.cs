@@ -1,14 +1,8 @@
-using System.Text.Json;
 using Hub.Api.Infrastructure;
 using Hub.Api.NetSuite;
-using Hub.Api.Mappings;
-using Hub.Api.OrderEz;
-using Hub.Domain.Common;
 using Hub.Domain.Customers;
-using Hub.Domain.Mapping;
 using Hub.Domain.Orders;
 using Hub.NetSuite;
-using Hub.OrderEz;
 using Marten;
 using Microsoft.Extensions.Options;
 using Wolverine;
@@ -21,8 +15,6 @@ public static class ExecuteNetSuiteStepHandler
         ExecuteNetSuiteStep message,
         IDocumentSession session,
         NetSuiteClient netSuite,
-        OrderEzClient orderEz,
-        MappingRegistry mappings,
         IOptions<HubOptions> options,
         HubClock clock,
         CancellationToken ct)
@@ -48,15 +40,7 @@ public static class ExecuteNetSuiteStepHandler
         }
         catch (NetSuiteException ex)
         {
-            return StepOutcome.Failed(stream, pending, message, message.Attempt,
-                new StepFailure(ex.IsTransient, ex.Status, ex.ErrorCode ?? (ex.IsTransient ? "TRANSIENT" : "NETSUITE_REJECTED"),
-                    ex.ErrorPath is null ? ex.Detail : $"{ex.Detail} (at {ex.ErrorPath})"),
-                options.Value, clock, m => m with { Attempt = m.Attempt + 1 });
-        }
-        catch (OrderEzException ex)
-        {
-            return StepOutcome.Failed(stream, pending, message, message.Attempt,
-                new StepFailure(ex.IsTransient, ex.Status, ex.ErrorType ?? "ORDEREZ_ERROR", ex.Message),
+            return StepOutcome.Failed(stream, pending, message, message.Attempt, StepOutcome.From(ex),
                 options.Value, clock, m => m with { Attempt = m.Attempt + 1 });
         }
     }

@@ -28,8 +28,7 @@ public static class ExecuteOrderEzStepHandler
         }
         catch (OrderEzException ex)
         {
-            return StepOutcome.Failed(stream, pending, message, message.Attempt,
-                new StepFailure(ex.IsTransient, ex.Status, ex.ErrorType ?? "ORDEREZ_ERROR", ex.Message),
+            return StepOutcome.Failed(stream, pending, message, message.Attempt, StepOutcome.From(ex),
                 options.Value, clock, m => m with { Attempt = m.Attempt + 1 });
         }
     }
