@@ -28,6 +28,8 @@ var connectionString = builder.Configuration.GetConnectionString("Hub")
     ?? throw new InvalidOperationException("ConnectionStrings:Hub is not set. ./hub run sets it; see README › Configuration.");
 
 builder.Services.Configure<HubOptions>(builder.Configuration.GetSection("Hub"));
+// Registered first so it runs before the schema set-up of Marten and Wolverine.
+builder.Services.AddHostedService(sp => new StartupLock(connectionString, builder.Configuration["Hub:Schema"] ?? "hub", sp.GetRequiredService<ILogger<StartupLock>>()));
 var hub = builder.Configuration.GetSection("Hub").Get<HubOptions>() ?? new HubOptions();
 // The installation's mapping file seeds version 1 of the mapping; an invalid file stops the hub here.
 var mappingFile = MappingFile.Load(Path.Combine(builder.Environment.ContentRootPath, builder.Configuration["Mapping:File"] ?? "mappings/default.json"));
@@ -78,6 +80,15 @@ builder.Host.UseWolverine(opts =>
     opts.Durability.ScheduledJobPollingTime = TimeSpan.FromMilliseconds(hub.ScheduledPollMilliseconds);
     if (builder.Configuration.GetValue("Hub:Solo", true))
         opts.Durability.Mode = DurabilityMode.Solo;
+    else
+    {
+        // Several nodes on one database: a node whose heartbeat is this old is presumed dead and its persisted
+        // messages are released to the others. Double handling after a false alarm is safe (steps are idempotent);
+        // a long wait is not, since a dead node's orders sit still until then.
+        opts.Durability.HealthCheckPollingTime = TimeSpan.FromSeconds(hub.NodeHeartbeatSeconds);
+        opts.Durability.StaleNodeTimeout = TimeSpan.FromSeconds(hub.NodeStaleSeconds);
+        opts.Durability.NodeReassignmentPollingTime = TimeSpan.FromSeconds(hub.NodeHeartbeatSeconds);
+    }
 
     // Concurrency toward each external system is capped by the number of listeners on its queue.
     opts.LocalQueue("netsuite").MaximumParallelMessages(hub.NetSuiteConcurrency);

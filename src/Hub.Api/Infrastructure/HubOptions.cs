@@ -62,6 +62,12 @@ public sealed class HubOptions
     public int RetryBaseMilliseconds { get; set; } = 500;
     public int RetryMaxSeconds { get; set; } = 300;
 
+    /// <summary>With several nodes (Solo off): how often each node records that it is alive.</summary>
+    public int NodeHeartbeatSeconds { get; set; } = 5;
+
+    /// <summary>With several nodes: a node silent this long is taken as dead and the others take over its work.</summary>
+    public int NodeStaleSeconds { get; set; } = 20;
+
     /// <summary>How often due retries (durable scheduled messages) are looked for.</summary>
     public int ScheduledPollMilliseconds { get; set; } = 1000;
 }

@@ -7,8 +7,6 @@ using System.Text.Json.Nodes;
 using Hub.Api.Tests.Infrastructure;
 using Hub.Domain.Orders;
 using Hub.NetSuite;
-using JasperFx.Events;
-using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -46,6 +44,8 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
     private HttpClient _oezHttp = null!;
     private string _hubUrl = "";
     private Process? _hub;
+    private readonly List<Process> _nodes = [];
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _exits = new();
 
     public async Task InitializeAsync()
     {
@@ -69,10 +69,10 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
         _hubUrl = $"http://127.0.0.1:{FreePort()}";
     }
 
-    private Process StartHub(IReadOnlyDictionary<string, string>? extra = null)
+    private Process StartHub(IReadOnlyDictionary<string, string>? extra = null, string? url = null)
     {
         var bin = AppContext.BaseDirectory;
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(bin, "Hub.Api.dll"), "--contentRoot", bin, "--urls", _hubUrl])
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(bin, "Hub.Api.dll"), "--contentRoot", bin, "--urls", url ?? _hubUrl])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = bin,
         };
@@ -90,23 +90,31 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
         foreach (var (k, v) in extra ?? new Dictionary<string, string>()) env[k] = v;
         foreach (var (k, v) in env) info.Environment[k] = v;
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // Kept so a node that dies on its own says why in the test output.
+        var tail = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Keep(string? line) { if (line is null) return; tail.Enqueue(line); while (tail.Count > 200) tail.TryDequeue(out _); }
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.Exited += (_, _) => { if (process.ExitCode != 137 && process.ExitCode != -1) _exits.Enqueue(string.Join('\n', tail)); };
+        process.EnableRaisingEvents = true;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        _nodes.Add(process);
         return process;
     }
 
-    private async Task WaitHealthyAsync()
+    private Task WaitHealthyAsync() => WaitHealthyAsync(_hub!, _hubUrl);
+
+    private async Task WaitHealthyAsync(Process hub, string url)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            try { if ((await http.GetAsync($"{_hubUrl}/health")).IsSuccessStatusCode) return; }
+            try { if ((await http.GetAsync($"{url}/health")).IsSuccessStatusCode) return; }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
-            _hub!.HasExited.ShouldBeFalse("the hub process exited during start-up");
+            hub.HasExited.ShouldBeFalse($"the hub process exited during start-up:\n{string.Join("\n---\n", _exits)}");
             await Task.Delay(200);
         }
         throw new TimeoutException("The hub process did not become healthy.");
@@ -144,32 +152,7 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
         synced.ShouldBe(orders.Count, "every order synced after the restart");
         output.WriteLine($"All 20 synced {restart.Elapsed.TotalSeconds:F1} s after the restart began.");
 
-        // I1: each OrderEZ order is exactly one NetSuite sales order.
-        var ledger = JsonNode.Parse(await _nsHttp.GetStringAsync("/_sim/ledger"))!["records"]!.AsArray()
-            .Where(r => r!["type"]!.GetValue<string>() == "salesOrder").ToList();
-        ledger.Count.ShouldBe(20);
-        ledger.ShouldAllBe(r => r!["creates"]!.GetValue<int>() == 1);
-
-        using var store = DocumentStore.For(o =>
-        {
-            o.Connection(HubFixture.ConnectionString);
-            o.DatabaseSchemaName = _schema;
-            o.Events.StreamIdentity = StreamIdentity.AsString;
-            o.AutoCreateSchemaObjects = JasperFx.AutoCreate.None;
-            Hub.Projections.ProjectionsConfiguration.AddHubProjections(o);
-        });
-        await using var session = store.QuerySession();
-        foreach (var order in orders)
-        {
-            // I2: the accepted change is in the event store; I3: the projection equals a fold of the events.
-            var events = await session.Events.FetchStreamAsync(OrderSync.StreamKey(order));
-            events.Select(e => e.Data).OfType<OrderChangeObserved>().Select(o => o.Snapshot.Status).ShouldContain(OrderStatus.Accepted);
-            var stored = await session.LoadAsync<OrderSync>(OrderSync.StreamKey(order));
-            System.Text.Json.JsonSerializer.Serialize(Hub.Projections.Orders.OrderSyncFold.Fold(events.Select(e => e.Data)))
-                .ShouldBe(System.Text.Json.JsonSerializer.Serialize(stored));
-        }
-        // I4: nothing stuck, nothing dead-lettered.
-        (await DeadLetterCountAsync()).ShouldBe(0);
+        await InvariantsHoldAsync(orders);
     }
 
     [Fact]
@@ -203,11 +186,8 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
 
         var synced = await WaitAllSyncedAsync(orders, TimeSpan.FromSeconds(90));
         synced.ShouldBe(orders.Count, "every order, including those placed while the database was down");
-        var ledger = JsonNode.Parse(await _nsHttp.GetStringAsync("/_sim/ledger"))!["records"]!.AsArray()
-            .Where(r => r!["type"]!.GetValue<string>() == "salesOrder").ToList();
-        ledger.Count.ShouldBe(orders.Count);
-        ledger.ShouldAllBe(r => r!["creates"]!.GetValue<int>() == 1);
         (await new HttpClient().GetAsync($"{_hubUrl}/health")).IsSuccessStatusCode.ShouldBeTrue();
+        await InvariantsHoldAsync(orders);
     }
 
     [Fact]
@@ -231,15 +211,12 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
         output.WriteLine($"429 storm of 60 s: all {synced} orders synced {storm.Elapsed.TotalSeconds:F0} s after it began.");
 
         synced.ShouldBe(orders.Count);
+        await InvariantsHoldAsync(orders);
         var ledger = JsonNode.Parse(await _nsHttp.GetStringAsync("/_sim/ledger"))!;
-        var salesOrders = ledger["records"]!.AsArray().Where(r => r!["type"]!.GetValue<string>() == "salesOrder").ToList();
-        salesOrders.Count.ShouldBe(200);
-        salesOrders.ShouldAllBe(r => r!["creates"]!.GetValue<int>() == 1);
         ledger["peakInFlight"]!.GetValue<int>().ShouldBeLessThanOrEqualTo(3);
         var faults = JsonNode.Parse(await _nsHttp.GetStringAsync("/_sim/faults"))!;
         output.WriteLine($"429s answered during the storm: {faults["served"]}; peak in flight: {ledger["peakInFlight"]}.");
         faults["served"]!.GetValue<int>().ShouldBeGreaterThan(0);
-        (await DeadLetterCountAsync()).ShouldBe(0);
     }
 
     [Fact]
@@ -280,28 +257,82 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
         output.WriteLine($"NetSuite down {outageSeconds:F0} s (refuse, 503, hang); {orders.Count} orders; all synced {outage.Elapsed.TotalSeconds - outageSeconds:F0} s after it came back.");
 
         synced.ShouldBe(orders.Count);
-        var salesOrders = JsonNode.Parse(await _nsHttp.GetStringAsync("/_sim/ledger"))!["records"]!.AsArray()
-            .Where(r => r!["type"]!.GetValue<string>() == "salesOrder").ToList();
-        salesOrders.Count.ShouldBe(orders.Count);
-        salesOrders.ShouldAllBe(r => r!["creates"]!.GetValue<int>() == 1);
-        (await DeadLetterCountAsync()).ShouldBe(0);
+        await InvariantsHoldAsync(orders);
     }
 
-    private async Task SubscribeAndSeedAsync()
+    [Fact]
+    public async Task two_nodes_share_the_work_and_when_one_is_killed_the_other_finishes_it()
     {
-        using (var subscribe = new HttpRequestMessage(HttpMethod.Post, "/distributor/webhooks") { Content = JsonContent.Create(new { url = $"{_hubUrl}/webhooks/orderez", secret = _webhookSecret }) })
+        var cluster = new Dictionary<string, string>
         {
-            subscribe.Headers.Authorization = new("Bearer", Token);
-            (await _oezHttp.SendAsync(subscribe)).EnsureSuccessStatusCode();
+            ["Hub__Solo"] = "false", ["Hub__NodeHeartbeatSeconds"] = "1", ["Hub__NodeStaleSeconds"] = "4",
+        };
+        var urlA = _hubUrl;
+        var urlB = $"http://127.0.0.1:{FreePort()}";
+        var nodeA = StartHub(cluster, urlA);
+        var nodeB = StartHub(cluster, urlB);
+        await Task.WhenAll(WaitHealthyAsync(nodeA, urlA), WaitHealthyAsync(nodeB, urlB));
+        // Every webhook goes to both nodes, the first subscription first, so the first node takes it in and the
+        // other answers "duplicate". Half-way the order of subscriptions flips, so both nodes get their share.
+        await SubscribeAndSeedAsync(urlA, urlB);
+        var outlet = await DataId(await _oezHttp.PostAsJsonAsync("/_sim/outlets", new { name = "Bar Nine", email = "orders@barnine.example" }));
+        var orders = new List<long>();
+        for (var i = 0; i < 20; i++)
+        {
+            if (i == 10)
+            {
+                var subscriptions = JsonNode.Parse(await SendAsOrderEzAsync(HttpMethod.Get, "/distributor/webhooks"))!["data"]!.AsArray();
+                var first = subscriptions.First(x => x!["url"]!.GetValue<string>().StartsWith(urlA, StringComparison.Ordinal))!["id"]!.GetValue<long>();
+                await SendAsOrderEzAsync(HttpMethod.Delete, $"/distributor/webhooks/{first}");
+                await SubscribeAsync(urlA);
+            }
+            orders.Add(await DataId(await _oezHttp.PostAsJsonAsync("/_sim/orders", new { outletId = outlet, placedBy = "supplier", lines = new[] { new { sku = "COF-1", quantity = i + 1 } } })));
         }
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await SalesOrderCountAsync() < 3 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        var beforeKill = await SalesOrderCountAsync();
+        nodeA.Kill(entireProcessTree: true);
+        await nodeA.WaitForExitAsync();
+        beforeKill.ShouldBeLessThan(20, "the kill must land while work remains");
+        var takeover = Stopwatch.StartNew();
+
+        var synced = await WaitAllSyncedAsync(orders, TimeSpan.FromSeconds(120), urlB);
+        output.WriteLine($"Node A killed with {beforeKill}/20 sales orders in NetSuite; node B finished all {synced} {takeover.Elapsed.TotalSeconds:F1} s later.");
+        synced.ShouldBe(orders.Count);
+
+        // Both nodes took in webhooks (202 = appended; the other node's copy is answered 200 as a duplicate).
+        var appendedBy = JsonNode.Parse(await _oezHttp.GetStringAsync("/_sim/webhooks/deliveries"))!["data"]!.AsArray()
+            .Where(d => d!["lastStatusCode"]?.GetValue<int?>() == 202).Select(d => d!["url"]!.GetValue<string>()).Distinct().ToList();
+        appendedBy.Count.ShouldBe(2, "work was shared by both nodes");
+        await InvariantsHoldAsync(orders);
+    }
+
+    private async Task<string> SendAsOrderEzAsync(HttpMethod method, string path)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new("Bearer", Token);
+        return await (await _oezHttp.SendAsync(request)).EnsureSuccessStatusCode().Content.ReadAsStringAsync();
+    }
+
+    private async Task SubscribeAsync(string hubUrl)
+    {
+        using var subscribe = new HttpRequestMessage(HttpMethod.Post, "/distributor/webhooks") { Content = JsonContent.Create(new { url = $"{hubUrl}/webhooks/orderez", secret = _webhookSecret }) };
+        subscribe.Headers.Authorization = new("Bearer", Token);
+        (await _oezHttp.SendAsync(subscribe)).EnsureSuccessStatusCode();
+    }
+
+    private async Task SubscribeAndSeedAsync(params string[] hubUrls)
+    {
+        foreach (var url in hubUrls.DefaultIfEmpty(_hubUrl)) await SubscribeAsync(url);
         (await _nsHttp.PostAsJsonAsync("/_sim/seed", new { items = new[] { new { itemId = "COF-1", displayName = "Coffee", basePrice = 10m } } })).EnsureSuccessStatusCode();
         (await _oezHttp.PostAsJsonAsync("/_sim/products", new { sku = "COF-1", name = "Coffee", unit = "kg", listPrice = 10m })).EnsureSuccessStatusCode();
     }
 
     /// <summary>Bounded poll of the hub's audit API until every order is in sync and written back.</summary>
-    private async Task<int> WaitAllSyncedAsync(IReadOnlyList<long> orders, TimeSpan limit)
+    private async Task<int> WaitAllSyncedAsync(IReadOnlyList<long> orders, TimeSpan limit, string? hubUrl = null)
     {
-        using var audit = new HttpClient { BaseAddress = new Uri(_hubUrl) };
+        using var audit = new HttpClient { BaseAddress = new Uri(hubUrl ?? _hubUrl) };
         audit.DefaultRequestHeaders.Authorization = new("Bearer", HubFixture.AuditorKey);
         var deadline = DateTime.UtcNow + limit;
         var done = new HashSet<long>();
@@ -334,13 +365,8 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
         Npgsql.NpgsqlConnection.ClearAllPools();
     }
 
-    private async Task<long> DeadLetterCountAsync()
-    {
-        await using var conn = new Npgsql.NpgsqlConnection(HubFixture.ConnectionString);
-        await conn.OpenAsync();
-        await using var dead = new Npgsql.NpgsqlCommand($"select count(*) from {_schema}.wolverine_dead_letters", conn);
-        return Convert.ToInt64(await dead.ExecuteScalarAsync());
-    }
+    private Task InvariantsHoldAsync(IReadOnlyCollection<long> orders, int deadLetters = 0) =>
+        Invariants.CheckAsync(HubFixture.ConnectionString, _schema, _nsHttp, _oezHttp, orders, deadLetters);
 
     private async Task<int> SalesOrderCountAsync() =>
         JsonNode.Parse(await _nsHttp.GetStringAsync("/_sim/ledger"))!["records"]!.AsArray().Count(r => r!["type"]!.GetValue<string>() == "salesOrder");
@@ -359,8 +385,11 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
 
     public async Task DisposeAsync()
     {
-        if (_hub is { HasExited: false }) { _hub.Kill(entireProcessTree: true); await _hub.WaitForExitAsync(); }
-        _hub?.Dispose();
+        foreach (var node in _nodes)
+        {
+            if (!node.HasExited) { node.Kill(entireProcessTree: true); await node.WaitForExitAsync(); }
+            node.Dispose();
+        }
         if (_orderEz is not null) await _orderEz.DisposeAsync();
         if (_netSuite is not null) await _netSuite.DisposeAsync();
         _nsHttp?.Dispose();
