@@ -35,6 +35,9 @@ public class HubFixture : IAsyncLifetime
     /// <summary>Everything the hub logged while this fixture lived, for the secret scanner.</summary>
     public CapturingLoggerProvider Logs { get; } = new();
 
+    /// <summary>The hub's clock; tests may move it forward and <see cref="ResetAsync"/> puts it back.</summary>
+    public ShiftableTimeProvider Time { get; } = new();
+
     public string WebhookSecret { get; } = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
     public string Schema { get; } = "hub_it_" + Guid.NewGuid().ToString("N")[..8];
     public IAlbaHost Host { get; private set; } = null!;
@@ -125,6 +128,7 @@ public class HubFixture : IAsyncLifetime
             b.UseSetting("OrderEz:ApiToken", OrderEzToken);
             b.ConfigureServices(s => s.RunWolverineInSoloMode());
             b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(Logs));
+            b.ConfigureServices(s => s.AddSingleton<TimeProvider>(Time));
         });
         await SubscribeWebhooksAsync();
     }
@@ -133,6 +137,7 @@ public class HubFixture : IAsyncLifetime
     public async Task ResetAsync()
     {
         await QuiesceAsync();
+        Time.Reset();
         Host.Services.GetRequiredService<Hub.Api.Security.AuthFailureLimiter>().Reset();
         await Host.ResetAllMartenDataAsync();
         await Host.ClearAllPersistedWolverineDataAsync();

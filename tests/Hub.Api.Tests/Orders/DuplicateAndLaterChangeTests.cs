@@ -14,6 +14,7 @@ public class DuplicateAndLaterChangeTests(HubFixture fixture) : IntegrationConte
         so.Creates.ShouldBe(1);
         so.Updates.ShouldBe(0);
         (await Hub.EventCountAsync(orderId, "OrderChangeObserved")).ShouldBe(1);
+        await Hub.InvariantsHoldAsync([orderId]);
     }
 
     private async Task<long> PendingOrderAsync(params (string Sku, decimal Qty)[] lines)
@@ -49,6 +50,28 @@ public class DuplicateAndLaterChangeTests(HubFixture fixture) : IntegrationConte
 
         statuses.Count(s => s == 202).ShouldBe(1);
         statuses.Count(s => s == 200).ShouldBe(4);
+        await ShouldBeOneUntouchedSalesOrderAsync(orderId);
+    }
+
+    [Fact]
+    public async Task ten_copies_at_once_and_another_ten_minutes_later_still_make_one_sales_order()
+    {
+        var orderId = await PendingOrderAsync(("COF-1", 2));
+        var body = await Hub.OrderWebhookBodyAsync(orderId, "order.accepted", o => o["status"] = "accepted");
+        var headers = Hub.Sign(body);
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Hub.PostWebhookRawAsync(body, headers)));
+        (statuses.Count(s => s == 202), statuses.Count(s => s == 200)).ShouldBe((1, 9));
+        await ShouldBeOneUntouchedSalesOrderAsync(orderId);
+
+        // Ten minutes on (beyond Wolverine's 5-minute inbox window, which we do not rely on). A sender's retry is
+        // signed afresh, so it carries a new timestamp and the same webhook-id: still the same delivery.
+        Hub.Time.Advance(TimeSpan.FromMinutes(10));
+        var retry = Hub.Sign(body, at: Hub.Time.GetUtcNow(), id: headers.Id);
+        (await Hub.PostWebhookAsync(body, retry, 200)).ReadAsText().ShouldContain("duplicate");
+        // The original signed request replayed verbatim is now outside the timestamp tolerance.
+        await Hub.PostWebhookAsync(body, headers, 401);
+
         await ShouldBeOneUntouchedSalesOrderAsync(orderId);
     }
 
@@ -144,6 +167,7 @@ public class DuplicateAndLaterChangeTests(HubFixture fixture) : IntegrationConte
         var view = await Hub.EventuallyAsync(orderId, v => v.InSync && v.NetSuiteSalesOrderId is not null);
         view.OrderezStatus.ShouldBe("partially_accepted");
         (await Hub.SalesOrderLinesAsync(view.NetSuiteSalesOrderId!)).Count.ShouldBe(1);
+        await Hub.InvariantsHoldAsync([orderId]);
     }
 
     [Fact]
@@ -178,5 +202,6 @@ public class DuplicateAndLaterChangeTests(HubFixture fixture) : IntegrationConte
         events.Count(e => e.Data is global::Hub.Domain.Orders.OrderChangeObserved).ShouldBe(50);
         var view = await Hub.EventuallyAsync(orderId, v => v.InSync && v.NetSuiteSalesOrderId is not null);
         view.LastWritten!.Lines.Single().Quantity.ShouldBe(50m, "the newest change wins");
+        await Hub.InvariantsHoldAsync([orderId]);
     }
 }

@@ -25,6 +25,7 @@ public class FaultAndRecoveryTests(HubFixture fixture) : IntegrationContext(fixt
         so.Creates.ShouldBe(1);
         (await Hub.DeadLetterCountAsync()).ShouldBe(0);
         (await Hub.FaultsServedAsync()).ShouldBe(12, "the storm must actually have hit the hub");
+        await Hub.InvariantsHoldAsync([orderId]);
     }
 
     [Fact]
@@ -48,6 +49,7 @@ public class FaultAndRecoveryTests(HubFixture fixture) : IntegrationContext(fixt
         // A second poll over the same window finds nothing new.
         await Hub.Host.InvokeMessageAndWaitAsync(new PollOrderEz());
         (await Hub.EventCountAsync(orderId, "OrderChangeObserved")).ShouldBe(1);
+        await Hub.InvariantsHoldAsync([orderId]);
     }
 
     [Fact]
@@ -133,5 +135,6 @@ public class FaultAndRecoveryTests(HubFixture fixture) : IntegrationContext(fixt
         var so = (await Hub.LedgerAsync()).Of("salesOrder").ShouldHaveSingleItem();
         (so.Creates, so.Updates).ShouldBe((1, 1), "the retry updated the record the lost write had created");
         so.InternalId.ShouldBe(view.NetSuiteSalesOrderId);
+        await Hub.InvariantsHoldAsync([orderId]);
     }
 }

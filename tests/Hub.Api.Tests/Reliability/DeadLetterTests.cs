@@ -83,6 +83,7 @@ public class DeadLetterTests(HubFixture fixture) : IntegrationContext(fixture)
         var events = await session.Events.FetchStreamAsync(ReplayRun.StreamKey(poison));
         events.Count(e => e.Data is ReplayCompleted).ShouldBe(1, "processed exactly once");
         events.Single(e => e.Data is Hub.Api.DeadLetters.DeadLetterReplayed).Data.ShouldBeOfType<Hub.Api.DeadLetters.DeadLetterReplayed>().By.ShouldBe("ops-jane");
+        await Hub.InvariantsHoldAsync([order]);
     }
 
     [Fact]
