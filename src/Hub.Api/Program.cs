@@ -47,9 +47,11 @@ builder.Services.AddHostedService<PeriodicTriggers>();
 // generated handlers resolve singletons once instead of locating services per message.
 builder.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(connectionString));
 builder.Services.AddSingleton<Hub.Api.NetSuite.NetSuiteGate>();
+builder.Services.AddSingleton<Hub.Api.OrderEz.OrderEzGate>();
 builder.Services.AddHttpClient("netsuite", c => c.Timeout = TimeSpan.FromSeconds(60))
-    .AddHttpMessageHandler(sp => new Hub.Api.NetSuite.NetSuiteGateHandler(sp.GetRequiredService<Hub.Api.NetSuite.NetSuiteGate>()));
-builder.Services.AddHttpClient("orderez", c => c.Timeout = TimeSpan.FromSeconds(30));
+    .AddHttpMessageHandler(sp => new ApiGateHandler(sp.GetRequiredService<Hub.Api.NetSuite.NetSuiteGate>(), () => (int)Hub.Api.NetSuite.NetSuiteLane.Priority));
+builder.Services.AddHttpClient("orderez", c => c.Timeout = TimeSpan.FromSeconds(30))
+    .AddHttpMessageHandler(sp => new ApiGateHandler(sp.GetRequiredService<Hub.Api.OrderEz.OrderEzGate>(), () => 0));
 builder.Services.AddSingleton(sp => new NetSuiteClient(
     sp.GetRequiredService<IHttpClientFactory>().CreateClient("netsuite"),
     builder.Configuration.GetSection("NetSuite").Get<NetSuiteOptions>() ?? new NetSuiteOptions(),

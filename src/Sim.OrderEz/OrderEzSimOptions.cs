@@ -17,4 +17,8 @@ public sealed class OrderEzSimOptions
     ];
 
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    // OrderEZ documents no limits; 0 = unlimited and no added latency (see Capacity/CapacityEndpoints.cs).
+    public int ConcurrencyLimit { get; set; }
+    public int LatencyMs { get; set; }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Diagnostics;
+using Sim.OrderEz.Capacity;
 using Sim.OrderEz.Infrastructure;
 using Sim.OrderEz.Orders;
 using Sim.OrderEz.Outlets;
@@ -33,21 +34,25 @@ public static class OrderEzSimulator
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MonotonicClock>();
         builder.Services.AddSingleton<SimState>();
+        builder.Services.AddSingleton<ApiCapacity>();
         builder.Services.AddHostedService<WebhookDispatcher>();
 
         var app = builder.Build();
         app.UseExceptionHandler(error => error.Run(WriteUnhandledError));
         app.UseStatusCodePages(context => WriteBareStatus(context.HttpContext));
         app.Use(RequireBearerToken(options.ApiToken));
+        app.Use(CapacityEndpoints.Middleware(app.Services.GetRequiredService<ApiCapacity>()));
 
         app.MapGet("/health", () => Results.Json(new { status = "ok" }));
         OrderEndpoints.Map(app);
         OutletEndpoints.Map(app);
         ProductEndpoints.Map(app);
         WebhookEndpoints.Map(app);
-        app.MapPost("/_sim/reset", (SimState state) =>
+        CapacityEndpoints.Map(app);
+        app.MapPost("/_sim/reset", (SimState state, ApiCapacity capacity) =>
         {
             lock (state.Gate) state.Reset();
+            capacity.Reset();
             return ApiResults.Data(new { reset = true });
         });
         return app;

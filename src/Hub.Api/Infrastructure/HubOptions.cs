@@ -47,7 +47,8 @@ public sealed class HubOptions
     /// <summary>How long a call may wait for a slot before it fails as a transient fault (and is retried later).</summary>
     public int NetSuiteSlotWaitSeconds { get; set; } = 120;
 
-    /// <summary>Consecutive "NetSuite is down" failures (connection errors, timeouts, 502/503/504) that open the circuit.</summary>
+    /// <summary>Consecutive "system is down" failures (connection errors, timeouts, 502/503/504) that open the circuit;
+    /// NetSuite and OrderEZ each have their own circuit with these settings.</summary>
     public int BreakerThreshold { get; set; } = 5;
 
     /// <summary>Seconds the circuit stays open before one probe call is let through.</summary>
@@ -55,7 +56,13 @@ public sealed class HubOptions
 
     /// <summary>The database schema (also scopes the NetSuite slots).</summary>
     public string Schema { get; set; } = "hub";
+    /// <summary>Messages processed at once per node on the OrderEZ queue (the budget below caps actual calls).</summary>
     public int OrderEzConcurrency { get; set; } = 4;
+
+    /// <summary>OrderEZ calls in flight at once across every hub node together.</summary>
+    public int OrderEzBudget { get; set; } = 4;
+
+    public int OrderEzSlotWaitSeconds { get; set; } = 120;
 
     /// <summary>Attempts per step on transient failures (429, 5xx, timeouts) before the order is parked.</summary>
     public int MaxStepAttempts { get; set; } = 20;

@@ -109,6 +109,7 @@ public class HubFixture : IAsyncLifetime
             b.UseSetting("Hub:RetryMaxSeconds", "1");
             b.UseSetting("Hub:ScheduledPollMilliseconds", "100");
             b.UseSetting("Hub:NetSuiteBudget", "3");
+            b.UseSetting("Hub:OrderEzBudget", "2");
             b.UseSetting("Hub:BreakerThreshold", "3");
             b.UseSetting("Hub:BreakerOpenSeconds", "1");
             b.UseSetting("NetSuite:BaseUrl", NetSuiteOptions.BaseUrl);
