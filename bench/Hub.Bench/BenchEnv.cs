@@ -2,19 +2,34 @@ using System.Net.Http.Headers;
 
 namespace Hub.Bench;
 
-public sealed record BenchEnv(string Root, string HubUrl, string NetSuiteUrl, string OrderEzUrl, string ConnectionString, string AuditorKey, string OperatorKey, string AdminKey)
+/// <summary>What ./hub bench hands over: the running system's addresses, keys and the hub's process id.</summary>
+public sealed record BenchEnv(string Root, string HubUrl, string NetSuiteUrl, string OrderEzUrl, string ConnectionString,
+    string AuditorKey, string OperatorKey, string AdminKey, string WebhookSecret, string OrderEzToken, int HubPid)
 {
     public static BenchEnv FromEnvironment()
     {
         string Need(string name) => Environment.GetEnvironmentVariable(name) ?? throw new InvalidOperationException($"{name} is not set; run the bench with ./hub bench.");
         return new BenchEnv(Need("HUB_ROOT"), Need("HUB_URL"), Need("NETSUITE_URL"), Need("ORDEREZ_URL"), Need("HUB_DB_CONNECTION"),
-            Need("HUB_API_KEY_AUDITOR"), Need("HUB_API_KEY_OPERATOR"), Need("HUB_API_KEY_ADMIN"));
+            Need("HUB_API_KEY_AUDITOR"), Need("HUB_API_KEY_OPERATOR"), Need("HUB_API_KEY_ADMIN"), Need("ORDEREZ_WEBHOOK_SECRET"),
+            Need("ORDEREZ_API_TOKEN"), int.Parse(Need("HUB_PID"), System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    public HttpClient Hub(string key)
+    public HttpClient Hub(string key, int connections = 16)
     {
-        var http = new HttpClient { BaseAddress = new Uri(HubUrl), Timeout = TimeSpan.FromMinutes(2) };
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+        {
+            BaseAddress = new Uri(HubUrl), Timeout = TimeSpan.FromMinutes(2),
+        };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return http;
+    }
+
+    public HttpClient NetSuiteSim() => new() { BaseAddress = new Uri(NetSuiteUrl), Timeout = TimeSpan.FromMinutes(2) };
+
+    public HttpClient OrderEz()
+    {
+        var http = new HttpClient { BaseAddress = new Uri(OrderEzUrl), Timeout = TimeSpan.FromMinutes(2) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OrderEzToken);
         return http;
     }
 }

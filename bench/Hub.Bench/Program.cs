@@ -1,26 +1,44 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json.Nodes;
 using Hub.Bench;
 
 // Benchmarks run against a system started by ./hub bench (PostgreSQL + simulators + hub); they are not tests.
 var env = BenchEnv.FromEnvironment();
 var quick = args.Contains("--quick");
-var results = new List<(string Scenario, string Metric, string Value)>();
+var system = new BenchSystem(env);
+var rows = new List<Row>();
+var total = Stopwatch.StartNew();
+void Print(IEnumerable<Row> added)
+{
+    foreach (var r in added) Console.WriteLine($"  {r.Scenario} | {r.Metric} | {r.Value}");
+    rows.AddRange(added);
+}
 
-var orders = quick ? 200 : 2000;
-var replay = await ReplayScenario.RunAsync(env, orders);
-results.AddRange(replay);
+// The bench posts webhooks itself (fixed concurrency); the simulator's deliveries come back for end to end.
+await system.SetSimulatorWebhooksAsync(on: false);
+await system.SeedCatalogAsync(outlets: 20);
+rows.Add(new("Start", "hub memory after start-up", system.Memory.Describe()));
+
+Console.WriteLine("Replay…");
+Print(await ReplayScenario.RunAsync(system, quick ? 20_000 : 200_000));
+Console.WriteLine("Webhook ingest…");
+Print(await IngestScenario.RunAsync(system, count: quick ? 400 : 4_000, concurrencies: [16, 64], repeatFirst: quick ? 1 : 2));
+Console.WriteLine("NetSuite push…");
+Print(await PushScenario.RunAsync(system, quick ? 200 : 2_000));
+Console.WriteLine("End to end…");
+Print(await EndToEndScenario.RunAsync(system, perSecond: 20, duration: TimeSpan.FromSeconds(quick ? 15 : 120)));
 
 var table = new StringBuilder();
 table.AppendLine("| Scenario | Metric | Value |").AppendLine("|---|---|---|");
-foreach (var (s, m, v) in results) table.AppendLine($"| {s} | {m} | {v} |");
+foreach (var r in rows) table.AppendLine($"| {r.Scenario} | {r.Metric} | {r.Value} |");
 Console.WriteLine(table);
 
-var machine = $"{Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}";
-var report = $"# Benchmark results\n\nRun {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC{(quick ? " (--quick)" : "")} on {machine}.\n" +
-             $"Command: `./hub bench{(quick ? " --quick" : "")}`. PostgreSQL runs locally with default durability settings.\n\n{table}";
+var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+var machine = $"{Environment.ProcessorCount} cores ({cpu}), {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+var report = $"# Benchmark results\n\nRun {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC{(quick ? " (--quick)" : "")} on {machine}; took {total.Elapsed.TotalMinutes:F1} min.\n" +
+             $"Command: `./hub bench{(quick ? " --quick" : "")}`. The hub, both simulators, PostgreSQL (default settings, local cluster) and this load generator share the machine.\n" +
+             "Hub settings for the bench: NetSuite budget 5 (10 NetSuite messages at once per node), OrderEZ budget 8. Memory is the hub process's resident set (VmHWM/VmRSS), its peak reset before each scenario.\n\n" +
+             table;
 Directory.CreateDirectory(Path.Combine(env.Root, "bench", "results"));
 await File.WriteAllTextAsync(Path.Combine(env.Root, "bench", "results", quick ? "quick.md" : "latest.md"), report);
 return 0;

@@ -5,67 +5,94 @@ using Hub.Domain.Common;
 using Hub.Domain.Mapping;
 using Hub.Domain.Orders;
 using Hub.Projections;
+using Hub.Projections.Orders;
 using JasperFx.Events;
 using Marten;
+using Npgsql;
 
 namespace Hub.Bench;
 
 /// <summary>
-/// Dry run and apply of a mapping change over N already-synced orders. Orders are seeded straight into the event
-/// store (the events the hub itself would have written), so the measurement is the replay, not the seeding.
-/// Half the orders belong to a Malaysian outlet; version 2 zero-rates those, so half change.
+/// An event store of about N events written the way the hub writes them: orders with 2–20 lines, placed then
+/// accepted, items and customer resolved, the sales order upserted and written back; a quarter later partially
+/// accepted and upserted again. Measured: a raw sequential read of the events table (the baseline), a full rebuild
+/// of the desired-state projection, a dry run and an apply of a mapping change over every order (one outlet in
+/// ten is Malaysian; version 2 zero-rates those), and the time until NetSuite has every patch.
 /// </summary>
 public static class ReplayScenario
 {
-    public static async Task<IReadOnlyList<(string, string, string)>> RunAsync(BenchEnv env, int orders)
+    public static async Task<List<Row>> RunAsync(BenchSystem system, int targetEvents)
     {
+        var env = system.Env;
         var auditor = env.Hub(env.AuditorKey);
         var admin = env.Hub(env.AdminKey);
-        var ns = new HttpClient { BaseAddress = new Uri(env.NetSuiteUrl) };
         (await auditor.GetAsync("/api/mappings")).EnsureSuccessStatusCode(); // makes the hub publish version 1
+        await system.ConfigureNetSuiteAsync(PushScenario.Concurrency, 0);
 
-        var seeded = await ns.PostAsJsonAsync("/_sim/seed", new
+        var seeded = await system.NetSuite.PostAsJsonAsync("/_sim/seed", new
         {
-            items = new[] { new { itemId = "BENCH-COF", displayName = "Coffee", basePrice = 30m }, new { itemId = "BENCH-MLK", displayName = "Milk", basePrice = 4.5m } },
             customers = new[] { new { companyName = "Bench SG", email = "sg@bench.example" }, new { companyName = "Bench MY", email = "my@bench.example" } },
         });
-        var ids = JsonNode.Parse(await seeded.Content.ReadAsStringAsync())!;
-        var cof = ids["items"]![0]!["id"]!.GetValue<string>();
-        var mlk = ids["items"]![1]!["id"]!.GetValue<string>();
+        var ids = JsonNode.Parse(await seeded.EnsureSuccessStatusCode().Content.ReadAsStringAsync())!;
         var customers = new[] { ids["customers"]![0]!["id"]!.GetValue<string>(), ids["customers"]![1]!["id"]!.GetValue<string>() };
 
+        using var store = DocumentStore.For(o =>
+        {
+            o.Connection(env.ConnectionString);
+            o.DatabaseSchemaName = "hub";
+            o.Events.StreamIdentity = StreamIdentity.AsString;
+            o.AutoCreateSchemaObjects = JasperFx.AutoCreate.None;
+            o.AddHubProjections();
+        });
         var v1 = new VersionedMapping(1, MappingDefinition.Parse(File.ReadAllText(Path.Combine(env.Root, "src/Hub.Api/mappings/default.json"))));
+        system.Memory.ResetPeak();
         var seedWatch = Stopwatch.StartNew();
-        await SeedAsync(env, orders, v1, cof, mlk, customers);
+        var (orders, events) = await SeedAsync(store, targetEvents, v1, system.ItemIds, customers);
         seedWatch.Stop();
+
+        // Baseline: every event row read in order, as fast as Npgsql can stream them.
+        await using var db = NpgsqlDataSource.Create(env.ConnectionString);
+        var rawWatch = Stopwatch.StartNew();
+        long rawRows = 0, rawBytes = 0;
+        await using (var cmd = db.CreateCommand("select data::text from hub.mt_events order by seq_id"))
+        await using (var reader = await cmd.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) { rawRows++; rawBytes += reader.GetString(0).Length; }
+        rawWatch.Stop();
+
+        var rebuildWatch = Stopwatch.StartNew();
+        using (var daemon = await store.BuildProjectionDaemonAsync())
+            await daemon.RebuildProjectionAsync<Hub.Domain.Orders.OrderSync>(TimeSpan.FromMinutes(15), CancellationToken.None);
+        rebuildWatch.Stop();
 
         var v2 = JsonNode.Parse(File.ReadAllText(Path.Combine(env.Root, "src/Hub.Api/mappings/default.json")))!;
         v2["salesOrder"]!["rules"]!.AsArray().Insert(0, JsonNode.Parse(
             """{"name":"Malaysian outlets paying SGD","when":{"currency":"SGD","customer.country":"MY"},"set":{"subsidiary":"2","taxCode":"ZR-SG"}}"""));
         var publish = await admin.PostAsync("/api/mappings", new StringContent(v2.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
-        var version = JsonNode.Parse(await publish.Content.ReadAsStringAsync())!["version"]!.GetValue<int>();
+        var version = JsonNode.Parse(await publish.EnsureSuccessStatusCode().Content.ReadAsStringAsync())!["version"]!.GetValue<int>();
 
         var (dryMs, dry) = await TimeReplayAsync(admin, auditor, $"/api/mappings/{version}/dry-run");
+        await system.ResetNetSuiteCountersAsync();
         var (applyMs, applied) = await TimeReplayAsync(admin, auditor, $"/api/mappings/{version}/apply");
         var drain = Stopwatch.StartNew();
         var expected = applied["summary"]!["recordsApplied"]!.GetValue<int>();
-        var deadline = DateTime.UtcNow.AddMinutes(10);
-        int updated;
-        do
+        var patched = 0;
+        await Measure.UntilAsync(async () =>
         {
-            var ledger = JsonNode.Parse(await ns.GetStringAsync("/_sim/ledger"))!;
-            updated = ledger["records"]!.AsArray().Count(r => r!["type"]!.GetValue<string>() == "salesOrder");
-            if (updated >= expected) break;
-            await Task.Delay(200);
-        } while (DateTime.UtcNow < deadline);
+            patched = (await system.LedgerAsync())["records"]!.AsArray().Count(r => r!["type"]!.GetValue<string>() == "salesOrder" && r["externalId"]!.GetValue<string>().StartsWith("oez-so-9", StringComparison.Ordinal));
+            return patched >= expected;
+        }, TimeSpan.FromMinutes(15), TimeSpan.FromMilliseconds(200));
         drain.Stop();
+        var scanned = dry["summary"]!["recordsExamined"]!.GetValue<int>();
 
         return
         [
-            ("Replay", "orders in the store (seeded in)", $"{orders} ({seedWatch.Elapsed.TotalSeconds:F1} s)"),
-            ("Replay", "dry run of a mapping change", $"{dryMs:F0} ms = {orders / (dryMs / 1000):F0} orders/s; {dry["summary"]!["recordsChanged"]} would change"),
-            ("Replay", "apply (replay: version moved, syncs queued)", $"{applyMs:F0} ms = {orders / (applyMs / 1000):F0} orders/s; {expected} to patch"),
-            ("Replay", "apply until NetSuite has every patch", $"{(applyMs + drain.Elapsed.TotalMilliseconds) / 1000:F1} s for {updated} sales orders (simulator latency 0)"),
+            new("Replay", "event store", $"{events:N0} events in {orders:N0} order streams (seeded in {seedWatch.Elapsed.TotalSeconds:F1} s)"),
+            new("Replay", "baseline: raw sequential read of mt_events", $"{Measure.Rate(rawRows, rawWatch.Elapsed)} events/s ({rawRows:N0} rows, {rawBytes / 1048576.0:F0} MiB of JSON, {rawWatch.Elapsed.TotalSeconds:F1} s)"),
+            new("Replay", "full rebuild of the order desired-state projection", $"{Measure.Rate(events, rebuildWatch.Elapsed)} events/s ({rebuildWatch.Elapsed.TotalSeconds:F1} s; {events / (double)rawRows * rawWatch.Elapsed.TotalSeconds / rebuildWatch.Elapsed.TotalSeconds:F2} × the raw read rate)"),
+            new("Replay", "dry run of a mapping change over every order", $"{Measure.Rate(scanned, TimeSpan.FromMilliseconds(dryMs))} orders/s ({scanned:N0} orders in {dryMs / 1000:F1} s; {dry["summary"]!["recordsChanged"]} would change)"),
+            new("Replay", "apply (version moved, syncs queued)", $"{Measure.Rate(scanned, TimeSpan.FromMilliseconds(applyMs))} orders/s ({applyMs / 1000:F1} s; {expected} to patch)"),
+            new("Replay", "apply until NetSuite has every patch", $"{(applyMs + drain.Elapsed.TotalMilliseconds) / 1000:F1} s for {patched} sales orders (NetSuite latency 0, limit 5, budget 5)"),
+            new("Replay", "hub memory", system.Memory.Describe()),
         ];
     }
 
@@ -75,50 +102,72 @@ public static class ReplayScenario
         var started = await starter.PostAsync(url, null);
         started.EnsureSuccessStatusCode();
         var id = JsonNode.Parse(await started.Content.ReadAsStringAsync())!["replayId"]!.GetValue<string>();
-        var deadline = DateTime.UtcNow.AddMinutes(10);
+        var deadline = DateTime.UtcNow.AddMinutes(15);
         while (DateTime.UtcNow < deadline)
         {
             var run = JsonNode.Parse(await reader.GetStringAsync($"/api/replays/{id}"))!;
             if (run["status"]!.GetValue<string>() != "running") return (watch.Elapsed.TotalMilliseconds, run);
             await Task.Delay(50);
         }
-        throw new TimeoutException($"{url} did not finish in 10 minutes.");
+        throw new TimeoutException($"{url} did not finish in 15 minutes.");
     }
 
-    private static async Task SeedAsync(BenchEnv env, int orders, VersionedMapping v1, string cof, string mlk, string[] customers)
+    /// <summary>The events the hub itself would have written for each order, in sessions of 250 orders.</summary>
+    private static async Task<(int Orders, long Events)> SeedAsync(IDocumentStore store, int targetEvents, VersionedMapping v1,
+        IReadOnlyDictionary<string, string> itemIds, string[] customers)
     {
-        using var store = DocumentStore.For(o =>
-        {
-            o.Connection(env.ConnectionString);
-            o.DatabaseSchemaName = "hub";
-            o.Events.StreamIdentity = StreamIdentity.AsString;
-            o.AddHubProjections();
-        });
+        var random = new Random(42);
         var now = DateTimeOffset.UtcNow;
-        const int batch = 200;
-        for (var start = 0; start < orders; start += batch)
+        long events = 0;
+        var orders = 0;
+        while (events < targetEvents)
         {
             await using var session = store.LightweightSession();
-            for (var n = start; n < Math.Min(orders, start + batch); n++)
+            for (var k = 0; k < 250 && events < targetEvents; k++, orders++)
             {
-                var orderId = 900_000L + n;
-                var my = n % 2 == 1;
-                var snapshot = new OrderSnapshot(orderId, $"ORD-B{n:D6}", OrderStatus.Accepted, my ? 2 : 1, my ? "Bench MY" : "Bench SG", "SGD",
-                    [new OrderLine("BENCH-COF", "Coffee", 2 + n % 5, 30m, true), new OrderLine("BENCH-MLK", "Milk", 1 + n % 7, 4.5m, true)], null, now);
-                var items = new Dictionary<string, string> { ["BENCH-COF"] = cof, ["BENCH-MLK"] = mlk };
-                var desired = SalesOrderMapper.Map(snapshot, snapshot.Status, customers[my ? 1 : 0], my ? "MY" : "SG", items, new Dictionary<string, string>(), v1).SalesOrder!;
-                var so = $"BENCH-{orderId}";
-                session.Events.StartStream(OrderSync.StreamKey(orderId),
-                    new OrderChangeObserved(orderId, snapshot, snapshot.BusinessHash(), new ChangeSource(ChangeSource.Poll, null, null, "bench", now), now, "{}"),
+                var orderId = 900_000L + orders;
+                var my = orders % 10 == 9;
+                var lineCount = random.Next(2, 21);
+                var lines = Enumerable.Range(1, lineCount).Select(i => new OrderLine(BenchSystem.Sku(i), $"Bench item {i}", 1 + random.Next(12), 2m + i, true)).ToList();
+                var placed = new OrderSnapshot(orderId, $"ORD-R{orderId}", OrderStatus.Pending, my ? 2 : 1, my ? "Bench MY" : "Bench SG", "SGD", lines, null, now);
+                var accepted = placed with { Status = OrderStatus.Accepted, UpdatedAt = now.AddMinutes(5) };
+                var items = lines.ToDictionary(l => l.Sku, l => itemIds[l.Sku]);
+                var customer = customers[my ? 1 : 0];
+                var country = my ? "MY" : "SG";
+                var source = new ChangeSource(ChangeSource.Webhook, $"msg_bench_{orderId}", "order.accepted", null, now);
+                var stream = new List<object>
+                {
+                    new OrderChangeObserved(orderId, placed, placed.BusinessHash(), source with { DeliveryId = $"msg_bench_p{orderId}", EventType = "order.placed" }, now, "{}"),
+                    new OrderChangeObserved(orderId, accepted, accepted.BusinessHash(), source, now, "{}"),
                     new MappingVersionAssigned(orderId, 1, "first sync", now),
                     new OrderItemsResolved(orderId, "c1", items, [], now),
-                    new OrderCustomerResolved(orderId, "c2", snapshot.OutletId, customers[my ? 1 : 0], "created", now, my ? "MY" : "SG"),
-                    new SyncCommandIssued(orderId, "c3", SyncCommandKind.UpsertSalesOrder, $"salesOrder/eid:{desired.ExternalId}", desired, null, 1, now),
-                    new SyncCommandSucceeded(orderId, "c3", SyncCommandKind.UpsertSalesOrder, so, desired.Hash(), "seeded", now),
-                    new SyncCommandIssued(orderId, "c4", SyncCommandKind.WriteBackToOrderEz, $"orderez:orders/{orderId}", null, null, 1, now),
-                    new SyncCommandSucceeded(orderId, "c4", SyncCommandKind.WriteBackToOrderEz, so, null, "seeded", now));
+                    new OrderCustomerResolved(orderId, "c2", accepted.OutletId, customer, "created", now, country),
+                };
+                var so = $"BENCH-{orderId}";
+                void Upsert(OrderSnapshot snapshot, string command)
+                {
+                    var desired = SalesOrderMapper.Map(snapshot, snapshot.Status, customer, country, items, new Dictionary<string, string>(), v1).SalesOrder!;
+                    stream.Add(new SyncCommandIssued(orderId, command, SyncCommandKind.UpsertSalesOrder, $"salesOrder/eid:{desired.ExternalId}", desired, null, 1, now));
+                    stream.Add(new SyncCommandSucceeded(orderId, command, SyncCommandKind.UpsertSalesOrder, so, desired.Hash(), "seeded", now));
+                }
+                Upsert(accepted, "c3");
+                stream.Add(new SyncCommandIssued(orderId, "c4", SyncCommandKind.WriteBackToOrderEz, $"orderez:orders/{orderId}", null, null, 1, now));
+                stream.Add(new SyncCommandSucceeded(orderId, "c4", SyncCommandKind.WriteBackToOrderEz, so, null, "seeded", now));
+                if (random.Next(4) == 0)
+                {
+                    var partial = accepted with
+                    {
+                        Status = OrderStatus.PartiallyAccepted, UpdatedAt = now.AddMinutes(9),
+                        Lines = accepted.Lines.Select((l, i) => i == 0 ? l with { Included = false } : l).ToList(),
+                    };
+                    stream.Add(new OrderChangeObserved(orderId, partial, partial.BusinessHash(), source with { DeliveryId = $"msg_bench_x{orderId}", EventType = "order.partially_accepted" }, now, "{}"));
+                    Upsert(partial, "c5");
+                }
+                session.Events.StartStream(OrderSync.StreamKey(orderId), stream.ToArray());
+                events += stream.Count;
             }
             await session.SaveChangesAsync();
         }
+        return (orders, events);
     }
 }

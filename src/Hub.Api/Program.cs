@@ -40,6 +40,7 @@ builder.Services.AddSingleton<HubClock>();
 builder.Services.AddSingleton<ApiKeyStore>();
 builder.Services.AddSingleton<AuthFailureLimiter>();
 builder.Services.AddSingleton<OrderChangeIngestor>();
+builder.Services.AddSingleton<RecentStepResults>();
 builder.Services.AddSingleton<IValidator<OezOrder>, Hub.Api.OrderEz.OezOrderValidator>();
 builder.Services.AddHostedService<PeriodicTriggers>();
 

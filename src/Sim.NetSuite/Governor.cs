@@ -55,11 +55,17 @@ internal sealed class Governor(NetSuiteSimOptions options)
 {
     private int _inFlight;
     private int _peak;
+    private long _admitted;
+    private long _refused;
     private volatile Fault? _fault;
 
     public int ConcurrencyLimit { get; set; } = options.ConcurrencyLimit;
     public int LatencyMs { get; set; } = options.LatencyMs;
     public int Peak => Volatile.Read(ref _peak);
+
+    /// <summary>Requests let in under the concurrency limit, and those refused with 429 for exceeding it.</summary>
+    public long Admitted => Interlocked.Read(ref _admitted);
+    public long Refused => Interlocked.Read(ref _refused);
 
     public void SetFault(Fault fault)
     {
@@ -78,7 +84,15 @@ internal sealed class Governor(NetSuiteSimOptions options)
     {
         ClearFault();
         LastFault = null;
-        Interlocked.Exchange(ref _peak, 0);
+        ResetCounters();
+    }
+
+    /// <summary>Starts a new measurement: the peak restarts from what is in flight now.</summary>
+    public void ResetCounters()
+    {
+        Interlocked.Exchange(ref _peak, Volatile.Read(ref _inFlight));
+        Interlocked.Exchange(ref _admitted, 0);
+        Interlocked.Exchange(ref _refused, 0);
     }
 
     /// <summary>The fault that applies to this request, if any.</summary>
@@ -98,8 +112,10 @@ internal sealed class Governor(NetSuiteSimOptions options)
         if (now > ConcurrencyLimit)
         {
             Interlocked.Decrement(ref _inFlight);
+            Interlocked.Increment(ref _refused);
             return false;
         }
+        Interlocked.Increment(ref _admitted);
         int peak;
         while (now > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, peak) != peak) { }
         return true;

@@ -23,6 +23,7 @@ internal sealed class LedgerEntry
     public string? ExternalId { get; set; }
     public int Creates { get; set; }
     public int Updates { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
 }
 
 /// <summary>
@@ -132,7 +133,7 @@ internal sealed class RecordStore(TimeProvider time)
         lock (_gate)
             return _ledger.Select(e => new LedgerEntry
             {
-                Type = e.Type, InternalId = e.InternalId, ExternalId = e.ExternalId, Creates = e.Creates, Updates = e.Updates,
+                Type = e.Type, InternalId = e.InternalId, ExternalId = e.ExternalId, Creates = e.Creates, Updates = e.Updates, CreatedAt = e.CreatedAt,
             }).ToList();
     }
 
@@ -262,7 +263,7 @@ internal sealed class RecordStore(TimeProvider time)
         _records[schema.Name][record.NumericId] = record;
         if (!_ledgerIndex.TryGetValue((record.Type, record.Id), out var entry))
         {
-            entry = new LedgerEntry { Type = record.Type, InternalId = record.Id };
+            entry = new LedgerEntry { Type = record.Type, InternalId = record.Id, CreatedAt = time.GetUtcNow() };
             _ledgerIndex[(record.Type, record.Id)] = entry;
             _ledger.Add(entry);
         }

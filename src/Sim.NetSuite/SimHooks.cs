@@ -22,9 +22,18 @@ internal static class SimHooks
                     ["internalId"] = e.InternalId,
                     ["creates"] = e.Creates,
                     ["updates"] = e.Updates,
+                    ["createdAt"] = e.CreatedAt,
                 })]),
                 ["peakInFlight"] = state.Governor.Peak,
+                ["requestsAdmitted"] = state.Governor.Admitted,
+                ["refusedOverLimit"] = state.Governor.Refused,
             });
+        });
+
+        sim.MapPost("/counters/reset", () =>
+        {
+            state.Governor.ResetCounters();
+            return Results.NoContent();
         });
 
         sim.MapPost("/faults", async (HttpContext ctx) =>

@@ -36,8 +36,13 @@ public sealed class GovernanceTests(SimFixture sim) : SimTestBase(sim)
 
         outcomes.Count(o => o == "429").ShouldBeGreaterThan(0);
         outcomes.Count(o => o == "ok").ShouldBeGreaterThan(0);
-        var peak = (await Sim.LedgerAsync())["peakInFlight"]!.GetValue<int>();
-        peak.ShouldBeInRange(1, 2);
+        var ledger = await Sim.LedgerAsync();
+        ledger["peakInFlight"]!.GetValue<int>().ShouldBeInRange(1, 2);
+        ledger["requestsAdmitted"]!.GetValue<long>().ShouldBe(outcomes.Count(o => o == "ok"));
+        ledger["refusedOverLimit"]!.GetValue<long>().ShouldBe(outcomes.Count(o => o == "429"));
+        (await Sim.Raw.PostAsync("/_sim/counters/reset", null)).EnsureSuccessStatusCode();
+        ledger = await Sim.LedgerAsync();
+        (ledger["peakInFlight"]!.GetValue<int>(), ledger["requestsAdmitted"]!.GetValue<long>(), ledger["refusedOverLimit"]!.GetValue<long>()).ShouldBe((0, 0L, 0L));
         var config = (await Sim.Raw.GetFromJsonAsync<JsonObject>("/_sim/config"))!;
         config["concurrencyLimit"]!.GetValue<int>().ShouldBe(2);
     }

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
 using Hub.Api.Tests.Infrastructure;
@@ -167,6 +168,32 @@ public class DuplicateAndLaterChangeTests(HubFixture fixture) : IntegrationConte
         var view = await Hub.EventuallyAsync(orderId, v => v.InSync && v.NetSuiteSalesOrderId is not null);
         view.OrderezStatus.ShouldBe("partially_accepted");
         (await Hub.SalesOrderLinesAsync(view.NetSuiteSalesOrderId!)).Count.ShouldBe(1);
+        await Hub.InvariantsHoldAsync([orderId]);
+    }
+
+    [Fact]
+    public async Task a_change_recorded_while_the_sales_order_write_is_in_flight_does_not_make_the_hub_write_it_again()
+    {
+        var orderId = await PendingOrderAsync(("COF-1", 2));
+        // The sales order write takes 1.5 s, long enough for another delivery to land on the stream meanwhile.
+        (await Hub.NetSuiteHttp.PostAsJsonAsync("/_sim/faults", new { mode = "latency", latencyMs = 1500, requests = 1, path = "salesOrder" })).EnsureSuccessStatusCode();
+        var accepted = await Hub.OrderWebhookBodyAsync(orderId, "order.accepted", o => o["status"] = "accepted");
+        await Hub.PostWebhookAsync(accepted, Hub.Sign(accepted), 202);
+        await Hub.EventuallyAsync(orderId, v => v.PendingCommands.Any(c => c.Kind == "UpsertSalesOrder"));
+
+        // An older snapshot arriving late: recorded (the stream moves on) but it changes nothing for NetSuite.
+        var stale = await Hub.OrderWebhookBodyAsync(orderId, "order.updated", o =>
+        {
+            o["status"] = "accepted";
+            o["lineItems"]![0]!["quantity"] = 7;
+            o["updatedAt"] = DateTimeOffset.Parse(o["updatedAt"]!.GetValue<string>()).AddMinutes(-1).ToString("O");
+        });
+        await Hub.PostWebhookAsync(stale, Hub.Sign(stale), 202);
+
+        await Hub.EventuallyAsync(orderId, v => v.InSync && v.WrittenBackToOrderEz);
+        (await Hub.FaultsServedAsync()).ShouldBe(1);
+        var so = (await Hub.LedgerAsync()).Of("salesOrder").ShouldHaveSingleItem();
+        (so.Creates, so.Updates).ShouldBe((1, 0), "the answer NetSuite gave is recorded, not asked for again");
         await Hub.InvariantsHoldAsync([orderId]);
     }
 

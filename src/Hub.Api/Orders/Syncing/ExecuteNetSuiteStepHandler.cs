@@ -17,6 +17,7 @@ public static class ExecuteNetSuiteStepHandler
         NetSuiteClient netSuite,
         IOptions<HubOptions> options,
         HubClock clock,
+        RecentStepResults recent,
         CancellationToken ct)
     {
         var stream = await session.Events.FetchForWriting<OrderSync>(OrderSync.StreamKey(message.OrderId), ct);
@@ -31,10 +32,12 @@ public static class ExecuteNetSuiteStepHandler
             return pending.Kind switch
             {
                 SyncCommandKind.ResolveItems => StepOutcome.Succeeded(stream, state.OrderId,
-                    await ResolveItemsAsync(netSuite, state.OrderId, pending.CommandId, pending.Skus ?? [], clock, ct)),
+                    recent.Take<OrderItemsResolved>(pending.CommandId)
+                    ?? Remember(recent, pending.CommandId, await ResolveItemsAsync(netSuite, state.OrderId, pending.CommandId, pending.Skus ?? [], clock, ct))),
                 SyncCommandKind.EnsureCustomer => await EnsureCustomerAsync(stream, session, pending, message, options.Value, clock, ct),
                 SyncCommandKind.UpsertSalesOrder => StepOutcome.Succeeded(stream, state.OrderId,
-                    await UpsertSalesOrderAsync(netSuite, state.OrderId, pending, clock, ct)),
+                    recent.Take<SyncCommandSucceeded>(pending.CommandId)
+                    ?? Remember(recent, pending.CommandId, await UpsertSalesOrderAsync(netSuite, state.OrderId, pending, clock, ct))),
                 _ => [],
             };
         }
@@ -43,6 +46,12 @@ public static class ExecuteNetSuiteStepHandler
             return StepOutcome.Failed(stream, pending, message, message.Attempt, StepOutcome.From(ex),
                 options.Value, clock, m => m with { Attempt = m.Attempt + 1 });
         }
+    }
+
+    private static T Remember<T>(RecentStepResults recent, string commandId, T result) where T : class
+    {
+        recent.Remember(commandId, result);
+        return result;
     }
 
     public static async Task<OrderItemsResolved> ResolveItemsAsync(NetSuiteClient netSuite, long orderId, string? commandId, IReadOnlyList<string> skus, HubClock clock, CancellationToken ct)
