@@ -41,6 +41,7 @@ public static class IngestScenario
             var baseline = await BaselineAsync(system.Env.ConnectionString, count, c, baselineBody);
 
             system.Memory.ResetPeak();
+            var cpuBefore = system.Memory.CpuSeconds();
             var statuses = new int[count];
             var (latencies, errors, elapsed) = await Measure.ClosedLoopAsync(count, c, async i =>
             {
@@ -48,6 +49,7 @@ public static class IngestScenario
                 statuses[i] = status;
                 return ok;
             });
+            var cpuAfter = system.Memory.CpuSeconds();
             var label = r < concurrencies.Length ? $"Ingest C={c}" : $"Ingest C={c} (repeat {r - concurrencies.Length + 1})";
             var hubRate = latencies.Count / elapsed.TotalSeconds;
             var baseRate = baseline.Latencies.Count / baseline.Elapsed.TotalSeconds;
@@ -55,6 +57,7 @@ public static class IngestScenario
             rows.Add(new(label, "hub: latency", Measure.Latencies(latencies)));
             rows.Add(new(label, "baseline: INSERT commits/s", $"{baseRate:F0} ({Measure.Latencies(baseline.Latencies)})"));
             rows.Add(new(label, "hub ÷ baseline", $"{hubRate / baseRate:F2}"));
+            rows.Add(new(label, "CPU per accepted webhook", $"hub {(cpuAfter.Hub - cpuBefore.Hub) * 1000 / count:F2} ms, PostgreSQL {(cpuAfter.Postgres - cpuBefore.Postgres) * 1000 / count:F2} ms ({Environment.ProcessorCount} cores × wall time = {Environment.ProcessorCount * 1000.0 * elapsed.TotalSeconds / count:F2} ms per webhook)"));
             rows.Add(new(label, "hub memory", system.Memory.Describe()));
         }
         return rows;

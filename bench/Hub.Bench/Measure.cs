@@ -75,6 +75,26 @@ public sealed class HubMemory(int pid)
         return (Field("VmHWM"), Field("VmRSS"));
     }
 
+    /// <summary>CPU seconds (user + system) used so far by the hub, and by every PostgreSQL process together.</summary>
+    public (double Hub, double Postgres) CpuSeconds()
+    {
+        static double Of(string statPath)
+        {
+            try
+            {
+                var stat = File.ReadAllText(statPath);
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                // Fields 14 and 15 of /proc/<pid>/stat (utime, stime), in clock ticks of 1/100 s.
+                return (double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture)) / 100;
+            }
+            catch (IOException) { return 0; }
+        }
+        var postgres = Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(d => d!.All(char.IsDigit))
+            .Where(d => { try { return File.ReadAllText($"/proc/{d}/comm").Trim() == "postgres"; } catch (IOException) { return false; } })
+            .Sum(d => Of($"/proc/{d}/stat"));
+        return (Of($"/proc/{pid}/stat"), postgres);
+    }
+
     public string Describe()
     {
         var (peak, now) = Read();

@@ -5,6 +5,9 @@ using Hub.Bench;
 // Benchmarks run against a system started by ./hub bench (PostgreSQL + simulators + hub); they are not tests.
 var env = BenchEnv.FromEnvironment();
 var quick = args.Contains("--quick");
+// --only replay|ingest|push|e2e (repeatable) runs a subset, for finding a bottleneck without the whole run.
+var only = args.Select((a, i) => a == "--only" && i + 1 < args.Length ? args[i + 1] : null).OfType<string>().ToHashSet();
+bool Runs(string name) => only.Count == 0 || only.Contains(name);
 var system = new BenchSystem(env);
 var rows = new List<Row>();
 var total = Stopwatch.StartNew();
@@ -19,14 +22,26 @@ await system.SetSimulatorWebhooksAsync(on: false);
 await system.SeedCatalogAsync(outlets: 20);
 rows.Add(new("Start", "hub memory after start-up", system.Memory.Describe()));
 
-Console.WriteLine("Replay…");
-Print(await ReplayScenario.RunAsync(system, quick ? 20_000 : 200_000));
-Console.WriteLine("Webhook ingest…");
-Print(await IngestScenario.RunAsync(system, count: quick ? 400 : 4_000, concurrencies: [16, 64], repeatFirst: quick ? 1 : 2));
-Console.WriteLine("NetSuite push…");
-Print(await PushScenario.RunAsync(system, quick ? 200 : 2_000));
-Console.WriteLine("End to end…");
-Print(await EndToEndScenario.RunAsync(system, perSecond: 20, duration: TimeSpan.FromSeconds(quick ? 15 : 120)));
+if (Runs("replay"))
+{
+    Console.WriteLine("Replay…");
+    Print(await ReplayScenario.RunAsync(system, quick ? 20_000 : 200_000));
+}
+if (Runs("ingest"))
+{
+    Console.WriteLine("Webhook ingest…");
+    Print(await IngestScenario.RunAsync(system, count: quick ? 400 : 4_000, concurrencies: [16, 64], repeatFirst: quick ? 1 : 2));
+}
+if (Runs("push"))
+{
+    Console.WriteLine("NetSuite push…");
+    Print(await PushScenario.RunAsync(system, quick ? 200 : 2_000));
+}
+if (Runs("e2e"))
+{
+    Console.WriteLine("End to end…");
+    Print(await EndToEndScenario.RunAsync(system, perSecond: 20, duration: TimeSpan.FromSeconds(quick ? 15 : 120)));
+}
 
 var table = new StringBuilder();
 table.AppendLine("| Scenario | Metric | Value |").AppendLine("|---|---|---|");
@@ -40,5 +55,7 @@ var report = $"# Benchmark results\n\nRun {DateTimeOffset.UtcNow:yyyy-MM-dd HH:m
              "Hub settings for the bench: NetSuite budget 5 (10 NetSuite messages at once per node), OrderEZ budget 8. Memory is the hub process's resident set (VmHWM/VmRSS), its peak reset before each scenario.\n\n" +
              table;
 Directory.CreateDirectory(Path.Combine(env.Root, "bench", "results"));
-await File.WriteAllTextAsync(Path.Combine(env.Root, "bench", "results", quick ? "quick.md" : "latest.md"), report);
+// A partial run never overwrites the published full results.
+var file = only.Count > 0 ? "partial.md" : quick ? "quick.md" : "latest.md";
+await File.WriteAllTextAsync(Path.Combine(env.Root, "bench", "results", file), report);
 return 0;

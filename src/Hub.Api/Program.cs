@@ -24,8 +24,13 @@ using Wolverine.Marten;
 
 var builder = WebApplication.CreateBuilder(args);
 
-var connectionString = builder.Configuration.GetConnectionString("Hub")
+var configuredConnection = builder.Configuration.GetConnectionString("Hub")
     ?? throw new InvalidOperationException("ConnectionStrings:Hub is not set. ./hub run sets it; see README › Configuration.");
+// Npgsql sends DISCARD ALL each time a pooled connection is reused; the hub keeps no session state on pooled
+// connections (advisory locks are released explicitly), and the benchmark showed ~3 of them per webhook.
+var connectionStringBuilder = new Npgsql.NpgsqlConnectionStringBuilder(configuredConnection);
+if (!connectionStringBuilder.ContainsKey("No Reset On Close")) connectionStringBuilder.NoResetOnClose = true;
+var connectionString = connectionStringBuilder.ConnectionString;
 
 builder.Services.Configure<HubOptions>(builder.Configuration.GetSection("Hub"));
 // Registered first so it runs before the schema set-up of Marten and Wolverine.

@@ -155,7 +155,8 @@ public class ApiGate
             }
             finally
             {
-                // A pooled connection is reset (DISCARD ALL, which drops advisory locks) before its next use.
+                // The unlock fails only on a broken connection, which Npgsql never returns to the pool: its
+                // session ends, and with it the lock.
                 await connection.DisposeAsync();
                 gate.LeaveLocal();
             }

@@ -74,8 +74,8 @@ public sealed class OrderChangeIngestor(IServiceProvider services, HubClock cloc
             outbox.Enroll(session);
             try
             {
-                if (source.DeliveryId is not null && await session.LoadAsync<WebhookReceipt>(source.DeliveryId, ct) is not null)
-                    return IngestOutcome.DuplicateDelivery;
+                // A repeated delivery is caught by the receipt's primary key at commit (nothing of it is kept),
+                // which saves a read on every first delivery.
                 var stream = await session.Events.FetchForWriting<T>(key, ct);
                 var appended = await append(stream, session, outbox);
                 if (source.DeliveryId is not null)
