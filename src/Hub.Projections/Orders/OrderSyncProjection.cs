@@ -22,6 +22,11 @@ public sealed class OrderSyncProjection : SingleStreamProjection<OrderSync, stri
         IncludeType<SyncRetryRequested>();
         IncludeType<MappingVersionAssigned>();
         IncludeType<OrderSyncBlocked>();
+
+        // Used by rebuilds only (the projection is inline): read big pages and write each order once per flush
+        // (insert-only batches) instead of once per page.
+        Options.BatchSize = 20_000;
+        Options.RebuildFlushThreshold = 50_000;
     }
 
     public override OrderSync? Evolve(OrderSync? snapshot, string id, IEvent e) => OrderSyncFold.Step(snapshot, e.Data);

@@ -81,6 +81,31 @@ public class NewOrderToSalesOrderTests(HubFixture fixture) : IntegrationContext(
     }
 
     [Fact]
+    public async Task a_full_rebuild_restores_lost_and_tampered_desired_state_exactly()
+    {
+        await Hub.SeedCatalogAsync(["TEA-1", "COF-1"]);
+        var outlet = await Hub.CreateOutletAsync();
+        var orders = new List<long>();
+        for (var i = 0; i < 3; i++) orders.Add(await Hub.PlaceOrderAsync(outlet, [("TEA-1", 3 + i), ("COF-1", 1)], placedBy: "supplier"));
+        foreach (var order in orders) await Hub.SyncedAsync(order);
+        var store = Hub.Host.Services.GetRequiredService<Marten.IDocumentStore>();
+        await using (var session = store.LightweightSession())
+        {
+            session.Delete<global::Hub.Domain.Orders.OrderSync>($"oez-order-{orders[0]}");
+            var tampered = (await session.LoadAsync<global::Hub.Domain.Orders.OrderSync>($"oez-order-{orders[1]}"))!;
+            session.Store(tampered with { NetSuiteSalesOrderId = "tampered" });
+            await session.SaveChangesAsync();
+        }
+
+        // The same rebuild `projections rebuild` runs (with the projection's rebuild batch and flush settings).
+        using (var daemon = await store.BuildProjectionDaemonAsync())
+            await daemon.RebuildProjectionAsync<global::Hub.Domain.Orders.OrderSync>(TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        foreach (var order in orders) (await Hub.OrderAsync(order))!.NetSuiteSalesOrderId.ShouldNotBe("tampered");
+        await Hub.InvariantsHoldAsync(orders);
+    }
+
+    [Fact]
     public async Task the_stored_sync_state_equals_a_fold_of_the_events()
     {
         await Hub.SeedCatalogAsync(["TEA-1", "COF-1"]);
