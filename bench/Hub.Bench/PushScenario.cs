@@ -54,16 +54,11 @@ public static class PushScenario
         var rate = calls / netSuiteSeconds;
         var ceiling = Concurrency * 1000.0 / LatencyMs;
         var duplicates = salesOrders.Sum(r => r["creates"]!.GetValue<int>() - 1);
-        // Steady state: the middle 80 % of sales orders, without the start (customers created first) and the tail.
-        var times = salesOrders.Select(r => r["createdAt"]!.GetValue<DateTimeOffset>()).Order().ToList();
-        var (from, to) = (times[times.Count / 10], times[times.Count * 9 / 10 - 1]);
-        var steady = (times.Count * 8 / 10 - 1) * ((double)calls / orders) / Math.Max(0.001, (to - from).TotalSeconds);
         return
         [
             new("NetSuite push", "orders (burst of accepted-order webhooks)", $"{orders}, taken in within {ingestElapsed.TotalSeconds:F1} s ({ingestErrors} errors)"),
             new("NetSuite push", "NetSuite calls", $"{calls} ({(double)calls / orders:F2} per order)"),
             new("NetSuite push", "achieved calls/s ÷ ceiling", $"{rate:F1} ÷ {ceiling:F0} = {rate / ceiling:F2} (from the first webhook to the last sales order, {netSuiteSeconds:F1} s)"),
-            new("NetSuite push", "steady state (middle 80 % of sales orders)", $"{steady:F1} calls/s = {steady / ceiling:F2} × ceiling"),
             new("NetSuite push", "peak in flight at NetSuite (budget 5)", $"{ledger["peakInFlight"]}"),
             new("NetSuite push", "429s received", $"{ledger["refusedOverLimit"]}"),
             new("NetSuite push", "sales orders / duplicates", $"{salesOrders.Count} / {duplicates}"),
