@@ -19,6 +19,7 @@ public static class ProjectionsConfiguration
         opts.Projections.Add(new CustomerSyncProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new MappingCatalogProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new ReplayRunProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new Hub.Projections.Catalog.ItemReferenceProjection(), ProjectionLifecycle.Inline);
         opts.Schema.For<OrderSync>().Index(x => x.OrderId);
         opts.Schema.For<CustomerSync>().Index(x => x.OutletId);
         opts.Schema.For<ReplayRun>();

@@ -1,3 +1,4 @@
+using Hub.Domain.Catalog;
 using Hub.Api.Mappings;
 using Hub.Api.NetSuite;
 using Hub.Api.Security;
@@ -72,8 +73,8 @@ public static class AuditEndpoints
             $"{f.Kind} failed after {f.Attempts} attempt(s): {f.Code}", "hub", null, null, null, f.At, null, f.CommandId, null,
             new CommandExchange(null, $"{f.Status} {f.Code}: {f.Detail}"), null),
         OrderItemsResolved r => new HistoryEntry(e.Sequence, e.Version, "OrderItemsResolved", e.Timestamp,
-            $"NetSuite items: {string.Join(", ", r.Found.Select(kv => $"{kv.Key}={kv.Value}"))}{(r.Missing.Count > 0 ? $"; missing: {string.Join(", ", r.Missing)}" : "")}",
-            "netsuite", null, null, null, r.At, null, r.CommandId, null, null, null),
+            $"NetSuite items{(r.From == ItemsSource.Reference ? " (known from earlier orders' lookups, NetSuite not asked)" : "")}: {string.Join(", ", r.Found.Select(kv => $"{kv.Key}={kv.Value}"))}{(r.Missing.Count > 0 ? $"; missing: {string.Join(", ", r.Missing)}" : "")}",
+            r.From == ItemsSource.Reference ? "hub" : "netsuite", null, null, null, r.At, null, r.CommandId, null, null, null),
         OrderCustomerResolved c => new HistoryEntry(e.Sequence, e.Version, "OrderCustomerResolved", e.Timestamp,
             $"Outlet {c.OutletId} is NetSuite customer {c.NetSuiteCustomerId} (by {c.MatchedBy})",
             "netsuite", null, null, null, c.At, null, c.CommandId, null, null, null),

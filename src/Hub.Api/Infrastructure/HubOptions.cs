@@ -75,6 +75,11 @@ public sealed class HubOptions
     /// <summary>With several nodes: a node silent this long is taken as dead and the others take over its work.</summary>
     public int NodeStaleSeconds { get; set; } = 20;
 
+    /// <summary>How long a SKU's NetSuite item id, learned by one order, is reused by the next ones without asking
+    /// NetSuite again (0 = ask for every order). An item deleted and recreated in NetSuite within this time makes
+    /// new orders' sales-order writes fail (action needed) until it passes (ADR 0017).</summary>
+    public int ItemReferenceMinutes { get; set; } = 60;
+
     /// <summary>How often due retries (durable scheduled messages) are looked for.</summary>
     public int ScheduledPollMilliseconds { get; set; } = 1000;
 }

@@ -32,14 +32,17 @@ public sealed record OrderCustomerResolved(
     DateTimeOffset At,
     string? Country = null);
 
-/// <summary>What NetSuite said about the order's SKUs: which exist (with internal ids) and which do not.</summary>
+/// <summary>What NetSuite said about the order's SKUs: which exist (with internal ids) and which do not.
+/// <paramref name="From"/> is null when NetSuite was asked for this order, "reference" when the ids came from
+/// what earlier orders learned.</summary>
 public sealed record OrderItemsResolved(
     long OrderId,
     string? CommandId,
     IReadOnlyDictionary<string, string> Found,
     IReadOnlyList<string> Missing,
     DateTimeOffset At,
-    IReadOnlyDictionary<string, string>? Types = null);
+    IReadOnlyDictionary<string, string>? Types = null,
+    string? From = null);
 
 /// <summary>A write to NetSuite or OrderEZ was acknowledged.</summary>
 public sealed record SyncCommandSucceeded(

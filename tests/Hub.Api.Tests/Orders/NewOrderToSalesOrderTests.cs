@@ -106,6 +106,26 @@ public class NewOrderToSalesOrderTests(HubFixture fixture) : IntegrationContext(
     }
 
     [Fact]
+    public async Task a_second_order_for_known_skus_reuses_their_item_ids_and_needs_only_the_sales_order_call()
+    {
+        await Hub.SeedCatalogAsync(["TEA-1", "COF-1"]);
+        var outlet = await Hub.CreateOutletAsync();
+        var first = await Hub.PlaceOrderAsync(outlet, [("TEA-1", 1), ("COF-1", 2)], placedBy: "supplier");
+        var firstView = await Hub.SyncedAsync(first);
+        (await Hub.NetSuiteHttp.PostAsync("/_sim/counters/reset", null)).EnsureSuccessStatusCode();
+
+        var second = await Hub.PlaceOrderAsync(outlet, [("COF-1", 5)], placedBy: "supplier");
+        var secondView = await Hub.SyncedAsync(second);
+
+        var ledger = System.Text.Json.Nodes.JsonNode.Parse(await Hub.NetSuiteHttp.GetStringAsync("/_sim/ledger"))!;
+        ledger["requestsAdmitted"]!.GetValue<long>().ShouldBe(1, "only the sales order write; the item id came from the first order");
+        (await Hub.HistoryTextAsync(second)).ShouldContain("known from earlier orders' lookups, NetSuite not asked");
+        var firstCoffee = (await Hub.SalesOrderLinesAsync(firstView.NetSuiteSalesOrderId!)).Single(l => l!["quantity"]!.GetValue<decimal>() == 2m)!["item"]!["id"]!.GetValue<string>();
+        (await Hub.SalesOrderLinesAsync(secondView.NetSuiteSalesOrderId!)).ShouldHaveSingleItem()!["item"]!["id"]!.GetValue<string>().ShouldBe(firstCoffee);
+        await Hub.InvariantsHoldAsync([first, second]);
+    }
+
+    [Fact]
     public async Task the_stored_sync_state_equals_a_fold_of_the_events()
     {
         await Hub.SeedCatalogAsync(["TEA-1", "COF-1"]);

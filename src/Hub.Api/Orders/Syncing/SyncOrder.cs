@@ -1,5 +1,6 @@
 using Hub.Api.Infrastructure;
 using Hub.Api.Mappings;
+using Hub.Domain.Catalog;
 using Hub.Domain.Mapping;
 using Hub.Domain.Orders;
 using Marten;
@@ -16,12 +17,19 @@ public static class SyncOrderHandler
     /// Records the intent (an event) and queues its execution in the same commit. Two SyncOrder messages for one
     /// order race on the stream version; the loser retries, finds the step pending and does nothing.
     /// </summary>
-    public static async Task<OutgoingMessages> Handle(SyncOrder command, IDocumentSession session, MappingRegistry mappings, HubClock clock, CancellationToken ct)
+    public static async Task<OutgoingMessages> Handle(SyncOrder command, IDocumentSession session, MappingRegistry mappings, HubClock clock,
+        Microsoft.Extensions.Options.IOptions<HubOptions> options, CancellationToken ct)
     {
         var stream = await session.Events.FetchForWriting<OrderSync>(OrderSync.StreamKey(command.OrderId), ct);
         if (stream.Aggregate is null) return [];
         var catalog = await mappings.CatalogAsync(session, ct);
-        var (events, execute) = Plan(stream.Aggregate, catalog.CurrentVersion!.Value, v => mappings.Get(catalog, v), clock.Now, clock.NewId());
+        // What earlier orders learned about these SKUs, so this one may not need to ask NetSuite (read here, not in Plan).
+        var unresolved = stream.Aggregate.UnresolvedSkus();
+        var known = unresolved.Count == 0 || options.Value.ItemReferenceMinutes <= 0
+            ? new Dictionary<string, ItemReference>()
+            : (await session.LoadManyAsync<ItemReference>(ct, unresolved)).ToDictionary(r => r.Id);
+        var (events, execute) = Plan(stream.Aggregate, catalog.CurrentVersion!.Value, v => mappings.Get(catalog, v), clock.Now, clock.NewId(),
+            known, TimeSpan.FromMinutes(options.Value.ItemReferenceMinutes));
         stream.AppendMany(events);
         return execute is null ? [] : [execute];
     }
@@ -31,7 +39,8 @@ public static class SyncOrderHandler
     /// time it has something to map, and keeps it until an apply moves it.
     /// </summary>
     public static (IReadOnlyList<object> Events, object? Execute) Plan(
-        OrderSync state, int currentVersion, Func<int, VersionedMapping> mappings, DateTimeOffset now, string commandId)
+        OrderSync state, int currentVersion, Func<int, VersionedMapping> mappings, DateTimeOffset now, string commandId,
+        IReadOnlyDictionary<string, ItemReference>? knownItems = null, TimeSpan itemReferenceMaxAge = default)
     {
         var events = new List<object>();
         if (state.MappingVersion is null && state.Committed is not null)
@@ -44,6 +53,14 @@ public static class SyncOrderHandler
 
         var mapping = mappings(state.MappingVersion.Value);
         var decision = OrderSyncDecider.Decide(state, mapping);
+        // An item lookup whose every answer is already known (and recent enough) is recorded without a NetSuite call.
+        if (decision.Step is { Kind: SyncCommandKind.ResolveItems, Skus: { } skus } && knownItems is not null
+            && ItemReference.Resolve(state.OrderId, skus, knownItems, itemReferenceMaxAge, now) is { } fromReference)
+        {
+            events.Add(fromReference);
+            state = state.When(fromReference);
+            decision = OrderSyncDecider.Decide(state, mapping);
+        }
         if (decision.Step is { } step)
         {
             var issued = new SyncCommandIssued(state.OrderId, commandId, step.Kind, step.Target, step.SalesOrder, step.Skus, mapping.Version, now);
