@@ -102,6 +102,11 @@ internal sealed class SimState : IDisposable
 
             Authenticate(ctx);
             if (!Governor.TryEnter()) throw NsError.Concurrency();
+            // A request stops counting once its answer starts going out, so a client that has read the answer
+            // can never find its next request counted beside it.
+            var exited = 0;
+            void ExitOnce() { if (Interlocked.Exchange(ref exited, 1) == 0) Governor.Exit(); }
+            ctx.Response.OnStarting(() => { ExitOnce(); return Task.CompletedTask; });
             try
             {
                 var delay = Governor.LatencyMs + (fault?.Mode == FaultMode.Latency ? fault.LatencyMs : 0);
@@ -114,6 +119,7 @@ internal sealed class SimState : IDisposable
                     ctx.Response.Body = Stream.Null;
                     await RestApi.DispatchAsync(ctx, this);
                     ctx.Response.Body = body;
+                    ExitOnce();
                     ctx.Abort();
                     return;
                 }
@@ -121,7 +127,7 @@ internal sealed class SimState : IDisposable
             }
             finally
             {
-                Governor.Exit();
+                ExitOnce();
             }
         }
         catch (NsError e)

@@ -198,6 +198,9 @@ public sealed class ApiGateHandler(ApiGate gate, Func<int> priority) : Delegatin
         try
         {
             var response = await base.SendAsync(request, ct);
+            // The call holds its slot until the whole answer is in, not just its headers: the slot may pass
+            // straight to the next call, which must not overlap this one at the server.
+            await response.Content.LoadIntoBufferAsync(ct);
             // 429 is the system protecting itself under load, not the system being down.
             gate.RecordOutcome(down: (int)response.StatusCode is 502 or 503 or 504);
             return response;

@@ -94,6 +94,10 @@ public static class CapacityEndpoints
             await ApiResults.Error(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many concurrent requests; retry later.").ExecuteAsync(context);
             return;
         }
+        // A call stops counting once its answer starts going out (see Sim.NetSuite's governor).
+        var left = 0;
+        void LeaveOnce() { if (Interlocked.Exchange(ref left, 1) == 0) capacity.Leave(); }
+        context.Response.OnStarting(() => { LeaveOnce(); return Task.CompletedTask; });
         try
         {
             if (capacity.LatencyMs > 0) await Task.Delay(capacity.LatencyMs, context.RequestAborted);
@@ -101,7 +105,7 @@ public static class CapacityEndpoints
         }
         finally
         {
-            capacity.Leave();
+            LeaveOnce();
         }
     };
 
