@@ -83,6 +83,9 @@ builder.Services.AddMarten(opts =>
 builder.Host.UseWolverine(opts =>
 {
     opts.Policies.AutoApplyTransactions();
+    // A failed attempt is retried by the policies below (most are expected stream conflicts), so it is a warning;
+    // what fails for good is a dead letter, listed by /api/dead-letters.
+    opts.Policies.MessageFailureLogLevel(LogLevel.Warning);
     opts.Policies.UseDurableLocalQueues();
     // Step retries are durable scheduled messages; this is how soon a due one is picked up.
     opts.Durability.ScheduledJobPollingTime = TimeSpan.FromMilliseconds(hub.ScheduledPollMilliseconds);
