@@ -135,13 +135,7 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
             orders.Add(await DataId(await _oezHttp.PostAsJsonAsync("/_sim/orders", new { outletId = outlet, lines = new[] { new { sku = "COF-1", quantity = i + 1 } } })));
         foreach (var order in orders) (await _oezHttp.PostAsJsonAsync($"/_sim/orders/{order}/accept", new { })).EnsureSuccessStatusCode();
 
-        // Kill -9 once NetSuite has started receiving sales orders, i.e. with writes in flight.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (await SalesOrderCountAsync() < 3 && DateTime.UtcNow < deadline) await Task.Delay(20);
-        var beforeKill = await SalesOrderCountAsync();
-        _hub.Kill(entireProcessTree: true);
-        await _hub.WaitForExitAsync();
-        beforeKill.ShouldBeLessThan(20, "the kill must land while work remains");
+        var beforeKill = await KillMidFlightAsync(_hub, of: 20);
 
         var restart = Stopwatch.StartNew();
         _hub = StartHub();
@@ -289,12 +283,7 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
             orders.Add(await DataId(await _oezHttp.PostAsJsonAsync("/_sim/orders", new { outletId = outlet, placedBy = "supplier", lines = new[] { new { sku = "COF-1", quantity = i + 1 } } })));
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (await SalesOrderCountAsync() < 3 && DateTime.UtcNow < deadline) await Task.Delay(20);
-        var beforeKill = await SalesOrderCountAsync();
-        nodeA.Kill(entireProcessTree: true);
-        await nodeA.WaitForExitAsync();
-        beforeKill.ShouldBeLessThan(20, "the kill must land while work remains");
+        var beforeKill = await KillMidFlightAsync(nodeA, of: 20);
         var takeover = Stopwatch.StartNew();
 
         var synced = await WaitAllSyncedAsync(orders, TimeSpan.FromSeconds(120), urlB);
@@ -367,6 +356,19 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
 
     private Task InvariantsHoldAsync(IReadOnlyCollection<long> orders, int deadLetters = 0) =>
         Invariants.CheckAsync(HubFixture.ConnectionString, _schema, _nsHttp, _oezHttp, orders, deadLetters);
+
+    /// <summary>Kill -9 once NetSuite has started receiving sales orders, i.e. with writes in flight; returns how
+    /// many sales orders NetSuite had by then.</summary>
+    private async Task<int> KillMidFlightAsync(Process node, int of)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await SalesOrderCountAsync() < 3 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        var beforeKill = await SalesOrderCountAsync();
+        node.Kill(entireProcessTree: true);
+        await node.WaitForExitAsync();
+        beforeKill.ShouldBeLessThan(of, "the kill must land while work remains");
+        return beforeKill;
+    }
 
     private async Task<int> SalesOrderCountAsync() =>
         JsonNode.Parse(await _nsHttp.GetStringAsync("/_sim/ledger"))!["records"]!.AsArray().Count(r => r!["type"]!.GetValue<string>() == "salesOrder");
