@@ -16,11 +16,12 @@ public static class ProjectionsConfiguration
     public static void AddHubProjections(this StoreOptions opts)
     {
         opts.Projections.Add(new OrderSyncProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new UnattributedChangeProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new CustomerSyncProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new MappingCatalogProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new ReplayRunProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new Hub.Projections.Catalog.ItemReferenceProjection(), ProjectionLifecycle.Inline);
-        opts.Schema.For<OrderSync>().Index(x => x.OrderId);
+        opts.Schema.For<OrderSync>().Index(x => x.OrderId).Index(x => x.NetSuiteSalesOrderId!);
         opts.Schema.For<CustomerSync>().Index(x => x.OutletId);
         opts.Schema.For<ReplayRun>();
     }

@@ -35,6 +35,7 @@ public static class NetSuiteSimulator
         app.Map(OAuth2Authenticator.TokenPath, state.OAuth2.HandleTokenAsync);
         app.Map("/services/rest/{**rest}", state.HandleRestAsync);
         SimHooks.Map(app, state);
+        LifecycleHooks.Map(app, state);
         return app;
     }
 }

@@ -34,11 +34,43 @@ internal sealed class RecordStore(TimeProvider time)
 {
     private const long FirstId = 100;
     private const int FirstTranId = 1001;
+    /// <summary>The statuses a client may set on a sales order (the REST enum has only these two).</summary>
     private static readonly IReadOnlyDictionary<string, string> OrderStatuses = new Dictionary<string, string>
     {
         ["A"] = "Pending Approval",
         ["B"] = "Pending Fulfillment",
     };
+
+    /// <summary>Every status NetSuite moves a sales order through (SalesOrd:A…H); only NetSuite's own work reaches C–H.</summary>
+    public static readonly IReadOnlyDictionary<string, string> SalesOrderLifecycle = new Dictionary<string, string>
+    {
+        ["A"] = "Pending Approval",
+        ["B"] = "Pending Fulfillment",
+        ["C"] = "Cancelled",
+        ["D"] = "Partially Fulfilled",
+        ["E"] = "Pending Billing/Partially Fulfilled",
+        ["F"] = "Pending Billing",
+        ["G"] = "Billed",
+        ["H"] = "Closed",
+    };
+
+    /// <summary>
+    /// Moves a sales order as fulfilment or billing in NetSuite would (the simulator's stand-in until those records
+    /// exist): the status changes, lastModifiedDate moves, and it is not a client write, so the ledger does not count it.
+    /// </summary>
+    public StoredRecord SetSalesOrderStatus(string id, string letter)
+    {
+        lock (_gate)
+        {
+            var record = FindLocked("salesOrder", id) ?? throw NsError.NotFound();
+            var key = letter.ToUpperInvariant();
+            if (!SalesOrderLifecycle.TryGetValue(key, out var label))
+                throw NsError.BadContent($"Unknown sales order status '{letter}'. Use one of {string.Join(", ", SalesOrderLifecycle.Keys)}.", "status");
+            record.Body["orderStatus"] = new JsonObject { ["id"] = key, ["refName"] = label };
+            record.Body["lastModifiedDate"] = Now();
+            return Clone(record)!;
+        }
+    }
 
     private readonly object _gate = new();
     private readonly Dictionary<string, SortedDictionary<long, StoredRecord>> _records = new(StringComparer.Ordinal);
@@ -212,6 +244,12 @@ internal sealed class RecordStore(TimeProvider time)
 
         var body = existing?.Body.DeepClone().AsObject() ?? new JsonObject();
         var nextLine = existing?.NextLine ?? 1;
+        // Lines NetSuite has fulfilled, billed or closed are its own: replacing them is refused, as NetSuite refuses
+        // to remove a fulfilled or billed line.
+        if (schema.Name == "salesOrder" && existing is not null && replaceCanonical.Contains("item")
+            && Json.Text(existing.Body["orderStatus"]?["id"]) is { } status && status is not ("A" or "B")
+            && !(status == "H" && AllLinesClosed(input)))
+            throw NsError.UserError($"This sales order is {SalesOrderLifecycle.GetValueOrDefault(status, status)}: its item lines can no longer be replaced.", "item");
         foreach (var (rawKey, value) in input)
         {
             var key = schema.CanonicalField(rawKey);
@@ -382,6 +420,12 @@ internal sealed class RecordStore(TimeProvider time)
         }
         body["subTotal"] = total;
         body["total"] = total;
+        // Closing every line closes the order; reopening a line of a closed order puts it back to Pending Fulfillment.
+        var statusId = Json.Text(body["orderStatus"]?["id"]);
+        if (lines.All(l => Json.Bool(l["isClosed"]) == true) && statusId is "A" or "B")
+            body["orderStatus"] = new JsonObject { ["id"] = "H", ["refName"] = SalesOrderLifecycle["H"] };
+        else if (statusId == "H" && lines.Any(l => Json.Bool(l["isClosed"]) != true))
+            body["orderStatus"] = new JsonObject { ["id"] = "B", ["refName"] = SalesOrderLifecycle["B"] };
 
         var usedTranId = false;
         if (isCreate && body["tranId"] is null)
@@ -391,6 +435,9 @@ internal sealed class RecordStore(TimeProvider time)
         }
         return usedTranId;
     }
+
+    private static bool AllLinesClosed(JsonObject input) =>
+        (input["item"]?["items"] as JsonArray ?? []).All(l => l is JsonObject line && Json.Bool(line["isClosed"]) == true);
 
     private static decimal? Number(JsonObject line, string field, string path)
     {

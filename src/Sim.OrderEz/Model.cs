@@ -14,8 +14,10 @@ internal static class OrderStatus
     public const string Declined = "declined";
     public const string Abandoned = "abandoned";
     public const string Completed = "completed";
+    public const string ActionNeeded = "action_needed";
+    public const string InDispute = "in_dispute";
 
-    public static readonly string[] All = [Pending, Accepted, PartiallyAccepted, Declined, Abandoned, Completed];
+    public static readonly string[] All = [Pending, Accepted, PartiallyAccepted, Declined, Abandoned, Completed, ActionNeeded, InDispute];
 }
 
 internal sealed class Order

@@ -21,7 +21,8 @@ public sealed record OrderView(
     DesiredSalesOrder? LastWritten,
     int? MappingVersion,
     DateTimeOffset? LastObservedAt,
-    DateTimeOffset? LastSyncedAt)
+    DateTimeOffset? LastSyncedAt,
+    DateTimeOffset? NetSuiteStatusAt)
 {
     /// <param name="mapping">The order's mapping version (or the current one when it has none yet).</param>
     public static OrderView From(OrderSync s, VersionedMapping mapping)
@@ -30,7 +31,7 @@ public sealed record OrderView(
         return new OrderView(
             s.OrderId,
             s.Latest?.OrderNumber,
-            s.Latest is null ? null : OrderEzTranslator.ToOrderEzWord(s.Latest.Status),
+            s.Latest is null ? null : OrderEzTranslator.ToOrderEzWord(s.Latest),
             s.NetSuiteSalesOrderId,
             s.NetSuiteStatus,
             s.Written?.ExternalId ?? mapping.SalesOrderExternalId(s.OrderId),
@@ -43,7 +44,8 @@ public sealed record OrderView(
             s.Written,
             s.MappingVersion,
             s.LastObservedAt,
-            s.LastSyncedAt);
+            s.LastSyncedAt,
+            s.NetSuiteStatusAt);
     }
 }
 

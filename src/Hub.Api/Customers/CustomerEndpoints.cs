@@ -75,6 +75,6 @@ public sealed record CustomerView(
     string? NetSuiteLastModified)
 {
     public static CustomerView From(CustomerSync c) => new(c.OutletId, c.Outlet, c.NetSuiteCustomerId, c.MatchedBy,
-        c.NetSuiteCustomerId is not null && c.WrittenBackId == c.NetSuiteCustomerId, c.LastSyncedAt, c.ActionNeeded, c.Candidates, c.Pending?.Kind.ToString(),
+        c.NetSuiteCustomerId is not null && c.WrittenBackId == c.NetSuiteCustomerId, c.LastSyncedAt, c.ActionNeeded ?? c.Unreadable, c.Candidates, c.Pending?.Kind.ToString(),
         c.Golden, c.NetSuiteLastModified);
 }

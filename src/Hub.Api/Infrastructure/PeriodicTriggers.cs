@@ -11,7 +11,8 @@ public sealed class PeriodicTriggers(IServiceProvider services, IOptions<HubOpti
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
         RunAsync(options.Value.PollIntervalSeconds, () => new PollOrderEz(), stoppingToken),
         RunAsync(options.Value.RecheckIntervalSeconds, () => new RecheckParkedOrders(), stoppingToken),
-        RunAsync(options.Value.NetSuitePollIntervalSeconds, () => new Customers.PollNetSuiteCustomers(), stoppingToken));
+        RunAsync(options.Value.NetSuitePollIntervalSeconds, () => new Customers.PollNetSuiteCustomers(), stoppingToken),
+        RunAsync(options.Value.NetSuitePollIntervalSeconds, () => new PollNetSuiteSalesOrders(), stoppingToken));
 
     private async Task RunAsync(int seconds, Func<object> message, CancellationToken ct)
     {

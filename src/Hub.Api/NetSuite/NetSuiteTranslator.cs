@@ -103,6 +103,45 @@ public static class NetSuiteTranslator
     public static string CustomersByEmailQuery(string email) =>
         $"SELECT id, externalid, email FROM customer WHERE LOWER(email) = {Literal(email.Trim().ToLowerInvariant())} ORDER BY id";
 
+    /// <summary>NetSuite's sales order status letters (a record's <c>orderStatus.id</c>, SuiteQL's <c>transaction.status</c>).</summary>
+    private static readonly Dictionary<string, (SalesOrderStage Stage, string Label)> SalesOrderStatuses = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["A"] = (SalesOrderStage.PendingApproval, "Pending Approval"),
+        ["B"] = (SalesOrderStage.PendingFulfillment, "Pending Fulfillment"),
+        ["C"] = (SalesOrderStage.Cancelled, "Cancelled"),
+        ["D"] = (SalesOrderStage.PartiallyFulfilled, "Partially Fulfilled"),
+        ["E"] = (SalesOrderStage.PendingBillingPartiallyFulfilled, "Pending Billing/Partially Fulfilled"),
+        ["F"] = (SalesOrderStage.PendingBilling, "Pending Billing"),
+        ["G"] = (SalesOrderStage.Billed, "Billed"),
+        ["H"] = (SalesOrderStage.Closed, "Closed"),
+    };
+
+    /// <summary>A status letter (or "SalesOrd:X") and NetSuite's label for it, when NetSuite gave one.</summary>
+    public static (SalesOrderStage Stage, string Label) SalesOrderStatus(string? letter, string? label = null)
+    {
+        var key = letter?.StartsWith("SalesOrd:", StringComparison.OrdinalIgnoreCase) == true ? letter["SalesOrd:".Length..] : letter;
+        return key is not null && SalesOrderStatuses.TryGetValue(key, out var known)
+            ? (known.Stage, label ?? known.Label)
+            : (SalesOrderStage.Unknown, label ?? letter ?? "(none)");
+    }
+
+    /// <summary>The status of a sales order record as GET returns it (<c>orderStatus: {id, refName}</c>).</summary>
+    public static (SalesOrderStage Stage, string Label) SalesOrderStatusOf(JsonObject record) =>
+        SalesOrderStatus(Hub.NetSuite.NetSuiteJson.Text(record["orderStatus"]?["id"]) ?? Hub.NetSuite.NetSuiteJson.Text(record["orderStatus"]),
+            Hub.NetSuite.NetSuiteJson.Text(record["orderStatus"]?["refName"]));
+
+    public const string SalesOrderRecord = "salesOrder";
+
+    /// <summary>Sales orders changed since a moment, with their status letter (the poll that keeps NetSuite's status on record).</summary>
+    public static string SalesOrdersChangedSinceQuery(DateTimeOffset since) =>
+        $"SELECT id, externalid, status, lastmodifieddate FROM transaction WHERE type = 'SalesOrd' AND lastmodifieddate >= {Timestamp(since)} ORDER BY lastmodifieddate, id";
+
+    /// <summary>A SuiteQL timestamp literal (NetSuite keeps whole seconds).</summary>
+    public static string Timestamp(DateTimeOffset at) =>
+        $"TO_TIMESTAMP('{at.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture)}', 'YYYY-MM-DD HH24:MI:SS')";
+
+    public const string TimestampFormat = "yyyy-MM-dd HH:mm:ss";
+
     public static string Decimal(decimal d) => d.ToString(CultureInfo.InvariantCulture);
 
     private static JsonObject Ref(string id) => new() { ["id"] = id };

@@ -14,7 +14,7 @@ public static class OrderEzTranslator
     public static OrderSnapshot ToSnapshot(OezOrder o) => new(
         OrderId: o.Id,
         OrderNumber: o.OrderNumber,
-        Status: ToStatus(o.Status) ?? throw new ArgumentException($"Unknown OrderEZ status '{o.Status}'."),
+        Status: ToStatus(o.Status) ?? OrderStatus.Unknown,
         OutletId: o.Outlet.Id,
         OutletName: o.Outlet.Name ?? "",
         Currency: o.Currency.ToUpperInvariant(),
@@ -22,7 +22,8 @@ public static class OrderEzTranslator
             .Select(l => new OrderLine(l.Sku, l.Name ?? l.Sku, l.Quantity, l.UnitPrice, !string.Equals(l.LineStatus, "excluded", StringComparison.OrdinalIgnoreCase)))
             .ToList(),
         RequestedDeliveryDate: o.RequestedDeliveryDate,
-        UpdatedAt: o.UpdatedAt);
+        UpdatedAt: o.UpdatedAt,
+        StatusWord: ToStatus(o.Status) is null ? o.Status : null);
 
     public static OutletSnapshot ToSnapshot(OezOutlet o)
     {
@@ -43,8 +44,12 @@ public static class OrderEzTranslator
         "declined" => OrderStatus.Declined,
         "abandoned" => OrderStatus.Abandoned,
         "completed" => OrderStatus.Completed,
+        "action_needed" => OrderStatus.ActionNeeded,
+        "in_dispute" => OrderStatus.InDispute,
         _ => null,
     };
+
+    public static string ToOrderEzWord(OrderSnapshot order) => order.StatusWord ?? ToOrderEzWord(order.Status);
 
     public static string ToOrderEzWord(OrderStatus status) => status switch
     {
@@ -53,6 +58,9 @@ public static class OrderEzTranslator
         OrderStatus.PartiallyAccepted => "partially_accepted",
         OrderStatus.Declined => "declined",
         OrderStatus.Abandoned => "abandoned",
+        OrderStatus.ActionNeeded => "action_needed",
+        OrderStatus.InDispute => "in_dispute",
+        OrderStatus.Unknown => "unknown",
         _ => "completed",
     };
 
@@ -60,20 +68,22 @@ public static class OrderEzTranslator
     public const string NetSuiteSalesOrderRef = "netsuiteSalesOrderId";
 }
 
-/// <summary>What an order must carry before we accept it: a payload that breaks this is a 400, never an event.</summary>
+/// <summary>
+/// What an order must carry before we can act on it. A payload that breaks this is answered 400 and recorded as an
+/// unreadable change; a status word we do not know is not a break: it is kept as a fact.
+/// </summary>
 public sealed class OezOrderValidator : AbstractValidator<OezOrder>
 {
     public OezOrderValidator()
     {
         RuleFor(o => o.Id).GreaterThan(0);
         RuleFor(o => o.OrderNumber).NotEmpty();
-        RuleFor(o => o.Status).Must(s => OrderEzTranslator.ToStatus(s) is not null)
-            .WithMessage("'status' must be one of pending, accepted, partially_accepted, declined, abandoned, completed.");
+        RuleFor(o => o.Status).NotEmpty().MaximumLength(100);
         RuleFor(o => o.Outlet).NotNull();
         RuleFor(o => o.Outlet.Id).GreaterThan(0).When(o => o.Outlet is not null).OverridePropertyName("outlet.id");
         RuleFor(o => o.Currency).NotEmpty().Length(3);
         RuleFor(o => o.LineItems).NotEmpty();
-        RuleForEach(o => o.LineItems).ChildRules(l =>
+        RuleForEach(o => o.LineItems).NotNull().ChildRules(l =>
         {
             l.RuleFor(x => x.Sku).NotEmpty();
             l.RuleFor(x => x.Quantity).GreaterThan(0);

@@ -92,12 +92,12 @@ public static class RunReplayHandler
                 changed = changes.Count > 0;
                 if (changed)
                     record = new RecordDiff(order.OrderId, order.NetSuiteSalesOrderId,
-                        order.IsClosedInNetSuite ? RecordOutcomes.NotAppliedClosed : apply ? RecordOutcomes.Applied : RecordOutcomes.WouldChange,
+                        order.MovedOnInNetSuite ? RecordOutcomes.NotAppliedClosed : apply ? RecordOutcomes.Applied : RecordOutcomes.WouldChange,
                         outcome.SalesOrder.CurrencyCode, changes, lines,
                         outcome.SalesOrder.Amount - order.Written.Amount, outcome.SalesOrder.Tax - order.Written.Tax);
             }
         }
-        if (!apply || order.MappingVersion == target.Version || (changed && order.IsClosedInNetSuite))
+        if (!apply || order.MappingVersion == target.Version || (changed && order.MovedOnInNetSuite))
             return new Examination(apply && order.MappingVersion == target.Version ? null : record, null, false);
 
         // Orders not yet in NetSuite, or blocked, go on with the new version too; unchanged ones only switch version.

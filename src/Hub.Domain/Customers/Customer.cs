@@ -28,6 +28,9 @@ public sealed record OutletSnapshot(
 /// <summary>The outlet as OrderEZ reported it (webhook, poll, or a lookup the hub made).</summary>
 public sealed record OutletObserved(long OutletId, OutletSnapshot Snapshot, ChangeSource Source, DateTimeOffset ReceivedAt);
 
+/// <summary>A change to this outlet reached us but could not be read; kept raw with the reason (see OrderChangeUnreadable).</summary>
+public sealed record OutletChangeUnreadable(long OutletId, string Reason, string ContentHash, ChangeSource Source, DateTimeOffset ReceivedAt, string RawPayload);
+
 /// <summary>The outlet is tied to a NetSuite customer; <paramref name="MatchedBy"/> is the match key (or "created", "operator").</summary>
 public sealed record CustomerLinked(long OutletId, string NetSuiteCustomerId, string MatchedBy, string ExternalId, DateTimeOffset At, bool OwnsExternalId = true);
 
@@ -76,6 +79,10 @@ public sealed record CustomerSync
     public Problem? Failure { get; init; }
     public DateTimeOffset? LastSyncedAt { get; init; }
 
+    /// <summary>The newest outlet change the hub could not read, until a readable one supersedes it. It does not stop
+    /// the sync of what was last read, so it is not part of <see cref="ActionNeeded"/>.</summary>
+    public Problem? Unreadable { get; init; }
+
     /// <summary>The golden record: per shared field, the winning value and where it came from.</summary>
     public IReadOnlyDictionary<string, GoldenField> Golden { get; init; } = new Dictionary<string, GoldenField>();
     public string? NetSuiteLastModified { get; init; }
@@ -96,6 +103,11 @@ public sealed record CustomerSync
     public CustomerSync When(object @event) => @event switch
     {
         OutletObserved e => Observe(e),
+        OutletChangeUnreadable e => this with
+        {
+            SeenHashes = SeenHashes.Contains(e.ContentHash) ? SeenHashes : SeenHashes.Append(e.ContentHash).ToList(),
+            Unreadable = new Problem(OrderSync.UnreadableChange, e.Reason, "Ingest"),
+        },
         CustomerSyncIssued e => this with { Pending = new CustomerPending(e.CommandId, e.Kind, e.Desired, e.At, e.OutletFields) },
         GoldenFieldsChanged e => this with { Golden = WithChanges(Golden, e.Changes) },
         NetSuiteCustomerObserved e => this with
@@ -138,7 +150,7 @@ public sealed record CustomerSync
         // An observation is also the outcome of a pending fetch step.
         var pending = Pending?.Kind == CustomerStepKind.FetchOutlet ? null : Pending;
         return Outlet is null || e.Snapshot.UpdatedAt >= Outlet.UpdatedAt
-            ? this with { Outlet = e.Snapshot, SeenHashes = seen, Failure = null, Pending = pending }
+            ? this with { Outlet = e.Snapshot, SeenHashes = seen, Failure = null, Unreadable = null, Pending = pending }
             : this with { SeenHashes = seen, Pending = pending };
     }
 

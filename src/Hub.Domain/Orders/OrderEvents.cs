@@ -87,3 +87,56 @@ public static class SyncCommandKinds
     /// <summary>Which system a step talks to, and so whose concurrency budget it uses.</summary>
     public static bool TalksToOrderEzOnly(this SyncCommandKind k) => k == SyncCommandKind.WriteBackToOrderEz;
 }
+
+/// <summary>
+/// A change to this order reached us (webhook or poll) but could not be read: it is kept, raw, with the reason, so
+/// nothing the source sent is lost and the order shows "action needed" until a readable change supersedes it.
+/// </summary>
+public sealed record OrderChangeUnreadable(
+    long OrderId,
+    string Reason,
+    string ContentHash,
+    ChangeSource Source,
+    DateTimeOffset ReceivedAt,
+    string RawPayload);
+
+/// <summary>Where NetSuite has a sales order in its lifecycle, in our words (the translator owns NetSuite's letters).</summary>
+public enum SalesOrderStage
+{
+    PendingApproval,
+    PendingFulfillment,
+    Cancelled,
+    PartiallyFulfilled,
+    PendingBillingPartiallyFulfilled,
+    PendingBilling,
+    Billed,
+    Closed,
+    Unknown,
+}
+
+public static class SalesOrderStages
+{
+    /// <summary>
+    /// Whether NetSuite's sales order may still be rewritten line by line: only before fulfilment, or to close an
+    /// order that is already closed (repeating our own close after a lost answer is harmless).
+    /// </summary>
+    public static bool AcceptsReplace(this SalesOrderStage? stage, DesiredSalesOrder desired) => stage switch
+    {
+        null or SalesOrderStage.PendingApproval or SalesOrderStage.PendingFulfillment => true,
+        SalesOrderStage.Closed => desired.Lines.All(l => l.IsClosed),
+        _ => false,
+    };
+}
+
+/// <summary>
+/// NetSuite said what status the sales order has (read before a write, or seen by the poll). The hub never derives
+/// this itself: it is NetSuite's fact. <paramref name="CommandId"/> is set when a step's read found it.
+/// </summary>
+public sealed record SalesOrderStatusObserved(
+    long OrderId,
+    string? CommandId,
+    string SalesOrderId,
+    SalesOrderStage Stage,
+    string StatusLabel,
+    string How,
+    DateTimeOffset At);

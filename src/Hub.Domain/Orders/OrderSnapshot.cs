@@ -10,8 +10,12 @@ public sealed record OrderSnapshot(
     string Currency,
     IReadOnlyList<OrderLine> Lines,
     DateOnly? RequestedDeliveryDate,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    string? StatusWord = null)
 {
+    // StatusWord is written only when set, so snapshots of known statuses keep the hash (and JSON) they always had.
+
     /// <summary>The part of the snapshot that matters for NetSuite. UpdatedAt and write-back refs are left out,
     /// so our own write-back echoing back from OrderEZ is recognised as "nothing new".</summary>
     public string BusinessHash() => Common.ContentHash.Of(this with { UpdatedAt = default });
@@ -27,13 +31,22 @@ public enum OrderStatus
     Declined,
     Abandoned,
     Completed,
+
+    /// <summary>The outlet said the invoice does not match the order (after delivery).</summary>
+    ActionNeeded,
+
+    /// <summary>The outlet opened a dispute about the delivery.</summary>
+    InDispute,
+
+    /// <summary>A status word the hub does not know; the word itself is kept in <see cref="OrderSnapshot.StatusWord"/>.</summary>
+    Unknown,
 }
 
 public static class OrderStatusRules
 {
     /// <summary>Only orders the supplier committed to become sales orders; a pending order is still a request.</summary>
     public static bool IsCommitted(this OrderStatus s) =>
-        s is OrderStatus.Accepted or OrderStatus.PartiallyAccepted or OrderStatus.Completed;
+        s is OrderStatus.Accepted or OrderStatus.PartiallyAccepted or OrderStatus.Completed or OrderStatus.ActionNeeded or OrderStatus.InDispute;
 
     /// <summary>Declined and abandoned orders must not ship: their NetSuite lines are closed.</summary>
     public static bool IsWithdrawn(this OrderStatus s) => s is OrderStatus.Declined or OrderStatus.Abandoned;

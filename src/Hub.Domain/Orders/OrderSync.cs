@@ -34,23 +34,46 @@ public sealed record OrderSync
     public DesiredSalesOrder? Written { get; init; }
     public string? AckedHash { get; init; }
     public string? NetSuiteSalesOrderId { get; init; }
+
+    /// <summary>The status NetSuite last reported for the sales order (its own label), and when; null until read.</summary>
     public string? NetSuiteStatus { get; init; }
+    public SalesOrderStage? NetSuiteStage { get; init; }
+    public DateTimeOffset? NetSuiteStatusAt { get; init; }
+
+    /// <summary>The newest change the hub could not read, kept until a readable change supersedes it.</summary>
+    public Problem? Unreadable { get; init; }
     public string? WrittenBackSalesOrderId { get; init; }
     public PendingCommand? Pending { get; init; }
     public DateTimeOffset? LastObservedAt { get; init; }
     public DateTimeOffset? LastSyncedAt { get; init; }
 
-    public Problem? ActionNeeded => Failure ?? Blocked;
+    public Problem? ActionNeeded => Failure ?? Blocked ?? Unreadable;
 
     public static string StreamKey(long orderId) => $"oez-order-{orderId}";
 
     // Start/When rather than Create/Apply: the projection folds with an explicit Evolve, and Marten refuses a
     // document type that also carries conventional Create/Apply methods.
-    public static OrderSync Start(OrderChangeObserved e) => new OrderSync { Id = StreamKey(e.OrderId), OrderId = e.OrderId }.When(e);
+    public static OrderSync Start(OrderChangeObserved e) => Start(e.OrderId).When(e);
+
+    /// <summary>A stream may begin with a change the hub could not read (an order first seen broken).</summary>
+    public static OrderSync Start(long orderId) => new() { Id = StreamKey(orderId), OrderId = orderId };
 
     public OrderSync When(object @event) => @event switch
     {
         OrderChangeObserved e => Observe(e),
+        OrderChangeUnreadable e => this with
+        {
+            SeenHashes = SeenHashes.Contains(e.ContentHash) ? SeenHashes : SeenHashes.Append(e.ContentHash).ToList(),
+            Unreadable = new Problem(UnreadableChange, e.Reason, "Ingest"),
+        },
+        SalesOrderStatusObserved e => this with
+        {
+            NetSuiteSalesOrderId = NetSuiteSalesOrderId ?? e.SalesOrderId,
+            NetSuiteStatus = e.StatusLabel,
+            NetSuiteStage = e.Stage,
+            NetSuiteStatusAt = e.At,
+            Pending = Clears(e.CommandId),
+        },
         OrderItemsResolved e => this with
         {
             Items = Merge(Items, e.Found),
@@ -93,6 +116,7 @@ public sealed record OrderSync
             // New content from the source is a new chance: whatever failed or blocked may now go through.
             Failure = null,
             Blocked = null,
+            Unreadable = null,
         };
     }
 
@@ -107,7 +131,6 @@ public sealed record OrderSync
                 AckedHash = e.DesiredHash,
                 Written = pending?.SalesOrder ?? Written,
                 NetSuiteSalesOrderId = e.ResultId ?? NetSuiteSalesOrderId,
-                NetSuiteStatus = pending?.SalesOrder?.Lines.All(l => l.IsClosed) == true ? "Closed" : "Pending Fulfillment",
             },
             SyncCommandKind.WriteBackToOrderEz => next with { WrittenBackSalesOrderId = e.ResultId },
             _ => next,
@@ -130,8 +153,16 @@ public sealed record OrderSync
             ? null
             : SalesOrderMapper.Map(Committed, Latest.Status, CustomerId, CustomerCountry, Items, ItemTypes, mapping);
 
-    /// <summary>NetSuite closes or bills an order; a mapping change must not rewrite it (report, do not patch).</summary>
-    public bool IsClosedInNetSuite => NetSuiteStatus is "Closed" or "Billed";
+    /// <summary>
+    /// NetSuite has moved the sales order past Pending Fulfillment (fulfilled, billed, closed, cancelled…), as NetSuite
+    /// last said: its lines are no longer the hub's to replace, so a change or a mapping apply is reported, not written.
+    /// </summary>
+    public bool MovedOnInNetSuite => NetSuiteStage is { } stage && stage is not (SalesOrderStage.PendingApproval or SalesOrderStage.PendingFulfillment);
+
+    /// <summary>Whether <paramref name="desired"/> may be written over NetSuite's sales order as NetSuite last reported it.</summary>
+    public bool NetSuiteAccepts(DesiredSalesOrder desired) => NetSuiteStage.AcceptsReplace(desired);
+
+    public const string UnreadableChange = "UNREADABLE_CHANGE";
 
     private static IReadOnlyDictionary<string, string> Merge(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
     {

@@ -15,6 +15,9 @@ public sealed record Decision(NextStep? Step, string? BlockCode, string? BlockRe
 
 public static class OrderSyncDecider
 {
+    public const string UnknownOrderStatus = "UNKNOWN_ORDER_STATUS";
+    public const string MovedOnInNetSuite = "SALES_ORDER_MOVED_ON_IN_NETSUITE";
+
     /// <summary>
     /// Pure decision: at most one step in flight per order, so steps run in order and a duplicate trigger is a
     /// no-op. The mapping is the version assigned to the order.
@@ -23,6 +26,11 @@ public static class OrderSyncDecider
     {
         if (s?.Latest is null || s.Committed is null || s.Pending is not null || s.Failure is not null)
             return Decision.Nothing;
+
+        // A status we do not know is kept as a fact; guessing what it means for NetSuite is a person's call.
+        if (s.Latest.Status == OrderStatus.Unknown)
+            return Decision.Block(UnknownOrderStatus,
+                $"OrderEZ reports status '{s.Latest.StatusWord}', which the hub does not know; NetSuite is left as it was.");
 
         // An order withdrawn before NetSuite ever heard of it needs nothing there.
         if (s.Latest.Status.IsWithdrawn() && s.NetSuiteSalesOrderId is null && s.AckedHash is null)
@@ -38,6 +46,10 @@ public static class OrderSyncDecider
         var outcome = s.DesiredWith(mapping)!;
         if (outcome.SalesOrder is null)
             return Decision.Block(outcome.BlockedCode!, outcome.BlockedReason!);
+
+        if (outcome.SalesOrder.Hash() != s.AckedHash && !s.NetSuiteAccepts(outcome.SalesOrder))
+            return Decision.Block(MovedOnInNetSuite,
+                $"NetSuite has sales order {s.NetSuiteSalesOrderId} as '{s.NetSuiteStatus}'. The hub does not replace the lines of an order NetSuite has moved past Pending Fulfillment; make this change in NetSuite (or with a return or credit).");
 
         if (outcome.SalesOrder.Hash() != s.AckedHash)
             return Decision.Take(new NextStep(SyncCommandKind.UpsertSalesOrder, $"salesOrder/eid:{outcome.SalesOrder.ExternalId}", outcome.SalesOrder, null));

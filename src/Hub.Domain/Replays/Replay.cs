@@ -80,6 +80,6 @@ public static class RecordOutcomes
 {
     public const string WouldChange = "would change";
     public const string Applied = "applied";
-    public const string NotAppliedClosed = "would change, not applied (closed in NetSuite)";
+    public const string NotAppliedClosed = "would change, not applied (NetSuite has moved it past Pending Fulfillment)";
     public const string Blocked = "would be blocked";
 }

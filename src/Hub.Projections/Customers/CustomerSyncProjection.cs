@@ -10,6 +10,7 @@ public sealed class CustomerSyncProjection : SingleStreamProjection<CustomerSync
     public CustomerSyncProjection()
     {
         IncludeType<OutletObserved>();
+        IncludeType<OutletChangeUnreadable>();
         IncludeType<CustomerLinked>();
         IncludeType<CustomerSyncIssued>();
         IncludeType<CustomerMatchAmbiguous>();

@@ -22,6 +22,8 @@ public sealed class OrderSyncProjection : SingleStreamProjection<OrderSync, stri
         IncludeType<SyncRetryRequested>();
         IncludeType<MappingVersionAssigned>();
         IncludeType<OrderSyncBlocked>();
+        IncludeType<OrderChangeUnreadable>();
+        IncludeType<SalesOrderStatusObserved>();
 
         // Used by rebuilds only (the projection is inline): read big pages and write each order once per flush
         // (insert-only batches) instead of once per page.
@@ -37,7 +39,12 @@ public static class OrderSyncFold
 {
     public static OrderSync? Step(OrderSync? state, object data) =>
         state is null
-            ? data is OrderChangeObserved first ? OrderSync.Start(first) : null
+            ? data switch
+            {
+                OrderChangeObserved first => OrderSync.Start(first),
+                OrderChangeUnreadable first => OrderSync.Start(first.OrderId).When(first),
+                _ => null,
+            }
             : state.When(data);
 
     public static OrderSync? Fold(IEnumerable<object> events) => events.Aggregate((OrderSync?)null, Step);

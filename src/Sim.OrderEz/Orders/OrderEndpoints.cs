@@ -42,6 +42,13 @@ internal static class OrderEndpoints
             SimpleTransition(id, OrderStatus.Abandoned, r, s, ct));
         app.MapPost("/_sim/orders/{id:long}/complete", (long id, HttpRequest r, SimState s, CancellationToken ct) =>
             SimpleTransition(id, OrderStatus.Completed, r, s, ct));
+        // The outlet answers "no" to "does the invoice match the order?", or opens a dispute; resolving one completes it.
+        app.MapPost("/_sim/orders/{id:long}/action-needed", (long id, HttpRequest r, SimState s, CancellationToken ct) =>
+            SimpleTransition(id, OrderStatus.ActionNeeded, r, s, ct));
+        app.MapPost("/_sim/orders/{id:long}/dispute", (long id, HttpRequest r, SimState s, CancellationToken ct) =>
+            SimpleTransition(id, OrderStatus.InDispute, r, s, ct));
+        app.MapPost("/_sim/orders/{id:long}/resolve-dispute", (long id, HttpRequest r, SimState s, CancellationToken ct) =>
+            SimpleTransition(id, OrderStatus.Completed, r, s, ct));
     }
 
     // Write-back is our assumption: OrderEZ documents no update operations (orderez.md §2.2). The hub needs
@@ -229,7 +236,9 @@ internal static class OrderEndpoints
         var allowed = order.Status switch
         {
             OrderStatus.Pending => target is OrderStatus.Accepted or OrderStatus.PartiallyAccepted or OrderStatus.Declined,
-            OrderStatus.Accepted or OrderStatus.PartiallyAccepted => target is OrderStatus.Abandoned or OrderStatus.Completed,
+            OrderStatus.Accepted or OrderStatus.PartiallyAccepted => target is OrderStatus.Abandoned or OrderStatus.Completed or OrderStatus.ActionNeeded,
+            OrderStatus.Completed or OrderStatus.ActionNeeded => target is OrderStatus.InDispute,
+            OrderStatus.InDispute => target is OrderStatus.Completed,
             _ => false,
         };
         return allowed

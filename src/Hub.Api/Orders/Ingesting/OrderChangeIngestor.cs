@@ -62,6 +62,40 @@ public sealed class OrderChangeIngestor(IServiceProvider services, HubClock cloc
         });
 
     /// <summary>
+    /// A change to order <paramref name="orderId"/> that cannot be read is recorded raw with the reason (once per
+    /// content), so it is on the order's record as "action needed" instead of lost.
+    /// </summary>
+    public Task<IngestOutcome> RecordUnreadableOrderAsync(long orderId, string reason, ChangeSource source, string raw, CancellationToken ct) =>
+        IngestAsync<OrderSync>(OrderSync.StreamKey(orderId), source, ct, (stream, _, _) =>
+        {
+            var hash = ContentHash.OfText(raw);
+            if (stream.Aggregate?.SeenHashes.Contains(hash) == true) return Task.FromResult(false);
+            stream.AppendOne(new OrderChangeUnreadable(orderId, reason, hash, source, clock.Now, raw));
+            return Task.FromResult(true);
+        });
+
+    public Task<IngestOutcome> RecordUnreadableOutletAsync(long outletId, string reason, ChangeSource source, string raw, CancellationToken ct) =>
+        IngestAsync<CustomerSync>(CustomerSync.StreamKey(outletId), source, ct, (stream, _, _) =>
+        {
+            var hash = ContentHash.OfText(raw);
+            if (stream.Aggregate?.SeenHashes.Contains(hash) == true) return Task.FromResult(false);
+            stream.AppendOne(new OutletChangeUnreadable(outletId, reason, hash, source, clock.Now, raw));
+            return Task.FromResult(true);
+        });
+
+    /// <summary>A change that names no record we can read: kept in a stream of its own, keyed by its content.</summary>
+    public Task<IngestOutcome> RecordUnattributedAsync(string reason, ChangeSource source, string raw, CancellationToken ct)
+    {
+        var hash = ContentHash.OfText(raw);
+        return IngestAsync<UnattributedChange>(UnattributedChange.StreamKey(hash), source, ct, (stream, _, _) =>
+        {
+            if (stream.Aggregate is not null) return Task.FromResult(false);
+            stream.AppendOne(new UnattributedChangeReceived(reason, hash, source, clock.Now, raw));
+            return Task.FromResult(true);
+        });
+    }
+
+    /// <summary>
     /// The shared commit: the delivery receipt, whatever <paramref name="append"/> adds (true = something new),
     /// and the queued work, in one transaction; a concurrent writer on the same stream makes us re-read and decide
     /// again (bounded); a concurrent copy of the same delivery is answered as a duplicate.

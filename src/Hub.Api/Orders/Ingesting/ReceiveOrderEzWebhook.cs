@@ -69,6 +69,9 @@ public static class ReceiveOrderEzWebhook
         if (verdict != WebhookVerification.Valid)
             return Results.Problem(statusCode: 401, title: "Unauthorized", detail: $"Webhook rejected: {Describe(verdict)}.");
 
+        var source = new ChangeSource(ChangeSource.Webhook, id, null, null, clock.Now);
+        var raw = System.Text.Encoding.UTF8.GetString(body);
+
         OezWebhookMessage? message;
         try
         {
@@ -76,41 +79,81 @@ public static class ReceiveOrderEzWebhook
         }
         catch (JsonException ex)
         {
-            return Results.Problem(statusCode: 400, title: "Bad Request", detail: $"The body is not valid JSON: {ex.Message}");
+            return await UnreadableAsync(ingestor, source, raw, null, null, Errors("body", $"The body is not a webhook message: {ex.Message}"), ct);
         }
         if (message is null || string.IsNullOrWhiteSpace(message.Type))
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["type"] = ["'type' is required."] });
+            return await UnreadableAsync(ingestor, source, raw, null, null, Errors("type", "'type' is required."), ct);
 
-        var source = new ChangeSource(ChangeSource.Webhook, id, message.Type, null, message.Timestamp);
-        var raw = System.Text.Encoding.UTF8.GetString(body);
+        source = source with { EventType = message.Type, OccurredAt = message.Timestamp };
 
         if (message.Type.StartsWith("order.", StringComparison.Ordinal))
         {
-            OezOrder? order;
-            try { order = message.Data.Deserialize<OezOrder>(OrderEzJson.Options); }
-            catch (JsonException ex) { return Results.ValidationProblem(new Dictionary<string, string[]> { ["data"] = [ex.Message] }); }
-            if (order is null)
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["data"] = ["'data' must be the order."] });
-            var validation = await validator.ValidateAsync(order, ct);
-            if (!validation.IsValid)
-                return Results.ValidationProblem(validation.ToDictionary());
-
-            var outcome = await ingestor.IngestOrderAsync(OrderEzTranslator.ToSnapshot(order), source with { OccurredAt = order.UpdatedAt }, raw, ct);
+            var (order, errors) = await ReadAsync<OezOrder>(message.Data, "order", validator, ct);
+            if (errors is not null)
+                return await UnreadableAsync(ingestor, source, raw, "order", IdOf(message.Data), errors, ct);
+            var outcome = await ingestor.IngestOrderAsync(OrderEzTranslator.ToSnapshot(order!), source with { OccurredAt = order!.UpdatedAt }, raw, ct);
             return Answer(outcome);
         }
 
         if (message.Type.StartsWith("outlet.", StringComparison.Ordinal))
         {
-            OezOutlet? outlet;
-            try { outlet = message.Data.Deserialize<OezOutlet>(OrderEzJson.Options); }
-            catch (JsonException ex) { return Results.ValidationProblem(new Dictionary<string, string[]> { ["data"] = [ex.Message] }); }
-            if (outlet is null || outlet.Id <= 0 || string.IsNullOrWhiteSpace(outlet.Name))
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["data"] = ["'data' must be an outlet with 'id' and 'name'."] });
-            return Answer(await ingestor.IngestOutletAsync(OrderEzTranslator.ToSnapshot(outlet), source with { OccurredAt = outlet.UpdatedAt }, ct));
+            var (outlet, errors) = await ReadAsync<OezOutlet>(message.Data, "outlet", null, ct);
+            if (errors is null && (outlet!.Id <= 0 || string.IsNullOrWhiteSpace(outlet.Name)))
+                errors = Errors("data", "'data' must be an outlet with 'id' and 'name'.");
+            if (errors is not null)
+                return await UnreadableAsync(ingestor, source, raw, "outlet", IdOf(message.Data), errors, ct);
+            return Answer(await ingestor.IngestOutletAsync(OrderEzTranslator.ToSnapshot(outlet!), source with { OccurredAt = outlet!.UpdatedAt }, ct));
         }
 
         // Event types we do not act on yet are acknowledged so OrderEZ stops retrying them.
         return Results.Ok(new { status = "ignored", type = message.Type });
+    }
+
+    private static Dictionary<string, string[]> Errors(string field, string message) => new() { [field] = [message] };
+
+    /// <summary>The record a payload names, read leniently so a broken payload still lands on its record.</summary>
+    private static long? IdOf(JsonElement data) =>
+        data.ValueKind == JsonValueKind.Object && data.TryGetProperty("id", out var idProperty)
+        && idProperty.ValueKind == JsonValueKind.Number && idProperty.TryGetInt64(out var value) && value > 0 ? value : null;
+
+    private static async Task<(T? Value, Dictionary<string, string[]>? Errors)> ReadAsync<T>(
+        JsonElement data, string what, IValidator<T>? validator, CancellationToken ct) where T : class
+    {
+        T? value;
+        try { value = data.ValueKind == JsonValueKind.Object ? data.Deserialize<T>(OrderEzJson.Options) : null; }
+        catch (JsonException ex) { return (null, Errors("data", ex.Message)); }
+        if (value is null) return (null, Errors("data", $"'data' must be the {what}."));
+        if (validator is null) return (value, null);
+        var validation = await validator.ValidateAsync(value, ct);
+        return validation.IsValid ? (value, null) : (null, validation.ToDictionary().ToDictionary(kv => kv.Key, kv => kv.Value));
+    }
+
+    /// <summary>
+    /// An authentic delivery the hub cannot read: recorded (on its order or outlet when the payload names one, else
+    /// as an unattributed change), then answered 400 so OrderEZ's delivery log shows the rejection too.
+    /// </summary>
+    private static async Task<IResult> UnreadableAsync(OrderChangeIngestor ingestor, ChangeSource source, string raw, string? kind, long? recordId,
+        Dictionary<string, string[]> errors, CancellationToken ct)
+    {
+        var reason = "OrderEZ sent a change the hub cannot read: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
+        string recordedOn;
+        if (kind == "order" && recordId is { } orderId)
+        {
+            await ingestor.RecordUnreadableOrderAsync(orderId, reason, source, raw, ct);
+            recordedOn = $"order {orderId}";
+        }
+        else if (kind == "outlet" && recordId is { } outletId)
+        {
+            await ingestor.RecordUnreadableOutletAsync(outletId, reason, source, raw, ct);
+            recordedOn = $"outlet {outletId}";
+        }
+        else
+        {
+            await ingestor.RecordUnattributedAsync(reason, source, raw, ct);
+            recordedOn = "unattributed changes";
+        }
+        return Results.ValidationProblem(errors, detail: $"The change was recorded as unreadable ({recordedOn}) and needs a person.",
+            extensions: new Dictionary<string, object?> { ["recordedOn"] = recordedOn });
     }
 
     private static IResult Answer(IngestOutcome outcome) => outcome switch

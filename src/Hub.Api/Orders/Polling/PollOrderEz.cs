@@ -32,19 +32,32 @@ public static class PollOrderEzHandler
             o => o.UpdatedAt,
             async (order, source) =>
             {
-                if (!(await validator.ValidateAsync(order, ct)).IsValid)
-                {
-                    log.LogWarning("Skipping OrderEZ order {OrderId} from poll: it fails validation", order.Id);
-                    return false;
-                }
                 var raw = JsonSerializer.Serialize(order, OrderEzJson.Options);
-                return await ingestor.IngestOrderAsync(OrderEzTranslator.ToSnapshot(order), source, raw, ct) == IngestOutcome.Appended;
+                var validation = await validator.ValidateAsync(order, ct);
+                if (validation.IsValid)
+                    return await ingestor.IngestOrderAsync(OrderEzTranslator.ToSnapshot(order), source, raw, ct) == IngestOutcome.Appended;
+                // Recorded, not skipped: the watermark moves past it, so this record is the only trace it leaves.
+                var reason = "OrderEZ listed an order the hub cannot read: " + string.Join("; ", validation.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}"));
+                log.LogWarning("OrderEZ order {OrderId} from poll is unreadable; recorded as action needed", order.Id);
+                var recorded = order.Id > 0
+                    ? await ingestor.RecordUnreadableOrderAsync(order.Id, reason, source, raw, ct)
+                    : await ingestor.RecordUnattributedAsync(reason, source, raw, ct);
+                return recorded == IngestOutcome.Appended;
             });
         var outlets = await PollAsync(OutletCheckpointId, store, options.Value, clock, ct,
             (since, page) => orderEz.ListOutletsAsync(since, page, 100, ct),
             o => o.UpdatedAt,
-            async (outlet, source) => outlet.Id > 0 && !string.IsNullOrWhiteSpace(outlet.Name)
-                && await ingestor.IngestOutletAsync(OrderEzTranslator.ToSnapshot(outlet), source, ct) == IngestOutcome.Appended);
+            async (outlet, source) =>
+            {
+                if (outlet.Id > 0 && !string.IsNullOrWhiteSpace(outlet.Name))
+                    return await ingestor.IngestOutletAsync(OrderEzTranslator.ToSnapshot(outlet), source, ct) == IngestOutcome.Appended;
+                var raw = JsonSerializer.Serialize(outlet, OrderEzJson.Options);
+                const string reason = "OrderEZ listed an outlet the hub cannot read: it needs an 'id' and a 'name'.";
+                var recorded = outlet.Id > 0
+                    ? await ingestor.RecordUnreadableOutletAsync(outlet.Id, reason, source, raw, ct)
+                    : await ingestor.RecordUnattributedAsync(reason, source, raw, ct);
+                return recorded == IngestOutcome.Appended;
+            });
 
         await using var session = store.LightweightSession();
         session.Store(orders, outlets);

@@ -36,8 +36,8 @@ public static class ExecuteNetSuiteStepHandler
                     ?? Remember(recent, pending.CommandId, await ResolveItemsAsync(netSuite, state.OrderId, pending.CommandId, pending.Skus ?? [], clock, ct))),
                 SyncCommandKind.EnsureCustomer => await EnsureCustomerAsync(stream, session, pending, message, options.Value, clock, ct),
                 SyncCommandKind.UpsertSalesOrder => StepOutcome.Succeeded(stream, state.OrderId,
-                    recent.Take<SyncCommandSucceeded>(pending.CommandId)
-                    ?? Remember(recent, pending.CommandId, await UpsertSalesOrderAsync(netSuite, state.OrderId, pending, clock, ct))),
+                    recent.Take<object[]>(pending.CommandId)
+                    ?? Remember(recent, pending.CommandId, await UpsertSalesOrderAsync(netSuite, state, pending, clock, ct))),
                 _ => [],
             };
         }
@@ -68,14 +68,29 @@ public static class ExecuteNetSuiteStepHandler
         return new OrderItemsResolved(orderId, commandId, found, skus.Except(found.Keys).ToList(), clock.Now, types);
     }
 
-    private static async Task<SyncCommandSucceeded> UpsertSalesOrderAsync(NetSuiteClient netSuite, long orderId, PendingCommand pending, HubClock clock, CancellationToken ct)
+    /// <summary>
+    /// The write, or, when NetSuite has moved an existing sales order past Pending Fulfillment since the hub last
+    /// looked, only the status NetSuite reported: the decider then reports the change instead of replacing lines
+    /// NetSuite has fulfilled or billed. The read costs a call only for updates, never for the first write.
+    /// </summary>
+    private static async Task<object[]> UpsertSalesOrderAsync(NetSuiteClient netSuite, OrderSync state, PendingCommand pending, HubClock clock, CancellationToken ct)
     {
         var so = pending.SalesOrder ?? throw new InvalidOperationException("An UpsertSalesOrder step always carries its desired sales order.");
+        SalesOrderStatusObserved? observed = null;
+        if (state.NetSuiteSalesOrderId is { } existingId
+            && await netSuite.GetAsync(NetSuiteTranslator.SalesOrderRecord, existingId, ct: ct) is { } current)
+        {
+            var (stage, label) = NetSuiteTranslator.SalesOrderStatusOf(current);
+            var movedOn = !((SalesOrderStage?)stage).AcceptsReplace(so);
+            observed = new SalesOrderStatusObserved(state.OrderId, movedOn ? pending.CommandId : null, existingId, stage, label, "read before write", clock.Now);
+            if (movedOn) return [observed];
+        }
         var body = NetSuiteTranslator.SalesOrderBody(so);
         // PUT by externalId: a retry after a timeout or a crash updates the record it created, never a second one.
-        var id = await netSuite.UpsertAsync("salesOrder", so.ExternalId, body, replace: "item", ct: ct);
-        return new SyncCommandSucceeded(orderId, pending.CommandId, pending.Kind, id, so.Hash(),
+        var id = await netSuite.UpsertAsync(NetSuiteTranslator.SalesOrderRecord, so.ExternalId, body, replace: "item", ct: ct);
+        var succeeded = new SyncCommandSucceeded(state.OrderId, pending.CommandId, pending.Kind, id, so.Hash(),
             $"PUT salesOrder/eid:{so.ExternalId}?replace=item → 204, internal id {id}; {so.Lines.Count} line(s), mapping v{so.MappingVersion}", clock.Now);
+        return observed is null || observed.Stage == state.NetSuiteStage ? [succeeded] : [observed, succeeded];
     }
 
     /// <summary>
