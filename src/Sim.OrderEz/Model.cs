@@ -23,14 +23,14 @@ internal static class OrderStatus
 internal sealed class Order
 {
     public long Id { get; init; }
-    public string OrderNumber { get; init; } = "";
+    public string OrderNumber { get; set; } = "";
     public string Status { get; set; } = OrderStatus.Pending;
     public List<StatusChange> StatusHistory { get; init; } = [];
     public string OrderType { get; init; } = "regular";
     public string PlacedBy { get; init; } = "outlet";
     public OutletRef Outlet { get; init; } = new();
     public DateOnly? RequestedDeliveryDate { get; init; }
-    public string Currency { get; init; } = "";
+    public string Currency { get; set; } = "";
     public List<LineItem> LineItems { get; init; } = [];
     public decimal DeliveryFee { get; set; }
     public decimal Subtotal { get; set; }

@@ -49,6 +49,13 @@ public static class OrderEzSimulator
         ProductEndpoints.Map(app);
         WebhookEndpoints.Map(app);
         CapacityEndpoints.Map(app);
+        // Everything the simulator holds, unauthenticated like the other /_sim hooks: what tests compare the hub against.
+        app.MapGet("/_sim/state", (SimState state) =>
+        {
+            lock (state.Gate)
+                return Results.Json(new { orders = state.Orders.Values.OrderBy(o => o.Id).ToList(), outlets = state.Outlets.Values.OrderBy(o => o.Id).ToList() },
+                    Infrastructure.SimJson.Options);
+        });
         app.MapPost("/_sim/reset", (SimState state, ApiCapacity capacity) =>
         {
             lock (state.Gate) state.Reset();

@@ -22,6 +22,17 @@ public static class AuditEndpoints
         group.MapGet("/{orderezOrderId:long}/history", GetHistory)
             .WithSummary("Every event of the order, in order; with ?at=<ISO-8601>, the state as of that moment.")
             .Produces<OrderHistory>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(401);
+        app.MapGet("/api/unattributed-changes", GetUnattributed).WithTags("Audit").RequireRole(Roles.Auditor)
+            .WithSummary("Authentic deliveries and polled items that named no record the hub could read, newest first: each needs a person.")
+            .Produces<UnattributedList>().ProducesProblem(401);
+    }
+
+    public static async Task<IResult> GetUnattributed(IQuerySession session, CancellationToken ct)
+    {
+        const int Page = 500;
+        var total = await session.Query<Hub.Domain.Common.UnattributedChange>().CountAsync(ct);
+        var items = await session.Query<Hub.Domain.Common.UnattributedChange>().OrderByDescending(c => c.ReceivedAt).Take(Page).ToListAsync(ct);
+        return Results.Ok(new UnattributedList(total, items));
     }
 
     public static async Task<IResult> GetOrder(long orderezOrderId, IQuerySession session, MappingRegistry mappings, CancellationToken ct)
@@ -125,3 +136,5 @@ public sealed record HistoryEntry(
     string? RawPayload);
 
 public sealed record CommandExchange(object? Request, string? Response);
+
+public sealed record UnattributedList(int Total, IReadOnlyList<Hub.Domain.Common.UnattributedChange> Items);

@@ -42,6 +42,9 @@ internal static class OrderEndpoints
             SimpleTransition(id, OrderStatus.Abandoned, r, s, ct));
         app.MapPost("/_sim/orders/{id:long}/complete", (long id, HttpRequest r, SimState s, CancellationToken ct) =>
             SimpleTransition(id, OrderStatus.Completed, r, s, ct));
+        // A scenario hook: OrderEZ serving a broken order (a faulty release, a data fix gone wrong), for the hub's
+        // handling of what it cannot read. No webhook is sent; the poll finds it.
+        app.MapPost("/_sim/orders/{id:long}/corrupt", Corrupt);
         // The outlet answers "no" to "does the invoice match the order?", or opens a dispute; resolving one completes it.
         app.MapPost("/_sim/orders/{id:long}/action-needed", (long id, HttpRequest r, SimState s, CancellationToken ct) =>
             SimpleTransition(id, OrderStatus.ActionNeeded, r, s, ct));
@@ -206,6 +209,26 @@ internal static class OrderEndpoints
             foreach (var line in excludedLines) line.LineStatus = "excluded";
             order.RecomputeTotals();
             return Transition(state, order, target, Supplier, note);
+        }
+    }
+
+    private static async Task<IResult> Corrupt(long id, HttpRequest request, SimState state, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadObjectAsync(request, optional: false, ct);
+        if (body.Error is not null) return body.Error;
+        var errors = new FieldErrors();
+        var reader = new BodyReader(body.Root!.Value, errors).AllowOnly("field", "value");
+        var field = reader.String("field", required: true);
+        var value = reader.String("value", required: false, allowEmpty: true) ?? "";
+        if (field is not (null or "currency" or "orderNumber")) errors.Add("field", "must be currency or orderNumber");
+        if (errors.Any) return ApiResults.Unprocessable(errors);
+        lock (state.Gate)
+        {
+            if (!state.Orders.TryGetValue(id, out var order)) return ApiResults.NotFound($"Order {id} not found.");
+            if (field == "currency") order.Currency = value;
+            else order.OrderNumber = value;
+            order.UpdatedAt = state.Clock.Next();
+            return ApiResults.Data(order);
         }
     }
 

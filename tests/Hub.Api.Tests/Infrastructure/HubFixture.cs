@@ -35,6 +35,9 @@ public class HubFixture : IAsyncLifetime
     /// <summary>Everything the hub logged while this fixture lived, for the secret scanner.</summary>
     public CapturingLoggerProvider Logs { get; } = new();
 
+    /// <summary>Order and outlet webhooks a test delivered by hand that the hub answered 2xx (invariant I2).</summary>
+    public HandDeliveries HandDelivered { get; } = new();
+
     /// <summary>The hub's clock; tests may move it forward and <see cref="ResetAsync"/> puts it back.</summary>
     public ShiftableTimeProvider Time { get; } = new();
 
@@ -139,6 +142,7 @@ public class HubFixture : IAsyncLifetime
     {
         await QuiesceAsync();
         Time.Reset();
+        HandDelivered.Clear();
         Host.Services.GetRequiredService<Hub.Api.Security.AuthFailureLimiter>().Reset();
         await Host.ResetAllMartenDataAsync();
         await Host.ClearAllPersistedWolverineDataAsync();
@@ -153,19 +157,17 @@ public class HubFixture : IAsyncLifetime
     /// </summary>
     private async Task QuiesceAsync()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
         await using var conn = new Npgsql.NpgsqlConnection(ConnectionString);
         await conn.OpenAsync();
-        while (DateTime.UtcNow < deadline)
+        // A test that leaves work running would otherwise leak into the next one: fail, do not carry on.
+        await Eventually.UntilAsync(async () =>
         {
             var deliveries = await OrderEzHttp.GetStringAsync("/_sim/webhooks/deliveries");
             var pendingDeliveries = deliveries.Contains("\"status\":\"pending\"", StringComparison.Ordinal);
             await using var cmd = new Npgsql.NpgsqlCommand(
                 $"select count(*) from {Schema}.wolverine_incoming_envelopes where status <> 'Handled'", conn);
-            var pendingMessages = Convert.ToInt64(await cmd.ExecuteScalarAsync());
-            if (!pendingDeliveries && pendingMessages == 0) return;
-            await Task.Delay(50);
-        }
+            return !pendingDeliveries && Convert.ToInt64(await cmd.ExecuteScalarAsync()) == 0;
+        }, TimeSpan.FromSeconds(15), "the previous test's webhooks and messages to finish", TimeSpan.FromMilliseconds(50));
     }
 
     private async Task SubscribeWebhooksAsync()

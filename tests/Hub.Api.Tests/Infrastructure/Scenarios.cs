@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Alba;
 using Hub.Api.Audit;
 using Hub.OrderEz;
+using Wolverine.Tracking;
 
 namespace Hub.Api.Tests.Infrastructure;
 
@@ -99,7 +100,7 @@ public static class Scenarios
 
     public static async Task<IScenarioResult> PostWebhookAsync(this HubFixture f, byte[] body, (string Id, string Timestamp, string Signature) headers, int expectedStatus)
     {
-        return await f.Host.Scenario(s =>
+        var result = await f.Host.Scenario(s =>
         {
             s.Post.ByteArray(body).ToUrl("/webhooks/orderez").ContentType("application/json");
             s.WithRequestHeader("webhook-id", headers.Id);
@@ -107,6 +108,8 @@ public static class Scenarios
             s.WithRequestHeader("webhook-signature", headers.Signature);
             s.StatusCodeShouldBe(expectedStatus);
         });
+        f.HandDelivered.Record(body, headers.Id, expectedStatus);
+        return result;
     }
 
     /// <summary>A webhook body for the order as OrderEZ currently shows it, optionally edited.</summary>
@@ -152,7 +155,9 @@ public static class Scenarios
         request.Headers.Add("webhook-id", headers.Id);
         request.Headers.Add("webhook-timestamp", headers.Timestamp);
         request.Headers.Add("webhook-signature", headers.Signature);
-        return (int)(await client.SendAsync(request)).StatusCode;
+        var status = (int)(await client.SendAsync(request)).StatusCode;
+        f.HandDelivered.Record(body, headers.Id, status);
+        return status;
     }
 
     public static async Task<int> EventCountAsync(this HubFixture f, long orderId, string type)
@@ -181,6 +186,21 @@ public static class Scenarios
         var ledger = JsonNode.Parse(await f.NetSuiteHttp.GetStringAsync("/_sim/faults"));
         return ledger?["served"]?.GetValue<int>() ?? -1;
     }
+
+    /// <summary>Runs the hub's NetSuite sales order poll once and returns the order as the hub then shows it.</summary>
+    public static async Task<OrderView> PolledNetSuiteStatusAsync(this HubFixture f, long orderId)
+    {
+        await f.Host.InvokeMessageAndWaitAsync(new Hub.Api.Orders.Polling.PollNetSuiteSalesOrders());
+        return (await f.OrderAsync(orderId))!;
+    }
+
+    /// <summary>The status label NetSuite itself holds for a sales order.</summary>
+    public static async Task<string?> NetSuiteStatusLabelAsync(this HubFixture f, string internalId) =>
+        (await f.NetSuite.GetAsync("salesOrder", internalId))!["orderStatus"]?["refName"]?.GetValue<string>();
+
+    /// <summary>Moves a sales order in NetSuite as fulfilment or billing would (the simulator's lifecycle hook).</summary>
+    public static async Task SetNetSuiteStatusAsync(this HubFixture f, string internalId, string letter) =>
+        (await f.NetSuiteHttp.PostAsJsonAsync($"/_sim/salesorders/{internalId}/status", new { status = letter })).EnsureSuccessStatusCode();
 
     public static Task<long> DataIdAsync(this HubFixture _, HttpResponseMessage response) => DataId(response);
 

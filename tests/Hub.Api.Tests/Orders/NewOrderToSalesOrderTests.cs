@@ -22,8 +22,11 @@ public class NewOrderToSalesOrderTests(HubFixture fixture) : IntegrationContext(
 
         view.OrderezStatus.ShouldBe("accepted", await Hub.HistoryTextAsync(orderId));
         view.NetSuiteSalesOrderId.ShouldNotBeNull();
-        view.NetSuiteStatus.ShouldBe("Pending Fulfillment");
+        view.NetSuiteStatus.ShouldBeNull("the hub has not read NetSuite's status yet and does not make one up");
         view.ActionNeeded.ShouldBeNull();
+        view = await Hub.PolledNetSuiteStatusAsync(orderId);
+        view.NetSuiteStatus.ShouldBe(await Hub.NetSuiteStatusLabelAsync(view.NetSuiteSalesOrderId!));
+        view.NetSuiteStatus.ShouldBe("Pending Fulfillment");
         view.PendingCommands.ShouldBeEmpty();
 
         var ledger = await Hub.LedgerAsync();
