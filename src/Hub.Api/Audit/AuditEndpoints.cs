@@ -97,9 +97,14 @@ public static class AuditEndpoints
             $"Dead-lettered {d.MessageType} replayed by {d.By}", d.By, null, null, null, d.At, null, null, null, null, null),
         DeadLetters.DeadLetterDiscarded d => new HistoryEntry(e.Sequence, e.Version, "DeadLetterDiscarded", e.Timestamp,
             $"Dead-lettered {d.MessageType} discarded by {d.By}: {d.Reason}", d.By, null, null, null, d.At, null, null, null, null, null),
+        OrderChangeUnreadable u => new HistoryEntry(e.Sequence, e.Version, nameof(OrderChangeUnreadable), e.Timestamp,
+            $"Action needed: {u.Reason}", u.Source.Channel, u.Source.DeliveryId, u.Source.EventType, u.Source.PollWindow, u.Source.OccurredAt, u.ReceivedAt,
+            null, null, null, u.RawPayload),
+        SalesOrderStatusObserved o => new HistoryEntry(e.Sequence, e.Version, nameof(SalesOrderStatusObserved), e.Timestamp,
+            $"NetSuite has sales order {o.SalesOrderId} as '{o.StatusLabel}' ({o.How})", "netsuite", null, null, null, o.At, null, o.CommandId, null, null, null),
         SyncRetryRequested r => new HistoryEntry(e.Sequence, e.Version, "SyncRetryRequested", e.Timestamp,
             $"Retry requested by {r.RequestedBy}: {r.Reason}", r.RequestedBy, null, null, null, r.At, null, null, null, null, null),
-        _ => new HistoryEntry(e.Sequence, e.Version, e.EventTypeName, e.Timestamp, "", "", null, null, null, null, null, null, null, null, null),
+        _ => new HistoryEntry(e.Sequence, e.Version, e.Data.GetType().Name, e.Timestamp, "", "", null, null, null, null, null, null, null, null, null),
     };
 
     private static object? RequestOf(SyncCommandIssued c) => c.Kind switch

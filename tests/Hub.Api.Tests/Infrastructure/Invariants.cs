@@ -207,7 +207,7 @@ public static class Invariants
         var stuck = await Eventually.ValueAsync(StuckAsync, s => s.Count == 0, Bound);
         stuck.ShouldBeEmpty("no message left stuck");
         await using var dead = new Npgsql.NpgsqlCommand($"select count(*) from {schema}.wolverine_dead_letters", conn);
-        Convert.ToInt64(await dead.ExecuteScalarAsync()).ShouldBe(deadLetters);
+        Convert.ToInt64(await dead.ExecuteScalarAsync()).ShouldBe(deadLetters, "dead letters exactly as expected");
     }
 
     /// <summary>JSON with object keys sorted: a dictionary read back from the store need not keep its key order.</summary>
