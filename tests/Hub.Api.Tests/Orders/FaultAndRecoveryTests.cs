@@ -77,6 +77,7 @@ public class FaultAndRecoveryTests(HubFixture fixture) : IntegrationContext(fixt
         var view = await Hub.SyncedAsync(orderId);
         view.ActionNeeded.ShouldBeNull();
         (await Hub.SalesOrderLinesAsync(view.NetSuiteSalesOrderId!)).Count.ShouldBe(2);
+        await Hub.InvariantsHoldAsync([orderId]);
     }
 
     [Fact]
@@ -98,6 +99,7 @@ public class FaultAndRecoveryTests(HubFixture fixture) : IntegrationContext(fixt
         customer.Creates.ShouldBe(1, "created by the seed, then only updated");
         customer.ExternalId.ShouldBe($"oez-outlet-{outlet}");
         (await Hub.LedgerAsync()).Of("salesOrder").Count.ShouldBe(2);
+        await Hub.InvariantsHoldAsync([first, second]);
     }
 
     [Fact]
@@ -118,6 +120,7 @@ public class FaultAndRecoveryTests(HubFixture fixture) : IntegrationContext(fixt
         var view = await Hub.SyncedAsync(orderId);
         view.ActionNeeded.ShouldBeNull();
         (await Hub.HistoryTextAsync(orderId)).ShouldContain("SyncRetryRequested");
+        await Hub.InvariantsHoldAsync([orderId]);
     }
 
     [Fact]

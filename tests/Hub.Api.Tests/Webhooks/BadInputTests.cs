@@ -60,12 +60,12 @@ public class BadInputTests(HubFixture fixture) : IntegrationContext(fixture)
     }
 
     [Fact]
-    public async Task a_payload_that_breaks_the_schema_is_400_with_every_field_error_and_appends_nothing()
+    public async Task a_payload_that_breaks_the_schema_is_400_with_every_field_error_and_is_recorded_only_as_unreadable()
     {
         var (orderId, _) = await AcceptedBodyAsync();
         var body = await Hub.OrderWebhookBodyAsync(orderId, "order.accepted", o =>
         {
-            o["status"] = "shipped";
+            o["status"] = "";
             o["currency"] = "";
             o["lineItems"]![0]!["quantity"] = 0;
         });
@@ -76,7 +76,12 @@ public class BadInputTests(HubFixture fixture) : IntegrationContext(fixture)
         text.ShouldContain("Status");
         text.ShouldContain("Currency");
         text.ShouldContain("LineItems[0].Quantity");
-        (await Hub.OrderAsync(orderId)).ShouldBeNull();
+        // Nothing of it is taken as the order's state: it is on the order's record as unreadable, and nothing else.
+        var view = (await Hub.OrderAsync(orderId))!;
+        view.ActionNeeded!.Code.ShouldBe(Hub.Domain.Orders.OrderSync.UnreadableChange);
+        view.OrderezStatus.ShouldBeNull();
+        (await Hub.EventCountAsync(orderId, "OrderChangeObserved")).ShouldBe(0);
+        (await Hub.LedgerAsync()).Of("salesOrder").ShouldBeEmpty();
     }
 
     [Theory]

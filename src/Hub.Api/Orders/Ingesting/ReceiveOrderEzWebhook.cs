@@ -79,7 +79,7 @@ public static class ReceiveOrderEzWebhook
         }
         catch (JsonException ex)
         {
-            return await UnreadableAsync(ingestor, source, raw, null, null, Errors("body", $"The body is not a webhook message: {ex.Message}"), ct);
+            return await UnreadableAsync(ingestor, source, raw, null, null, Errors("body", $"The body is not valid JSON for a webhook message: {ex.Message}"), ct);
         }
         if (message is null || string.IsNullOrWhiteSpace(message.Type))
             return await UnreadableAsync(ingestor, source, raw, null, null, Errors("type", "'type' is required."), ct);
