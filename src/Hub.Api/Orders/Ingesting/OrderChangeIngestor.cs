@@ -66,20 +66,20 @@ public sealed class OrderChangeIngestor(IServiceProvider services, HubClock cloc
     /// content), so it is on the order's record as "action needed" instead of lost.
     /// </summary>
     public Task<IngestOutcome> RecordUnreadableOrderAsync(long orderId, string reason, ChangeSource source, string raw, CancellationToken ct) =>
-        IngestAsync<OrderSync>(OrderSync.StreamKey(orderId), source, ct, (stream, _, _) =>
-        {
-            var hash = ContentHash.OfText(raw);
-            if (stream.Aggregate?.SeenHashes.Contains(hash) == true) return Task.FromResult(false);
-            stream.AppendOne(new OrderChangeUnreadable(orderId, reason, hash, source, clock.Now, raw));
-            return Task.FromResult(true);
-        });
+        RecordUnreadableAsync<OrderSync>(OrderSync.StreamKey(orderId), s => s?.SeenHashes, source, raw, ct,
+            hash => new OrderChangeUnreadable(orderId, reason, hash, source, clock.Now, raw));
 
     public Task<IngestOutcome> RecordUnreadableOutletAsync(long outletId, string reason, ChangeSource source, string raw, CancellationToken ct) =>
-        IngestAsync<CustomerSync>(CustomerSync.StreamKey(outletId), source, ct, (stream, _, _) =>
+        RecordUnreadableAsync<CustomerSync>(CustomerSync.StreamKey(outletId), s => s?.SeenHashes, source, raw, ct,
+            hash => new OutletChangeUnreadable(outletId, reason, hash, source, clock.Now, raw));
+
+    private Task<IngestOutcome> RecordUnreadableAsync<T>(string key, Func<T?, IReadOnlyList<string>?> seen, ChangeSource source, string raw,
+        CancellationToken ct, Func<string, object> unreadable) where T : class =>
+        IngestAsync<T>(key, source, ct, (stream, _, _) =>
         {
             var hash = ContentHash.OfText(raw);
-            if (stream.Aggregate?.SeenHashes.Contains(hash) == true) return Task.FromResult(false);
-            stream.AppendOne(new OutletChangeUnreadable(outletId, reason, hash, source, clock.Now, raw));
+            if (seen(stream.Aggregate)?.Contains(hash) == true) return Task.FromResult(false);
+            stream.AppendOne(unreadable(hash));
             return Task.FromResult(true);
         });
 
