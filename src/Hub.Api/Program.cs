@@ -54,9 +54,9 @@ builder.Services.AddHostedService<PeriodicTriggers>();
 builder.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(connectionString));
 builder.Services.AddSingleton<Hub.Api.NetSuite.NetSuiteGate>();
 builder.Services.AddSingleton<Hub.Api.OrderEz.OrderEzGate>();
-builder.Services.AddHttpClient("netsuite", c => c.Timeout = TimeSpan.FromSeconds(60))
+builder.Services.AddHttpClient("netsuite", c => c.Timeout = TimeSpan.FromSeconds(hub.NetSuiteTimeoutSeconds))
     .AddHttpMessageHandler(sp => new ApiGateHandler(sp.GetRequiredService<Hub.Api.NetSuite.NetSuiteGate>(), () => (int)Hub.Api.NetSuite.NetSuiteLane.Priority));
-builder.Services.AddHttpClient("orderez", c => c.Timeout = TimeSpan.FromSeconds(30))
+builder.Services.AddHttpClient("orderez", c => c.Timeout = TimeSpan.FromSeconds(hub.OrderEzTimeoutSeconds))
     .AddHttpMessageHandler(sp => new ApiGateHandler(sp.GetRequiredService<Hub.Api.OrderEz.OrderEzGate>(), () => 0));
 builder.Services.AddSingleton(sp => new NetSuiteClient(
     sp.GetRequiredService<IHttpClientFactory>().CreateClient("netsuite"),
