@@ -51,12 +51,14 @@ builder.Services.AddHostedService<PeriodicTriggers>();
 
 // One client per external system, over IHttpClientFactory handlers; registered as singletons because Wolverine's
 // generated handlers resolve singletons once instead of locating services per message.
+// The gate in each pipeline bounds the slot wait and the call (Hub:NetSuiteTimeoutSeconds, Hub:OrderEzTimeoutSeconds);
+// HttpClient's own timeout stays off, because inside the pipeline it cannot be told from the caller's cancellation.
 builder.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(connectionString));
 builder.Services.AddSingleton<Hub.Api.NetSuite.NetSuiteGate>();
 builder.Services.AddSingleton<Hub.Api.OrderEz.OrderEzGate>();
-builder.Services.AddHttpClient("netsuite", c => c.Timeout = TimeSpan.FromSeconds(hub.NetSuiteTimeoutSeconds))
+builder.Services.AddHttpClient("netsuite", c => c.Timeout = Timeout.InfiniteTimeSpan)
     .AddHttpMessageHandler(sp => new ApiGateHandler(sp.GetRequiredService<Hub.Api.NetSuite.NetSuiteGate>(), () => (int)Hub.Api.NetSuite.NetSuiteLane.Priority));
-builder.Services.AddHttpClient("orderez", c => c.Timeout = TimeSpan.FromSeconds(hub.OrderEzTimeoutSeconds))
+builder.Services.AddHttpClient("orderez", c => c.Timeout = Timeout.InfiniteTimeSpan)
     .AddHttpMessageHandler(sp => new ApiGateHandler(sp.GetRequiredService<Hub.Api.OrderEz.OrderEzGate>(), () => 0));
 builder.Services.AddSingleton(sp => new NetSuiteClient(
     sp.GetRequiredService<IHttpClientFactory>().CreateClient("netsuite"),

@@ -187,6 +187,40 @@ public class NetSuiteGateTests(HubFixture fixture) : IntegrationContext(fixture)
         }
     }
 
+    [Fact]
+    public async Task a_probe_that_times_out_counts_as_down_and_a_probe_its_caller_cancels_counts_as_nothing()
+    {
+        var time = new ShiftableTimeProvider();
+        await using var db = NpgsqlDataSource.Create(HubFixture.ConnectionString);
+        var options = GateOptions(budget: 1);
+        options.Value.NetSuiteTimeoutSeconds = 1;
+        var gate = new NetSuiteGate(db, options, time);
+        // HttpClient's own timeout is only a backstop so the test cannot hang; the gate's 1 s comes first.
+        using var http = new HttpClient(new ApiGateHandler(gate, () => 0) { InnerHandler = new HangingNetSuite() })
+            { BaseAddress = new Uri("http://netsuite.test"), Timeout = TimeSpan.FromSeconds(10) };
+        HalfOpen(gate, time);
+
+        using (var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200)))
+            (await Record.ExceptionAsync(() => http.GetAsync("/", cancel.Token))).ShouldBeAssignableTo<OperationCanceledException>();
+        (gate.IsOpen, gate.ProbeInFlight).ShouldBe((true, false), "a caller giving up says nothing about NetSuite, and frees the probe's turn");
+
+        // Not down, so no new pause: the next call is the probe at once. It times out, which is down.
+        (await Record.ExceptionAsync(() => http.GetAsync("/"))).ShouldBeOfType<TaskCanceledException>().InnerException.ShouldBeOfType<TimeoutException>();
+        (gate.IsOpen, gate.ProbeInFlight).ShouldBe((true, false));
+        (await Record.ExceptionAsync(() => http.GetAsync("/"))).ShouldBeOfType<HttpRequestException>().Message.ShouldContain("circuit is open",
+            customMessage: "the timed-out probe started a new pause");
+    }
+
+    /// <summary>A NetSuite that never answers: the request ends only when it is cancelled.</summary>
+    private sealed class HangingNetSuite : HttpMessageHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+            throw new InvalidOperationException("unreachable");
+        }
+    }
+
     private static IOptions<HubOptions> GateOptions(int budget, int slotWaitSeconds = 30) => Options.Create(new HubOptions
     {
         NetSuiteBudget = budget, NetSuiteSlotWaitSeconds = slotWaitSeconds, BreakerThreshold = 1, BreakerOpenSeconds = 30,
