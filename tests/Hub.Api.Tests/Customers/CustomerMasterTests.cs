@@ -76,6 +76,34 @@ public class CustomerMasterTests(HubFixture fixture) : IntegrationContext(fixtur
     }
 
     [Fact]
+    public async Task outlets_created_at_once_with_one_email_in_different_forms_become_one_netsuite_customer()
+    {
+        // NetSuite answering in 100 ms keeps every outlet's lookups in flight together, as a burst of sign-ups would.
+        // (The OrderEZ simulator refuses an email with spaces, so surrounding spaces are covered by CustomerMatchKeysTests.)
+        (await Hub.NetSuiteHttp.PostAsJsonAsync("/_sim/config", new { latencyMs = 100 })).EnsureSuccessStatusCode();
+        try
+        {
+            string[] emails = ["orders@barnine.example", "Orders@BarNine.example", "ORDERS@BARNINE.EXAMPLE", "orders@BarNine.Example",
+                "oRdErS@barnine.example", "Orders+Kitchen@barnine.example"];
+            var outlets = await Task.WhenAll(emails.Select((email, i) => Hub.CreateOutletAsync($"Bar Nine {i}", email)));
+
+            var linked = new List<CustomerView>();
+            foreach (var outlet in outlets) linked.Add(await LinkedAsync(outlet));
+
+            var only = (await Hub.LedgerAsync()).Of("customer").ShouldHaveSingleItem();
+            only.Creates.ShouldBe(1);
+            linked.ShouldAllBe(c => c.NetSuiteCustomerId == only.InternalId);
+            foreach (var outlet in outlets)
+                (await Hub.OrderEz.GetOutletAsync(outlet))!.ExternalRefs["netsuiteCustomerId"].ShouldBe(only.InternalId, $"outlet {outlet} in OrderEZ");
+            await Hub.InvariantsHoldAsync([]);
+        }
+        finally
+        {
+            (await Hub.NetSuiteHttp.PostAsJsonAsync("/_sim/config", new { latencyMs = 0 })).EnsureSuccessStatusCode();
+        }
+    }
+
+    [Fact]
     public async Task an_existing_netsuite_customer_with_the_email_and_no_external_id_is_adopted()
     {
         await SeedNetSuiteCustomersAsync(("Bar Nine Pte Ltd", "orders@barnine.example"));
