@@ -78,6 +78,7 @@ builder.Services.AddMarten(opts =>
         opts.Schema.For<PollCheckpoint>();
         opts.Schema.For<ReplayBatch>().Index(x => x.ReplayId);
         opts.Schema.For<ReplayResult>();
+        opts.Schema.For<Hub.Domain.Customers.CustomerMatchClaim>();
     })
     .UseLightweightSessions()
     .IntegrateWithWolverine();
