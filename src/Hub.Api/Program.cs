@@ -51,12 +51,14 @@ builder.Services.AddHostedService<PeriodicTriggers>();
 
 // One client per external system, over IHttpClientFactory handlers; registered as singletons because Wolverine's
 // generated handlers resolve singletons once instead of locating services per message.
+// The gate in each pipeline bounds the slot wait and the call (Hub:NetSuiteTimeoutSeconds, Hub:OrderEzTimeoutSeconds);
+// HttpClient's own timeout stays off, because inside the pipeline it cannot be told from the caller's cancellation.
 builder.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(connectionString));
 builder.Services.AddSingleton<Hub.Api.NetSuite.NetSuiteGate>();
 builder.Services.AddSingleton<Hub.Api.OrderEz.OrderEzGate>();
-builder.Services.AddHttpClient("netsuite", c => c.Timeout = TimeSpan.FromSeconds(60))
+builder.Services.AddHttpClient("netsuite", c => c.Timeout = Timeout.InfiniteTimeSpan)
     .AddHttpMessageHandler(sp => new ApiGateHandler(sp.GetRequiredService<Hub.Api.NetSuite.NetSuiteGate>(), () => (int)Hub.Api.NetSuite.NetSuiteLane.Priority));
-builder.Services.AddHttpClient("orderez", c => c.Timeout = TimeSpan.FromSeconds(30))
+builder.Services.AddHttpClient("orderez", c => c.Timeout = Timeout.InfiniteTimeSpan)
     .AddHttpMessageHandler(sp => new ApiGateHandler(sp.GetRequiredService<Hub.Api.OrderEz.OrderEzGate>(), () => 0));
 builder.Services.AddSingleton(sp => new NetSuiteClient(
     sp.GetRequiredService<IHttpClientFactory>().CreateClient("netsuite"),
@@ -76,6 +78,7 @@ builder.Services.AddMarten(opts =>
         opts.Schema.For<PollCheckpoint>();
         opts.Schema.For<ReplayBatch>().Index(x => x.ReplayId);
         opts.Schema.For<ReplayResult>();
+        opts.Schema.For<Hub.Domain.Customers.CustomerMatchClaim>();
     })
     .UseLightweightSessions()
     .IntegrateWithWolverine();

@@ -32,6 +32,7 @@ public static class ExecuteCustomerNetSuiteStepHandler
                 ? await MatchAsync(netSuite, state, desired, (await mappings.CurrentAsync(session, ct)).Definition.Customer, pending.CommandId, clock, ct)
                 : await UpsertAsync(netSuite, state, desired, pending.CommandId, clock, ct);
             stream.AppendMany(events);
+            if (pending.Kind == CustomerStepKind.Match) ReleaseMatchKeys(session, message.OutletId);
             var next = new OutgoingMessages { new SyncCustomer(message.OutletId) };
             if (events.Any(e => e is CustomerLinked or CustomerUpserted)) next.Add(new CustomerReady(message.OutletId));
             return next;
@@ -39,9 +40,18 @@ public static class ExecuteCustomerNetSuiteStepHandler
         catch (Exception ex) when (ex is NetSuiteException)
         {
             return StepOutcome.RetryOrPark(message, message.Attempt, StepOutcome.From(ex), options.Value, clock, m => m with { Attempt = m.Attempt + 1 },
-                code => stream.AppendOne(new CustomerSyncFailed(message.OutletId, pending.CommandId, pending.Kind, code, StepOutcome.From(ex).Detail, clock.Now)));
+                code =>
+                {
+                    stream.AppendOne(new CustomerSyncFailed(message.OutletId, pending.CommandId, pending.Kind, code, StepOutcome.From(ex).Detail, clock.Now));
+                    if (pending.Kind == CustomerStepKind.Match) ReleaseMatchKeys(session, message.OutletId);
+                });
         }
     }
+
+    /// <summary>The match is over (linked, ambiguous or parked): its key reservations go in the same commit, so an
+    /// outlet waiting on them matches next and finds this outlet's customer (ADR 0018).</summary>
+    private static void ReleaseMatchKeys(IDocumentSession session, long outletId) =>
+        session.DeleteWhere<CustomerMatchClaim>(c => c.OutletId == outletId);
 
     /// <summary>
     /// Match before create, key by key in the mapping's order. The first key that finds anything decides: one

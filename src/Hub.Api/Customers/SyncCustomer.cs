@@ -1,14 +1,20 @@
 using Hub.Api.Infrastructure;
 using Hub.Api.Mappings;
+using Hub.Api.Orders.Syncing;
 using Hub.Domain.Customers;
+using JasperFx;
+using JasperFx.Events;
 using Marten;
 using Microsoft.Extensions.Options;
 using Wolverine;
+using Wolverine.ErrorHandling;
+using Wolverine.Runtime.Handlers;
 
 namespace Hub.Api.Customers;
 
-/// <summary>Bring one outlet's NetSuite customer (and the id written back to OrderEZ) in line, one step at a time.</summary>
-public sealed record SyncCustomer(long OutletId);
+/// <summary>Bring one outlet's NetSuite customer (and the id written back to OrderEZ) in line, one step at a time;
+/// <paramref name="Attempt"/> counts the waits for another outlet's match on the same key.</summary>
+public sealed record SyncCustomer(long OutletId, int Attempt = 1);
 
 /// <summary>Steps that call NetSuite (match, upsert) and those that call OrderEZ (fetch, write-back) use separate budgets.</summary>
 public sealed record ExecuteCustomerNetSuiteStep(long OutletId, string CommandId, int Attempt = 1);
@@ -36,9 +42,59 @@ public static class SyncCustomerHandler
         if (decision.Step is not { } step) return [];
 
         var commandId = clock.NewId();
+        if (step == CustomerStepKind.Match)
+        {
+            var keys = CustomerMatchKeys.For(state.Outlet!, decision.Desired!, mapping.Definition.Customer);
+            var reservation = await ReserveAsync(session, command.OutletId, commandId, keys, clock, ct);
+            if (!reservation.MayStart)
+                return WaitForMatch(command, reservation.HeldBy, stream, options.Value, clock);
+        }
         stream.AppendOne(new CustomerSyncIssued(command.OutletId, commandId, step, decision.Desired, clock.Now, decision.OutletFields));
         return [step is CustomerStepKind.FetchOutlet or CustomerStepKind.WriteBack or CustomerStepKind.UpdateOutlet
             ? new ExecuteCustomerOrderEzStep(command.OutletId, commandId)
             : new ExecuteCustomerNetSuiteStep(command.OutletId, commandId)];
     }
+
+    /// <summary>
+    /// Reserves the match's keys in the commit that issues it (ADR 0018): another outlet deciding its match on the
+    /// same key, on this node or another, either sees the reservation and waits, or fails at commit on the key's
+    /// primary key and, retried, sees it. Reservations left by a match that is no longer running are cleared.
+    /// </summary>
+    private static async Task<MatchReservation> ReserveAsync(IDocumentSession session, long outletId, string commandId, IReadOnlyList<string> keys,
+        HubClock clock, CancellationToken ct)
+    {
+        var existing = keys.Count == 0 ? [] : await session.LoadManyAsync<CustomerMatchClaim>(ct, keys);
+        var holders = existing.Count == 0
+            ? []
+            : await session.LoadManyAsync<CustomerSync>(ct, existing.Select(c => CustomerSync.StreamKey(c.OutletId)).Distinct());
+        var reservation = CustomerMatchKeys.Decide(outletId, commandId, keys, existing,
+            holder => holders.FirstOrDefault(h => h.OutletId == holder)?.Pending is { Kind: CustomerStepKind.Match } p ? p.CommandId : null, clock.Now);
+        foreach (var stale in reservation.Abandoned)
+            session.DeleteWhere<CustomerMatchClaim>(c => c.Id == stale.Id && c.CommandId == stale.CommandId);
+        foreach (var claim in reservation.Claims)
+            session.Insert(claim);
+        return reservation;
+    }
+
+    /// <summary>The match waits with the steps' retry policy (bounded; parked as any step that ran out of retries).</summary>
+    private static OutgoingMessages WaitForMatch(SyncCustomer command, CustomerMatchClaim? heldBy, IEventStream<CustomerSync> stream, HubOptions options,
+        HubClock clock)
+    {
+        // The key itself (an email) stays out of the reason: it is personal data, and the holder's id says enough.
+        var reason = heldBy is null
+            ? "A reservation of a stale match was cleared; matching again."
+            : $"Outlet {heldBy.OutletId} is matching a NetSuite customer on the same {heldBy.Id[..heldBy.Id.IndexOf(':')]}; this outlet adopts its customer once it is done.";
+        var next = StepOutcome.RetryOrPark(command, command.Attempt, new StepFailure(true, 0, "CUSTOMER_MATCH_KEY_HELD", reason), options, clock,
+            m => m with { Attempt = m.Attempt + 1 },
+            code => stream.AppendOne(new CustomerSyncFailed(command.OutletId, clock.NewId(), CustomerStepKind.Match, code, reason, clock.Now)));
+        // Parked: orders waiting for this customer see why at once.
+        if (next.Count == 0) next.Add(new CustomerReady(command.OutletId));
+        return next;
+    }
+
+    /// <summary>Two syncs reserved one key between their reads and their commits: the loser reads again, and waits.</summary>
+    public static void Configure(HandlerChain chain) =>
+        chain.OnException<DocumentAlreadyExistsException>()
+            .RetryWithCooldown(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250))
+            .Then.RetryWithCooldown(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)).Then.MoveToErrorQueue();
 }

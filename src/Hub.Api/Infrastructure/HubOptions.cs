@@ -47,6 +47,10 @@ public sealed class HubOptions
     /// <summary>How long a call may wait for a slot before it fails as a transient fault (and is retried later).</summary>
     public int NetSuiteSlotWaitSeconds { get; set; } = 120;
 
+    /// <summary>Seconds one NetSuite call may take once it holds a slot; a call that takes longer counts as
+    /// NetSuite being down (circuit breaker) and is retried like any other transient fault.</summary>
+    public int NetSuiteTimeoutSeconds { get; set; } = 60;
+
     /// <summary>Consecutive "system is down" failures (connection errors, timeouts, 502/503/504) that open the circuit;
     /// NetSuite and OrderEZ each have their own circuit with these settings.</summary>
     public int BreakerThreshold { get; set; } = 5;
@@ -63,6 +67,9 @@ public sealed class HubOptions
     public int OrderEzBudget { get; set; } = 4;
 
     public int OrderEzSlotWaitSeconds { get; set; } = 120;
+
+    /// <summary>Seconds one OrderEZ call may take once it holds a slot; longer counts as OrderEZ being down.</summary>
+    public int OrderEzTimeoutSeconds { get; set; } = 30;
 
     /// <summary>Attempts per step on transient failures (429, 5xx, timeouts) before the order is parked.</summary>
     public int MaxStepAttempts { get; set; } = 20;

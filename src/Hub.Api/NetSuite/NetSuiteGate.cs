@@ -29,7 +29,7 @@ public static class NetSuiteLane
 /// <summary>The hub's share of the NetSuite account's concurrency (<see cref="HubOptions.NetSuiteBudget"/>), served by lane.</summary>
 public sealed class NetSuiteGate(NpgsqlDataSource db, IOptions<HubOptions> options, TimeProvider time) : ApiGate(db,
     new ApiGateSettings("NetSuite", options.Value.Schema, options.Value.NetSuiteBudget, options.Value.NetSuiteSlotWaitSeconds,
-        options.Value.BreakerThreshold, options.Value.BreakerOpenSeconds), time)
+        options.Value.BreakerThreshold, options.Value.BreakerOpenSeconds, options.Value.NetSuiteTimeoutSeconds), time)
 {
-    public Task<IAsyncDisposable> AcquireAsync(NetSuitePriority priority, CancellationToken ct) => AcquireAsync((int)priority, ct);
+    public Task<ApiGateSlot> AcquireAsync(NetSuitePriority priority, CancellationToken ct) => AcquireAsync((int)priority, ct);
 }

@@ -11,4 +11,4 @@ namespace Hub.Api.OrderEz;
 /// </summary>
 public sealed class OrderEzGate(NpgsqlDataSource db, IOptions<HubOptions> options, TimeProvider time) : ApiGate(db,
     new ApiGateSettings("OrderEZ", options.Value.Schema, options.Value.OrderEzBudget, options.Value.OrderEzSlotWaitSeconds,
-        options.Value.BreakerThreshold, options.Value.BreakerOpenSeconds), time);
+        options.Value.BreakerThreshold, options.Value.BreakerOpenSeconds, options.Value.OrderEzTimeoutSeconds), time);

@@ -2,7 +2,16 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Alba;
 using Hub.Api.Customers;
+using Hub.Api.Infrastructure;
+using Hub.Api.Mappings;
 using Hub.Api.Tests.Infrastructure;
+using Hub.Domain.Common;
+using Hub.Domain.Customers;
+using Hub.Projections;
+using JasperFx.Events;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Wolverine.Tracking;
 
 namespace Hub.Api.Tests.Customers;
@@ -73,6 +82,86 @@ public class CustomerMasterTests(HubFixture fixture) : IntegrationContext(fixtur
         var customers = (await Hub.LedgerAsync()).Of("customer");
         customers.ShouldHaveSingleItem().Creates.ShouldBe(1);
         customers[0].ExternalId.ShouldBe($"oez-outlet-{first}", "the first outlet keeps the record's externalId");
+    }
+
+    [Fact]
+    public async Task outlets_created_at_once_with_one_email_in_different_forms_become_one_netsuite_customer()
+    {
+        // NetSuite answering in 100 ms keeps every outlet's lookups in flight together, as a burst of sign-ups would.
+        // (The OrderEZ simulator refuses an email with spaces, so surrounding spaces are covered by CustomerMatchKeysTests.)
+        (await Hub.NetSuiteHttp.PostAsJsonAsync("/_sim/config", new { latencyMs = 100 })).EnsureSuccessStatusCode();
+        try
+        {
+            string[] emails = ["orders@barnine.example", "Orders@BarNine.example", "ORDERS@BARNINE.EXAMPLE", "orders@BarNine.Example",
+                "oRdErS@barnine.example", "Orders+Kitchen@barnine.example"];
+            var outlets = await Task.WhenAll(emails.Select((email, i) => Hub.CreateOutletAsync($"Bar Nine {i}", email)));
+
+            var linked = new List<CustomerView>();
+            foreach (var outlet in outlets) linked.Add(await LinkedAsync(outlet));
+
+            var only = (await Hub.LedgerAsync()).Of("customer").ShouldHaveSingleItem();
+            only.Creates.ShouldBe(1);
+            linked.ShouldAllBe(c => c.NetSuiteCustomerId == only.InternalId);
+            foreach (var outlet in outlets)
+                (await Hub.OrderEz.GetOutletAsync(outlet))!.ExternalRefs["netsuiteCustomerId"].ShouldBe(only.InternalId, $"outlet {outlet} in OrderEZ");
+            await Hub.InvariantsHoldAsync([]);
+        }
+        finally
+        {
+            (await Hub.NetSuiteHttp.PostAsJsonAsync("/_sim/config", new { latencyMs = 0 })).EnsureSuccessStatusCode();
+        }
+    }
+
+    [Fact]
+    public async Task two_hub_nodes_deciding_matches_on_one_email_at_once_start_exactly_one()
+    {
+        // Two document stores on the hub's schema stand for two hub processes: their own sessions and connection
+        // pools, nothing shared but PostgreSQL. Node A is the hub's own store.
+        var nodeA = Hub.Host.Services.GetRequiredService<IDocumentStore>();
+        using var nodeB = DocumentStore.For(o =>
+        {
+            o.Connection(HubFixture.ConnectionString);
+            o.DatabaseSchemaName = Hub.Schema;
+            o.Events.StreamIdentity = StreamIdentity.AsString;
+            o.AutoCreateSchemaObjects = JasperFx.AutoCreate.None;
+            o.AddHubProjections();
+            o.Schema.For<CustomerMatchClaim>();
+        });
+        var mappings = Hub.Host.Services.GetRequiredService<MappingRegistry>();
+        var options = Hub.Host.Services.GetRequiredService<IOptions<HubOptions>>();
+        var clock = Hub.Host.Services.GetRequiredService<HubClock>();
+        // Observed outlets, appended directly so that nothing is queued for them and only this test decides.
+        foreach (var (outletId, email) in new[] { (901L, "orders@barnine.example"), (902L, " ORDERS+bar@BarNine.example") })
+        {
+            await using var session = nodeA.LightweightSession();
+            var snapshot = new OutletSnapshot(outletId, $"Outlet {outletId}", null, email, null, clock.Now, "SG");
+            session.Events.StartStream(CustomerSync.StreamKey(outletId), [.. CustomerObservations.FromOutlet(null, snapshot,
+                new ChangeSource(ChangeSource.Lookup, null, null, null, snapshot.UpdatedAt), (await mappings.CurrentAsync(session, default)).Definition, clock.Now)]);
+            await session.SaveChangesAsync();
+        }
+
+        // Both nodes decide before either commits, as two nodes taking the two outlets' webhooks at one moment would.
+        await using var onA = nodeA.LightweightSession();
+        await using var onB = nodeB.LightweightSession();
+        await SyncCustomerHandler.Handle(new SyncCustomer(901), onA, mappings, options, clock, default);
+        await SyncCustomerHandler.Handle(new SyncCustomer(902), onB, mappings, options, clock, default);
+        var commits = await Task.WhenAll(Record.ExceptionAsync(() => onA.SaveChangesAsync()), Record.ExceptionAsync(() => onB.SaveChangesAsync()));
+
+        commits.Count(e => e is null).ShouldBe(1, "exactly one node's match starts");
+        commits.Single(e => e is not null).ShouldBeOfType<JasperFx.DocumentAlreadyExistsException>();
+        var (winner, loser, loserNode) = commits[0] is null ? (901L, 902L, (IDocumentStore)nodeB) : (902L, 901L, nodeA);
+
+        // The loser's message, handled again (the handler's retry policy), now waits for the winner instead of matching.
+        await using (var again = loserNode.LightweightSession())
+        {
+            await SyncCustomerHandler.Handle(new SyncCustomer(loser), again, mappings, options, clock, default);
+            await again.SaveChangesAsync();
+        }
+        await using var read = nodeA.QuerySession();
+        (await read.LoadAsync<CustomerSync>(CustomerSync.StreamKey(winner)))!.Pending!.Kind.ShouldBe(CustomerStepKind.Match);
+        (await read.LoadAsync<CustomerSync>(CustomerSync.StreamKey(loser)))!.Pending.ShouldBeNull();
+        (await read.Query<CustomerMatchClaim>().ToListAsync()).ShouldContain(c => c.Id == "email:orders@barnine.example" && c.OutletId == winner);
+        (await read.Query<CustomerMatchClaim>().ToListAsync()).ShouldAllBe(c => c.OutletId == winner);
     }
 
     [Fact]

@@ -115,6 +115,9 @@ public class HubFixture : IAsyncLifetime
             b.UseSetting("Hub:OrderEzBudget", "2");
             b.UseSetting("Hub:BreakerThreshold", "3");
             b.UseSetting("Hub:BreakerOpenSeconds", "1");
+            // Short enough for a hung NetSuite call to time out within a test, long enough for the 1.5 s latency
+            // fault of DuplicateAndLaterChangeTests not to.
+            b.UseSetting("Hub:NetSuiteTimeoutSeconds", "3");
             b.UseSetting("NetSuite:BaseUrl", NetSuiteOptions.BaseUrl);
             if (OAuth2 is not null)
             {
