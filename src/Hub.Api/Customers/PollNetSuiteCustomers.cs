@@ -21,18 +21,14 @@ public sealed record ObserveNetSuiteCustomer(long OutletId, string NetSuiteCusto
 public static class PollNetSuiteCustomersHandler
 {
     public const string CheckpointId = "netsuite-customers";
-    private const string Format = "yyyy-MM-dd HH:mm:ss";
 
     public static async Task<OutgoingMessages> Handle(PollNetSuiteCustomers _, IDocumentSession session, NetSuiteClient netSuite,
         IOptions<HubOptions> options, HubClock clock, CancellationToken ct)
     {
         using var lane = NetSuiteLane.Use(NetSuitePriority.Customers);
         var checkpoint = await session.LoadAsync<PollCheckpoint>(CheckpointId, ct);
-        // NetSuite's clock decides lastmodifieddate; reaching back past our watermark covers late commits and skew.
-        var since = (checkpoint?.Watermark ?? DateTimeOffset.UnixEpoch).AddSeconds(-options.Value.PollOverlapSeconds);
-        var rows = await netSuite.QueryAsync(
-            $"SELECT id, lastmodifieddate FROM customer WHERE lastmodifieddate >= TO_TIMESTAMP('{since.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture)}', 'YYYY-MM-DD HH24:MI:SS') ORDER BY lastmodifieddate, id",
-            maxRows: 10_000, ct: ct);
+        var since = NetSuiteChangeWindow.Since(checkpoint, options.Value.PollOverlapSeconds);
+        var rows = await netSuite.QueryAsync(NetSuiteTranslator.CustomersChangedSinceQuery(since), maxRows: 10_000, ct: ct);
 
         var messages = new OutgoingMessages();
         var watermark = checkpoint?.Watermark;
@@ -40,8 +36,7 @@ public static class PollNetSuiteCustomersHandler
         {
             var id = row["id"]!;
             var lastModified = row.GetValueOrDefault("lastmodifieddate") ?? "";
-            if (DateTimeOffset.TryParseExact(lastModified, Format, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) && (watermark is null || at > watermark))
-                watermark = at;
+            watermark = NetSuiteChangeWindow.Advance(watermark, lastModified);
             // Several outlets may share one NetSuite customer (the same business twice in OrderEZ).
             // lastmodifieddate has whole seconds: a second edit in the same second looks the same here, so only
             // strictly older ones are skipped; the observation itself de-duplicates on content.

@@ -136,6 +136,9 @@ public static class NetSuiteTranslator
     public static string SalesOrdersChangedSinceQuery(DateTimeOffset since) =>
         $"SELECT id, externalid, status, lastmodifieddate FROM transaction WHERE type = 'SalesOrd' AND lastmodifieddate >= {Timestamp(since)} ORDER BY lastmodifieddate, id";
 
+    public static string CustomersChangedSinceQuery(DateTimeOffset since) =>
+        $"SELECT id, lastmodifieddate FROM customer WHERE lastmodifieddate >= {Timestamp(since)} ORDER BY lastmodifieddate, id";
+
     /// <summary>A SuiteQL timestamp literal (NetSuite keeps whole seconds).</summary>
     public static string Timestamp(DateTimeOffset at) =>
         $"TO_TIMESTAMP('{at.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture)}', 'YYYY-MM-DD HH24:MI:SS')";

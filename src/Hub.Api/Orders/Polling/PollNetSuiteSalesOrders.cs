@@ -1,4 +1,3 @@
-using System.Globalization;
 using Hub.Api.Infrastructure;
 using Hub.Api.NetSuite;
 using Hub.Domain.Orders;
@@ -27,8 +26,7 @@ public static class PollNetSuiteSalesOrdersHandler
     {
         using var lane = NetSuiteLane.Use(NetSuitePriority.Orders);
         var checkpoint = await session.LoadAsync<PollCheckpoint>(CheckpointId, ct);
-        // NetSuite's clock decides lastmodifieddate; reaching back past our watermark covers late commits and skew.
-        var since = (checkpoint?.Watermark ?? DateTimeOffset.UnixEpoch).AddSeconds(-options.Value.PollOverlapSeconds);
+        var since = NetSuiteChangeWindow.Since(checkpoint, options.Value.PollOverlapSeconds);
         var rows = await netSuite.QueryAsync(NetSuiteTranslator.SalesOrdersChangedSinceQuery(since), maxRows: 10_000, ct: ct);
 
         var watermark = checkpoint?.Watermark;
@@ -37,9 +35,7 @@ public static class PollNetSuiteSalesOrdersHandler
         {
             if (row.GetValueOrDefault("id") is not { } id) continue;
             byId[id] = row.GetValueOrDefault("status");
-            if (DateTimeOffset.TryParseExact(row.GetValueOrDefault("lastmodifieddate"), NetSuiteTranslator.TimestampFormat, CultureInfo.InvariantCulture,
-                    DateTimeStyles.AssumeUniversal, out var at) && (watermark is null || at > watermark))
-                watermark = at;
+            watermark = NetSuiteChangeWindow.Advance(watermark, row.GetValueOrDefault("lastmodifieddate"));
         }
         var messages = new OutgoingMessages();
         if (byId.Count > 0)
