@@ -30,6 +30,19 @@ internal static class SimHooks
             });
         });
 
+        // The in-flight gauge: every REST request from arrival to answer, faults and 429s included.
+        sim.MapGet("/capacity", () => Results.Json(new JsonObject
+        {
+            ["inFlight"] = state.Governor.InFlight,
+            ["inFlightWrites"] = state.Governor.InFlightWrites,
+            ["peakInFlight"] = state.Governor.Peak,
+            ["peakInFlightWrites"] = state.Governor.PeakWrites,
+            ["writesAbandoned"] = state.Governor.AbandonedWrites,
+            ["concurrencyLimit"] = state.Governor.ConcurrencyLimit,
+            ["requestsAdmitted"] = state.Governor.Admitted,
+            ["refusedOverLimit"] = state.Governor.Refused,
+        }));
+
         sim.MapPost("/counters/reset", () =>
         {
             state.Governor.ResetCounters();
