@@ -66,14 +66,15 @@ internal sealed class Governor(NetSuiteSimOptions options)
     private long _admitted;
     private long _refused;
     private long _abandonedWrites;
+    private long _tickets;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, InFlightWrite> _writes = new();
     private volatile Fault? _fault;
 
     public int ConcurrencyLimit { get; set; } = options.ConcurrencyLimit;
     public int LatencyMs { get; set; } = options.LatencyMs;
 
-    /// <summary>Requests arrived and not yet answered, and how many of them are writes.</summary>
+    /// <summary>Requests arrived and not yet answered.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
-    public int InFlightWrites => Volatile.Read(ref _inFlightWrites);
 
     /// <summary>The most in flight at once since the last reset, all requests and writes.</summary>
     public int Peak => Volatile.Read(ref _peak);
@@ -127,16 +128,25 @@ internal sealed class Governor(NetSuiteSimOptions options)
         return null;
     }
 
-    /// <summary>A request has arrived; it is in flight until <see cref="Answered"/>.</summary>
-    public void Arrived(bool write)
+    /// <summary>The writes in flight now, with the caller's port, so a test can tell whose they are.</summary>
+    public IReadOnlyList<InFlightWrite> Writes => [.. _writes.Values.OrderBy(w => w.Since)];
+
+    /// <summary>A request has arrived; it is in flight until <see cref="Answered"/> with the ticket returned.</summary>
+    public long Arrived(InFlightWrite? write)
     {
+        var ticket = Interlocked.Increment(ref _tickets);
         RaisePeak(ref _peak, Interlocked.Increment(ref _inFlight));
-        if (write) RaisePeak(ref _peakWrites, Interlocked.Increment(ref _inFlightWrites));
+        if (write is not null)
+        {
+            _writes[ticket] = write;
+            RaisePeak(ref _peakWrites, Interlocked.Increment(ref _inFlightWrites));
+        }
+        return ticket;
     }
 
-    public void Answered(bool write)
+    public void Answered(long ticket)
     {
-        if (write) Interlocked.Decrement(ref _inFlightWrites);
+        if (_writes.TryRemove(ticket, out _)) Interlocked.Decrement(ref _inFlightWrites);
         Interlocked.Decrement(ref _inFlight);
     }
 
@@ -163,3 +173,6 @@ internal sealed class Governor(NetSuiteSimOptions options)
         while (now > (seen = Volatile.Read(ref peak)) && Interlocked.CompareExchange(ref peak, now, seen) != seen) { }
     }
 }
+
+/// <summary>A record write NetSuite has received and not yet answered.</summary>
+internal sealed record InFlightWrite(string Method, string Path, int ClientPort, DateTimeOffset Since);

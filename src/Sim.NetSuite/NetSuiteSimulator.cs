@@ -92,13 +92,13 @@ internal sealed class SimState : IDisposable
         var clientGone = ctx.RequestAborted;
         // In flight from arrival, faults included, until the answer starts going out; and the limit's slot is
         // given back then too, so a client that has read an answer never finds that request counted beside its next.
-        Governor.Arrived(write);
+        var ticket = Governor.Arrived(write ? new InFlightWrite(ctx.Request.Method, ctx.Request.Path.Value ?? "", ctx.Connection.RemotePort, Time.GetUtcNow()) : null);
         var answered = 0;
         var entered = 0;
         void AnswerOnce()
         {
             if (Interlocked.Exchange(ref entered, 0) == 1) Governor.Exit();
-            if (Interlocked.Exchange(ref answered, 1) == 0) Governor.Answered(write);
+            if (Interlocked.Exchange(ref answered, 1) == 0) Governor.Answered(ticket);
         }
         ctx.Response.OnStarting(() => { AnswerOnce(); return Task.CompletedTask; });
         // A write whose caller is gone before its answer: the caller never learns whether it happened.

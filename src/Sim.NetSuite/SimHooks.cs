@@ -30,18 +30,27 @@ internal static class SimHooks
             });
         });
 
-        // The in-flight gauge: every REST request from arrival to answer, faults and 429s included.
-        sim.MapGet("/capacity", () => Results.Json(new JsonObject
+        // The in-flight gauge: every REST request from arrival to answer, faults and 429s included; the writes
+        // listed are one snapshot, so their count is the gauge's write count.
+        sim.MapGet("/capacity", () =>
         {
-            ["inFlight"] = state.Governor.InFlight,
-            ["inFlightWrites"] = state.Governor.InFlightWrites,
-            ["peakInFlight"] = state.Governor.Peak,
-            ["peakInFlightWrites"] = state.Governor.PeakWrites,
-            ["writesAbandoned"] = state.Governor.AbandonedWrites,
-            ["concurrencyLimit"] = state.Governor.ConcurrencyLimit,
-            ["requestsAdmitted"] = state.Governor.Admitted,
-            ["refusedOverLimit"] = state.Governor.Refused,
-        }));
+            var writes = state.Governor.Writes;
+            return Results.Json(new JsonObject
+            {
+                ["inFlight"] = state.Governor.InFlight,
+                ["inFlightWrites"] = writes.Count,
+                ["peakInFlight"] = state.Governor.Peak,
+                ["peakInFlightWrites"] = state.Governor.PeakWrites,
+                ["writesAbandoned"] = state.Governor.AbandonedWrites,
+                ["writes"] = new JsonArray([.. writes.Select(w => (JsonNode)new JsonObject
+                {
+                    ["method"] = w.Method, ["path"] = w.Path, ["clientPort"] = w.ClientPort, ["since"] = w.Since,
+                })]),
+                ["concurrencyLimit"] = state.Governor.ConcurrencyLimit,
+                ["requestsAdmitted"] = state.Governor.Admitted,
+                ["refusedOverLimit"] = state.Governor.Refused,
+            });
+        });
 
         sim.MapPost("/counters/reset", () =>
         {

@@ -98,7 +98,8 @@ public sealed class GovernanceTests(SimFixture sim) : SimTestBase(sim)
 
     private async Task<JsonObject> CapacityAsync() => (await Sim.Raw.GetFromJsonAsync<JsonObject>("/_sim/capacity"))!;
 
-    /// <summary>The most the in-flight gauge showed (all, writes) while <paramref name="until"/> ran; (-1, -1) if there is no gauge.</summary>
+    /// <summary>The most the in-flight gauge showed (all, writes) while <paramref name="until"/> ran; (-1, -1) if there is
+    /// no gauge. Each write it lists must name the caller's port and the record.</summary>
     private async Task<(int All, int Writes)> WatchGaugeAsync(Task until)
     {
         var seen = (All: -1, Writes: -1);
@@ -106,7 +107,12 @@ public sealed class GovernanceTests(SimFixture sim) : SimTestBase(sim)
         {
             var response = await Sim.Raw.GetAsync("/_sim/capacity");
             if (response.IsSuccessStatusCode && JsonNode.Parse(await response.Content.ReadAsStringAsync()) is { } c)
-                seen = (Math.Max(seen.All, c["inFlight"]!.GetValue<int>()), Math.Max(seen.Writes, c["inFlightWrites"]!.GetValue<int>()));
+            {
+                var writes = c["writes"]!.AsArray();
+                writes.Count.ShouldBe(c["inFlightWrites"]!.GetValue<int>());
+                writes.ShouldAllBe(w => w!["clientPort"]!.GetValue<int>() > 0 && w["path"]!.GetValue<string>().Contains("salesOrder/eid:HUB-SO-STORM-"));
+                seen = (Math.Max(seen.All, c["inFlight"]!.GetValue<int>()), Math.Max(seen.Writes, writes.Count));
+            }
             await Task.Delay(10);
         }
         return seen;
