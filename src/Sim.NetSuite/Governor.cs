@@ -65,9 +65,9 @@ internal sealed class Governor(NetSuiteSimOptions options)
     private int _peakWrites;
     private long _admitted;
     private long _refused;
-    private long _abandonedWrites;
     private long _tickets;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, InFlightWrite> _writes = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<InFlightWrite> _answered = new();
     private volatile Fault? _fault;
 
     public int ConcurrencyLimit { get; set; } = options.ConcurrencyLimit;
@@ -83,9 +83,6 @@ internal sealed class Governor(NetSuiteSimOptions options)
     /// <summary>Requests let in under the concurrency limit, and those refused with 429 for exceeding it.</summary>
     public long Admitted => Interlocked.Read(ref _admitted);
     public long Refused => Interlocked.Read(ref _refused);
-
-    /// <summary>Writes whose client went away before their answer started (a killed caller, a timeout).</summary>
-    public long AbandonedWrites => Interlocked.Read(ref _abandonedWrites);
 
     public void SetFault(Fault fault)
     {
@@ -114,7 +111,6 @@ internal sealed class Governor(NetSuiteSimOptions options)
         Interlocked.Exchange(ref _peakWrites, Volatile.Read(ref _inFlightWrites));
         Interlocked.Exchange(ref _admitted, 0);
         Interlocked.Exchange(ref _refused, 0);
-        Interlocked.Exchange(ref _abandonedWrites, 0);
     }
 
     /// <summary>The fault that applies to this request, if any.</summary>
@@ -144,13 +140,22 @@ internal sealed class Governor(NetSuiteSimOptions options)
         return ticket;
     }
 
-    public void Answered(long ticket)
+    /// <summary>The last writes answered, newest last, with when: what a test reads after killing a caller to tell
+    /// which of its writes outlived it, however long it took to see the caller gone.</summary>
+    public IReadOnlyList<InFlightWrite> RecentlyAnswered => [.. _answered];
+
+    private const int RecentKept = 200;
+
+    public void Answered(long ticket, DateTimeOffset at)
     {
-        if (_writes.TryRemove(ticket, out _)) Interlocked.Decrement(ref _inFlightWrites);
+        if (_writes.TryRemove(ticket, out var write))
+        {
+            Interlocked.Decrement(ref _inFlightWrites);
+            _answered.Enqueue(write with { AnsweredAt = at });
+            while (_answered.Count > RecentKept) _answered.TryDequeue(out _);
+        }
         Interlocked.Decrement(ref _inFlight);
     }
-
-    public void Abandoned() => Interlocked.Increment(ref _abandonedWrites);
 
     /// <summary>Admission under the concurrency limit; false means answer 429.</summary>
     public bool TryEnter()
@@ -174,5 +179,5 @@ internal sealed class Governor(NetSuiteSimOptions options)
     }
 }
 
-/// <summary>A record write NetSuite has received and not yet answered.</summary>
-internal sealed record InFlightWrite(string Method, string Path, int ClientPort, DateTimeOffset Since);
+/// <summary>A record write NetSuite has received, and when it answered it.</summary>
+internal sealed record InFlightWrite(string Method, string Path, int ClientPort, DateTimeOffset Since, DateTimeOffset? AnsweredAt = null);

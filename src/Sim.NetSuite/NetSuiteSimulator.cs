@@ -98,11 +98,9 @@ internal sealed class SimState : IDisposable
         void AnswerOnce()
         {
             if (Interlocked.Exchange(ref entered, 0) == 1) Governor.Exit();
-            if (Interlocked.Exchange(ref answered, 1) == 0) Governor.Answered(ticket);
+            if (Interlocked.Exchange(ref answered, 1) == 0) Governor.Answered(ticket, Time.GetUtcNow());
         }
         ctx.Response.OnStarting(() => { AnswerOnce(); return Task.CompletedTask; });
-        // A write whose caller is gone before its answer: the caller never learns whether it happened.
-        using var abandon = write ? clientGone.Register(() => { if (Volatile.Read(ref answered) == 0) Governor.Abandoned(); }) : default;
         try
         {
             var fault = Governor.TakeFault(ctx.Request.Path.Value);

@@ -41,11 +41,8 @@ internal static class SimHooks
                 ["inFlightWrites"] = writes.Count,
                 ["peakInFlight"] = state.Governor.Peak,
                 ["peakInFlightWrites"] = state.Governor.PeakWrites,
-                ["writesAbandoned"] = state.Governor.AbandonedWrites,
-                ["writes"] = new JsonArray([.. writes.Select(w => (JsonNode)new JsonObject
-                {
-                    ["method"] = w.Method, ["path"] = w.Path, ["clientPort"] = w.ClientPort, ["since"] = w.Since,
-                })]),
+                ["writes"] = new JsonArray([.. writes.Select(Write)]),
+                ["recentlyAnswered"] = new JsonArray([.. state.Governor.RecentlyAnswered.Select(Write)]),
                 ["concurrencyLimit"] = state.Governor.ConcurrencyLimit,
                 ["requestsAdmitted"] = state.Governor.Admitted,
                 ["refusedOverLimit"] = state.Governor.Refused,
@@ -166,6 +163,11 @@ internal static class SimHooks
             return Results.Json(new JsonArray([.. all.Select(r => (JsonNode)state.Store.Render(r, "", expand: true, fields: null))]));
         });
     }
+
+    private static JsonNode Write(InFlightWrite w) => new JsonObject
+    {
+        ["method"] = w.Method, ["path"] = w.Path, ["clientPort"] = w.ClientPort, ["since"] = w.Since, ["answeredAt"] = w.AnsweredAt,
+    };
 
     private static JsonObject Config(SimState state) => new()
     {
