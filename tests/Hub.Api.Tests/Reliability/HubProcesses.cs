@@ -50,8 +50,11 @@ public sealed class HubProcesses : IAsyncDisposable
     private WebApplication _netSuite = null!;
     private WebApplication _orderEz = null!;
 
-    private HubProcesses(string schemaPrefix)
+    private readonly int _netSuiteLatencyMs;
+
+    private HubProcesses(string schemaPrefix, int netSuiteLatencyMs)
     {
+        _netSuiteLatencyMs = netSuiteLatencyMs;
         Schema = schemaPrefix + Guid.NewGuid().ToString("N")[..8];
         HubUrl = $"http://127.0.0.1:{FreePort()}";
     }
@@ -64,7 +67,7 @@ public sealed class HubProcesses : IAsyncDisposable
     /// <summary>NetSuite with a limit of 5 and 150 ms per call: slow enough that calls are in flight when the hub dies.</summary>
     public static async Task<HubProcesses> StartAsync(string schemaPrefix = "hub_kill_", int netSuiteLatencyMs = 150)
     {
-        var h = new HubProcesses(schemaPrefix);
+        var h = new HubProcesses(schemaPrefix, netSuiteLatencyMs);
         h._netSuite = NetSuiteSimulator.Build(new NetSuiteSimOptions
         {
             AccountId = h._ns.AccountId, ConsumerKey = h._ns.ConsumerKey, ConsumerSecret = h._ns.ConsumerSecret, TokenId = h._ns.TokenId, TokenSecret = h._ns.TokenSecret,
@@ -154,7 +157,7 @@ public sealed class HubProcesses : IAsyncDisposable
     }
 
     /// <summary>Subscribes the hub (or each of several nodes) to webhooks and seeds the catalogue in both systems.</summary>
-    public async Task SubscribeAndSeedAsync(string[] skus, params string[] hubUrls)
+    public async Task SubscribeAndSeedCatalogueAsync(IReadOnlyCollection<string> skus, params string[] hubUrls)
     {
         foreach (var url in hubUrls.DefaultIfEmpty(HubUrl)) await SubscribeAsync(url);
         (await NetSuiteHttp.PostAsJsonAsync("/_sim/seed", new { items = skus.Select(sku => new { itemId = sku, displayName = sku, basePrice = 10m }) })).EnsureSuccessStatusCode();
@@ -162,7 +165,7 @@ public sealed class HubProcesses : IAsyncDisposable
             (await OrderEzHttp.PostAsJsonAsync("/_sim/products", new { sku, name = sku, unit = "kg", listPrice = 10m })).EnsureSuccessStatusCode();
     }
 
-    public Task SubscribeAndSeedAsync(params string[] hubUrls) => SubscribeAndSeedAsync(["COF-1"], hubUrls);
+    public Task SubscribeAndSeedAsync(params string[] hubUrls) => SubscribeAndSeedCatalogueAsync(["COF-1"], hubUrls);
 
     /// <summary>Bounded poll of the hub's audit API until every order is in sync and written back.</summary>
     public async Task<int> WaitAllSyncedAsync(IReadOnlyList<long> orders, TimeSpan limit, string? hubUrl = null)
@@ -195,51 +198,62 @@ public sealed class HubProcesses : IAsyncDisposable
 
     public async Task<int> SalesOrderCountAsync() => (await LedgerRecordsAsync("salesOrder")).Count;
 
-    /// <summary>The caller ports of the NetSuite writes in flight now that come from <paramref name="node"/>.</summary>
-    public async Task<IReadOnlySet<int>> WritesInFlightFromAsync(Process node)
-    {
-        var writes = (await CapacityAsync())["writes"]!.AsArray().Select(w => w!["clientPort"]!.GetValue<int>()).ToHashSet();
-        if (writes.Count == 0) return writes;
-        writes.IntersectWith(LocalPortsTo(node.Id, new Uri(_ns.BaseUrl).Port));
-        return writes;
-    }
+    private int NetSuitePort => new Uri(_ns.BaseUrl).Port;
+
+    /// <summary>The NetSuite writes in flight now: the caller's port and when each arrived.</summary>
+    private async Task<List<(int Port, DateTimeOffset Since)>> WritesInFlightAsync() =>
+        [.. (await CapacityAsync())["writes"]!.AsArray().Select(w => (w!["clientPort"]!.GetValue<int>(), w["since"]!.GetValue<DateTimeOffset>()))];
 
     /// <summary>
-    /// SIGKILL <paramref name="node"/> at the first moment NetSuite has one of its writes in flight (bounded wait;
-    /// fails if that never happens), and report what the kill hit.
+    /// SIGKILL <paramref name="node"/> at the first moment NetSuite has a write of the node in flight that arrived
+    /// within the last third of NetSuite's latency, so that it is still in flight when the signal lands (bounded
+    /// wait; fails if that never happens), and report what the kill hit.
     /// </summary>
     public async Task<Kill> KillMidWriteAsync(Process node, TimeSpan? limit = null)
     {
         var wait = limit ?? TimeSpan.FromSeconds(60);
+        var young = TimeSpan.FromMilliseconds(Math.Max(10, _netSuiteLatencyMs / 3));
         var deadline = DateTime.UtcNow + wait;
-        IReadOnlySet<int> ports;
-        while ((ports = await WritesInFlightFromAsync(node)).Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(5);
-        ports.Count.ShouldBeGreaterThan(0, $"no NetSuite write of the node was in flight within {wait.TotalSeconds:F0} s");
-        return await KillAsync(node, ports);
+        var nodePorts = LocalPortsTo(node.Id, NetSuitePort);
+        var aimedAt = 0;
+        while (aimedAt == 0 && DateTime.UtcNow < deadline)
+        {
+            var writes = await WritesInFlightAsync();
+            // A port not seen yet may be a new connection of this node: look again (the node's sockets only).
+            if (writes.Any(w => !nodePorts.Contains(w.Port))) nodePorts = LocalPortsTo(node.Id, NetSuitePort);
+            var now = DateTimeOffset.UtcNow;
+            aimedAt = writes.Count(w => nodePorts.Contains(w.Port) && now - w.Since < young);
+            if (aimedAt == 0) await Task.Delay(5);
+        }
+        aimedAt.ShouldBeGreaterThan(0, $"no NetSuite write of the node was in flight within {wait.TotalSeconds:F0} s");
+        return await KillAsync(node, nodePorts, aimedAt);
     }
 
     /// <summary>SIGKILL now, whatever is in flight, and report what the kill hit.</summary>
-    public async Task<Kill> KillNowAsync(Process node) => await KillAsync(node, await WritesInFlightFromAsync(node));
+    public async Task<Kill> KillNowAsync(Process node)
+    {
+        var nodePorts = LocalPortsTo(node.Id, NetSuitePort);
+        var writes = await WritesInFlightAsync();
+        return await KillAsync(node, nodePorts, writes.Count(w => nodePorts.Contains(w.Port)));
+    }
 
     /// <summary>
     /// The proof that a kill landed mid-write: writes from the node's sockets that NetSuite answered after the
     /// SIGKILL, or has still not answered. The node cannot have read those answers (NetSuite finishes such writes,
-    /// as the real one does). <paramref name="ports"/> are the node's, read while it was alive.
+    /// as the real one does). <paramref name="nodePorts"/> are the node's, read while it was alive.
     /// </summary>
-    private async Task<Kill> KillAsync(Process node, IReadOnlySet<int> ports)
+    private async Task<Kill> KillAsync(Process node, IReadOnlySet<int> nodePorts, int writesInFlight)
     {
-        var known = LocalPortsTo(node.Id, new Uri(_ns.BaseUrl).Port);
-        known.UnionWith(ports);
         // The process itself, no tree walk: the hub starts no children, and every millisecond here is one in which
-        // the write being aimed at may finish.
+        // the write aimed at may finish.
         node.Kill();
         var killedAt = DateTimeOffset.UtcNow;
         await node.WaitForExitAsync();
         var capacity = await CapacityAsync();
-        bool Outlived(JsonNode? w) => known.Contains(w!["clientPort"]!.GetValue<int>())
+        bool Outlived(JsonNode? w) => nodePorts.Contains(w!["clientPort"]!.GetValue<int>())
             && (w["answeredAt"] is not { } answered || answered.GetValue<DateTimeOffset>() > killedAt);
         var outliving = capacity["writes"]!.AsArray().Count(Outlived) + capacity["recentlyAnswered"]!.AsArray().Count(Outlived);
-        return new Kill(ports.Count, outliving, await SalesOrderCountAsync());
+        return new Kill(writesInFlight, outliving, await SalesOrderCountAsync());
     }
 
     /// <summary>Local ports of <paramref name="pid"/>'s TCP connections to <paramref name="remotePort"/>, from /proc.</summary>
