@@ -50,18 +50,35 @@ internal sealed class Fault(FaultMode mode, int? requests, int? seconds, int lat
     }
 }
 
-/// <summary>Account-level concurrency limit, artificial latency and injected faults.</summary>
+/// <summary>Account-level concurrency limit, artificial latency and injected faults, and the in-flight gauge.</summary>
+/// <remarks>
+/// Two counts on purpose. The gauge counts every request from arrival to answer, whatever the answer (a fault, a
+/// 429 for exceeding the limit, a record): it is how a test sees what a client sends at once, also while NetSuite
+/// refuses it. The limit counts only the requests NetSuite is working on, as NetSuite's own governance does.
+/// </remarks>
 internal sealed class Governor(NetSuiteSimOptions options)
 {
+    private int _working;
     private int _inFlight;
+    private int _inFlightWrites;
     private int _peak;
+    private int _peakWrites;
     private long _admitted;
     private long _refused;
+    private long _tickets;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, InFlightWrite> _writes = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<InFlightWrite> _answered = new();
     private volatile Fault? _fault;
 
     public int ConcurrencyLimit { get; set; } = options.ConcurrencyLimit;
     public int LatencyMs { get; set; } = options.LatencyMs;
+
+    /// <summary>Requests arrived and not yet answered.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>The most in flight at once since the last reset, all requests and writes.</summary>
     public int Peak => Volatile.Read(ref _peak);
+    public int PeakWrites => Volatile.Read(ref _peakWrites);
 
     /// <summary>Requests let in under the concurrency limit, and those refused with 429 for exceeding it.</summary>
     public long Admitted => Interlocked.Read(ref _admitted);
@@ -87,10 +104,11 @@ internal sealed class Governor(NetSuiteSimOptions options)
         ResetCounters();
     }
 
-    /// <summary>Starts a new measurement: the peak restarts from what is in flight now.</summary>
+    /// <summary>Starts a new measurement: the peaks restart from what is in flight now.</summary>
     public void ResetCounters()
     {
         Interlocked.Exchange(ref _peak, Volatile.Read(ref _inFlight));
+        Interlocked.Exchange(ref _peakWrites, Volatile.Read(ref _inFlightWrites));
         Interlocked.Exchange(ref _admitted, 0);
         Interlocked.Exchange(ref _refused, 0);
     }
@@ -106,20 +124,60 @@ internal sealed class Governor(NetSuiteSimOptions options)
         return null;
     }
 
+    /// <summary>The writes in flight now, with the caller's port, so a test can tell whose they are.</summary>
+    public IReadOnlyList<InFlightWrite> Writes => [.. _writes.Values.OrderBy(w => w.Since)];
+
+    /// <summary>A request has arrived; it is in flight until <see cref="Answered"/> with the ticket returned.</summary>
+    public long Arrived(InFlightWrite? write)
+    {
+        var ticket = Interlocked.Increment(ref _tickets);
+        RaisePeak(ref _peak, Interlocked.Increment(ref _inFlight));
+        if (write is not null)
+        {
+            _writes[ticket] = write;
+            RaisePeak(ref _peakWrites, Interlocked.Increment(ref _inFlightWrites));
+        }
+        return ticket;
+    }
+
+    /// <summary>The last writes answered, newest last, with when: what a test reads after killing a caller to tell
+    /// which of its writes outlived it, however long it took to see the caller gone.</summary>
+    public IReadOnlyList<InFlightWrite> RecentlyAnswered => [.. _answered];
+
+    private const int RecentKept = 200;
+
+    public void Answered(long ticket, DateTimeOffset at)
+    {
+        if (_writes.TryRemove(ticket, out var write))
+        {
+            Interlocked.Decrement(ref _inFlightWrites);
+            _answered.Enqueue(write with { AnsweredAt = at });
+            while (_answered.Count > RecentKept) _answered.TryDequeue(out _);
+        }
+        Interlocked.Decrement(ref _inFlight);
+    }
+
+    /// <summary>Admission under the concurrency limit; false means answer 429.</summary>
     public bool TryEnter()
     {
-        var now = Interlocked.Increment(ref _inFlight);
-        if (now > ConcurrencyLimit)
+        if (Interlocked.Increment(ref _working) > ConcurrencyLimit)
         {
-            Interlocked.Decrement(ref _inFlight);
+            Interlocked.Decrement(ref _working);
             Interlocked.Increment(ref _refused);
             return false;
         }
         Interlocked.Increment(ref _admitted);
-        int peak;
-        while (now > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, peak) != peak) { }
         return true;
     }
 
-    public void Exit() => Interlocked.Decrement(ref _inFlight);
+    public void Exit() => Interlocked.Decrement(ref _working);
+
+    private static void RaisePeak(ref int peak, int now)
+    {
+        int seen;
+        while (now > (seen = Volatile.Read(ref peak)) && Interlocked.CompareExchange(ref peak, now, seen) != seen) { }
+    }
 }
+
+/// <summary>A record write NetSuite has received, and when it answered it.</summary>
+internal sealed record InFlightWrite(string Method, string Path, int ClientPort, DateTimeOffset Since, DateTimeOffset? AnsweredAt = null);

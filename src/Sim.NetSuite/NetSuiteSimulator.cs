@@ -82,62 +82,87 @@ internal sealed class SimState : IDisposable
             Auth.Verify(ctx);
     }
 
+    /// <summary>Record writes; SuiteQL is a POST but reads.</summary>
+    private static bool IsWrite(HttpRequest request) =>
+        !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)
+        && !(request.Path.Value ?? "").Contains("/query/", StringComparison.OrdinalIgnoreCase);
+
     public async Task HandleRestAsync(HttpContext ctx)
     {
+        var write = IsWrite(ctx.Request);
+        var clientGone = ctx.RequestAborted;
+        // In flight from arrival, faults included, until the answer starts going out; and the limit's slot is
+        // given back then too, so a client that has read an answer never finds that request counted beside its next.
+        var ticket = Governor.Arrived(write ? new InFlightWrite(ctx.Request.Method, ctx.Request.Path.Value ?? "", ctx.Connection.RemotePort, Time.GetUtcNow()) : null);
+        var answered = 0;
+        var entered = 0;
+        void AnswerOnce()
+        {
+            if (Interlocked.Exchange(ref entered, 0) == 1) Governor.Exit();
+            if (Interlocked.Exchange(ref answered, 1) == 0) Governor.Answered(ticket, Time.GetUtcNow());
+        }
+        ctx.Response.OnStarting(() => { AnswerOnce(); return Task.CompletedTask; });
         try
         {
             var fault = Governor.TakeFault(ctx.Request.Path.Value);
             switch (fault?.Mode)
             {
                 case FaultMode.Refuse:
+                    AnswerOnce();
                     ctx.Abort();
                     return;
                 case FaultMode.TooMany:
+                    if (fault.LatencyMs > 0) await Task.Delay(fault.LatencyMs, clientGone);
                     throw NsError.Concurrency();
                 case FaultMode.Unavailable:
+                    if (fault.LatencyMs > 0) await Task.Delay(fault.LatencyMs, clientGone);
                     throw NsError.Unavailable();
                 case FaultMode.Hang:
-                    await fault.HangAsync(ctx.RequestAborted);
+                    await fault.HangAsync(clientGone);
                     throw NsError.Unavailable();
             }
 
             Authenticate(ctx);
             if (!Governor.TryEnter()) throw NsError.Concurrency();
-            // A request stops counting once its answer starts going out, so a client that has read the answer
-            // can never find its next request counted beside it.
-            var exited = 0;
-            void ExitOnce() { if (Interlocked.Exchange(ref exited, 1) == 0) Governor.Exit(); }
-            ctx.Response.OnStarting(() => { ExitOnce(); return Task.CompletedTask; });
-            try
+            entered = 1;
+            if (write)
             {
-                var delay = Governor.LatencyMs + (fault?.Mode == FaultMode.Latency ? fault.LatencyMs : 0);
-                if (delay > 0) await Task.Delay(delay, ctx.RequestAborted);
-                if (fault?.Mode == FaultMode.LoseResponse)
-                {
-                    // The write happens, but its answer never reaches the client (a dropped connection, or a
-                    // caller killed before reading it): the case idempotent writes exist for.
-                    var body = ctx.Response.Body;
-                    ctx.Response.Body = Stream.Null;
-                    await RestApi.DispatchAsync(ctx, this);
-                    ctx.Response.Body = body;
-                    ExitOnce();
-                    ctx.Abort();
-                    return;
-                }
+                // Real NetSuite finishes a write whose caller has gone (killed, timed out): keep the body and carry
+                // on without the caller, so that a retry has to find what this attempt wrote.
+                var body = new MemoryStream();
+                ctx.Response.RegisterForDispose(body);
+                await ctx.Request.Body.CopyToAsync(body, clientGone);
+                body.Position = 0;
+                ctx.Request.Body = body;
+                ctx.RequestAborted = CancellationToken.None;
+            }
+            var delay = Governor.LatencyMs + (fault?.Mode == FaultMode.Latency ? fault.LatencyMs : 0);
+            if (delay > 0) await Task.Delay(delay, ctx.RequestAborted);
+            if (fault?.Mode == FaultMode.LoseResponse)
+            {
+                // The write happens, but its answer never reaches the client (a dropped connection, or a
+                // caller killed before reading it): the case idempotent writes exist for.
+                var response = ctx.Response.Body;
+                ctx.Response.Body = Stream.Null;
                 await RestApi.DispatchAsync(ctx, this);
+                ctx.Response.Body = response;
+                AnswerOnce();
+                ctx.Abort();
+                return;
             }
-            finally
-            {
-                ExitOnce();
-            }
+            await RestApi.DispatchAsync(ctx, this);
         }
         catch (NsError e)
         {
             await WriteErrorAsync(ctx, e);
         }
-        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (clientGone.IsCancellationRequested)
         {
             // The client went away; there is nobody to answer.
+        }
+        finally
+        {
+            AnswerOnce();
         }
     }
 

@@ -30,6 +30,25 @@ internal static class SimHooks
             });
         });
 
+        // The in-flight gauge: every REST request from arrival to answer, faults and 429s included; the writes
+        // listed are one snapshot, so their count is the gauge's write count.
+        sim.MapGet("/capacity", () =>
+        {
+            var writes = state.Governor.Writes;
+            return Results.Json(new JsonObject
+            {
+                ["inFlight"] = state.Governor.InFlight,
+                ["inFlightWrites"] = writes.Count,
+                ["peakInFlight"] = state.Governor.Peak,
+                ["peakInFlightWrites"] = state.Governor.PeakWrites,
+                ["writes"] = new JsonArray([.. writes.Select(Write)]),
+                ["recentlyAnswered"] = new JsonArray([.. state.Governor.RecentlyAnswered.Select(Write)]),
+                ["concurrencyLimit"] = state.Governor.ConcurrencyLimit,
+                ["requestsAdmitted"] = state.Governor.Admitted,
+                ["refusedOverLimit"] = state.Governor.Refused,
+            });
+        });
+
         sim.MapPost("/counters/reset", () =>
         {
             state.Governor.ResetCounters();
@@ -144,6 +163,11 @@ internal static class SimHooks
             return Results.Json(new JsonArray([.. all.Select(r => (JsonNode)state.Store.Render(r, "", expand: true, fields: null))]));
         });
     }
+
+    private static JsonNode Write(InFlightWrite w) => new JsonObject
+    {
+        ["method"] = w.Method, ["path"] = w.Path, ["clientPort"] = w.ClientPort, ["since"] = w.Since, ["answeredAt"] = w.AnsweredAt,
+    };
 
     private static JsonObject Config(SimState state) => new()
     {

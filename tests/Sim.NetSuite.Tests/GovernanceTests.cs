@@ -12,7 +12,7 @@ public sealed class GovernanceTests(SimFixture sim) : SimTestBase(sim)
         (await Sim.Raw.PostAsJsonAsync("/_sim/faults", fault)).EnsureSuccessStatusCode();
 
     [Fact]
-    public async Task Requests_beyond_the_concurrency_limit_get_429_and_peak_stays_within_it()
+    public async Task Requests_beyond_the_concurrency_limit_get_429_and_count_as_in_flight_until_answered()
     {
         (await Sim.Raw.PostAsJsonAsync("/_sim/config", new { concurrencyLimit = 2, latencyMs = 400 })).EnsureSuccessStatusCode();
         var client = Sim.Client();
@@ -37,7 +37,9 @@ public sealed class GovernanceTests(SimFixture sim) : SimTestBase(sim)
         outcomes.Count(o => o == "429").ShouldBeGreaterThan(0);
         outcomes.Count(o => o == "ok").ShouldBeGreaterThan(0);
         var ledger = await Sim.LedgerAsync();
-        ledger["peakInFlight"]!.GetValue<int>().ShouldBeInRange(1, 2);
+        // A refused request is refused because the limit's worth are in flight beside it, and it is in flight
+        // itself until its 429 goes out: the peak sees one more than the limit, however the requests interleave.
+        ledger["peakInFlight"]!.GetValue<int>().ShouldBeInRange(3, 6);
         ledger["requestsAdmitted"]!.GetValue<long>().ShouldBe(outcomes.Count(o => o == "ok"));
         ledger["refusedOverLimit"]!.GetValue<long>().ShouldBe(outcomes.Count(o => o == "429"));
         (await Sim.Raw.PostAsync("/_sim/counters/reset", null)).EnsureSuccessStatusCode();
@@ -45,6 +47,76 @@ public sealed class GovernanceTests(SimFixture sim) : SimTestBase(sim)
         (ledger["peakInFlight"]!.GetValue<int>(), ledger["requestsAdmitted"]!.GetValue<long>(), ledger["refusedOverLimit"]!.GetValue<long>()).ShouldBe((0, 0L, 0L));
         var config = (await Sim.Raw.GetFromJsonAsync<JsonObject>("/_sim/config"))!;
         config["concurrencyLimit"]!.GetValue<int>().ShouldBe(2);
+    }
+
+    [Theory]
+    [InlineData("429", 429)]
+    [InlineData("503", 503)]
+    [InlineData("hang", 503)]
+    public async Task Requests_answered_by_a_fault_count_as_in_flight_from_arrival_to_answer(string mode, int status)
+    {
+        // Held for a second before the fault answers (a hang until the fault ends), so all six are in flight at once:
+        // a client sending six at once during a storm must show a peak of six, not of what got through.
+        await SetFaultAsync(mode == "hang" ? new { mode, seconds = 1 } : new { mode, requests = 6, latencyMs = 1000 });
+        using var http = Sim.NewHttp();
+        var requests = Enumerable.Range(0, 6).Select(i => http.SendAsync(i < 4
+            ? new HttpRequestMessage(HttpMethod.Get, "/services/rest/record/v1/currency/1")
+            : new HttpRequestMessage(HttpMethod.Put, $"/services/rest/record/v1/salesOrder/eid:HUB-SO-STORM-{i}") { Content = JsonContent.Create(new { memo = "storm" }) })).ToList();
+        var seen = await WatchGaugeAsync(Task.WhenAll(requests));
+
+        (await Task.WhenAll(requests)).Select(r => (int)r.StatusCode).ShouldAllBe(s => s == status);
+        var ledger = await Sim.LedgerAsync();
+        ledger["peakInFlight"]!.GetValue<int>().ShouldBe(6, "every request counts from arrival to answer, faults included");
+        seen.ShouldBe((6, 2), "the gauge showed all six in flight, two of them writes");
+        var capacity = await CapacityAsync();
+        (capacity["inFlight"]!.GetValue<int>(), capacity["inFlightWrites"]!.GetValue<int>(), capacity["peakInFlight"]!.GetValue<int>(), capacity["peakInFlightWrites"]!.GetValue<int>())
+            .ShouldBe((0, 0, 6, 2));
+    }
+
+    [Fact]
+    public async Task A_write_whose_client_goes_away_is_still_made()
+    {
+        var (item1, _, customer) = await Sim.SeedBasicsAsync();
+        (await Sim.Raw.PostAsJsonAsync("/_sim/config", new { latencyMs = 500 })).EnsureSuccessStatusCode();
+        using var impatient = Sim.NewHttp(TimeSpan.FromMilliseconds(100));
+
+        // As a killed or timed-out hub does: the request reached NetSuite, its caller is gone before the answer.
+        var left = await Should.ThrowAsync<NetSuiteException>(() => Sim.Client(http: impatient).UpsertAsync("salesOrder", "HUB-SO-LEFT", SalesOrder(customer, (item1, 1, 1))));
+        left.IsTransient.ShouldBeTrue();
+        (await CapacityAsync())["inFlightWrites"]!.GetValue<int>().ShouldBe(1, "NetSuite is still working on it");
+        var capacity = await CapacityAsync();
+        for (var i = 0; i < 100 && capacity["inFlight"]!.GetValue<int>() > 0; i++)
+        {
+            await Task.Delay(20);
+            capacity = await CapacityAsync();
+        }
+
+        // Real NetSuite finishes a write whose caller went away; that is the case a retry's upsert must find.
+        capacity["inFlight"]!.GetValue<int>().ShouldBe(0);
+        var order = (await Sim.LedgerAsync())["records"]!.AsArray().Where(r => r!["type"]!.GetValue<string>() == "salesOrder").ShouldHaveSingleItem()!;
+        (order["externalId"]!.GetValue<string>(), order["creates"]!.GetValue<int>()).ShouldBe(("HUB-SO-LEFT", 1));
+    }
+
+    private async Task<JsonObject> CapacityAsync() => (await Sim.Raw.GetFromJsonAsync<JsonObject>("/_sim/capacity"))!;
+
+    /// <summary>The most the in-flight gauge showed (all, writes) while <paramref name="until"/> ran; (-1, -1) if there is
+    /// no gauge. Each write it lists must name the caller's port and the record.</summary>
+    private async Task<(int All, int Writes)> WatchGaugeAsync(Task until)
+    {
+        var seen = (All: -1, Writes: -1);
+        for (var i = 0; i < 2000 && !until.IsCompleted; i++)
+        {
+            var response = await Sim.Raw.GetAsync("/_sim/capacity");
+            if (response.IsSuccessStatusCode && JsonNode.Parse(await response.Content.ReadAsStringAsync()) is { } c)
+            {
+                var writes = c["writes"]!.AsArray();
+                writes.Count.ShouldBe(c["inFlightWrites"]!.GetValue<int>());
+                writes.ShouldAllBe(w => w!["clientPort"]!.GetValue<int>() > 0 && w["path"]!.GetValue<string>().Contains("salesOrder/eid:HUB-SO-STORM-"));
+                seen = (Math.Max(seen.All, c["inFlight"]!.GetValue<int>()), Math.Max(seen.Writes, writes.Count));
+            }
+            await Task.Delay(10);
+        }
+        return seen;
     }
 
     [Theory]
