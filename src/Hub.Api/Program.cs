@@ -117,8 +117,9 @@ builder.Host.UseWolverine(opts =>
     opts.LocalQueue("replays").Sequential();
     opts.PublishMessage<RunReplay>().ToLocalQueue("replays");
 
-    // Two messages for one order racing on its stream: the loser re-reads and usually finds nothing to do.
-    opts.OnException<ConcurrencyException>()
+    // Two messages for one record racing on its stream (or both starting it: an order's step asking for a customer
+    // while the outlet's first webhook is taken in): the loser re-reads and usually finds nothing to do.
+    opts.OnException(Hub.Api.Infrastructure.MartenErrors.IsStreamConflict)
         .RetryWithCooldown(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250))
         .Then.RetryWithCooldown(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)).Then.MoveToErrorQueue();
     opts.OnException<Npgsql.NpgsqlException>()

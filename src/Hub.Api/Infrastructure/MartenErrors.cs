@@ -11,6 +11,8 @@ public static class MartenErrors
     /// <summary>Another writer appended to (or created) the stream first. Marten raises different types for a new
     /// and an existing stream, and some arrive wrapped around PostgreSQL's unique violation.</summary>
     public static bool IsStreamConflict(Exception ex) =>
-        ex is ConcurrencyException || ex.GetType().Name is "ExistingStreamIdCollisionException" or "EventStreamUnexpectedMaxEventIdException"
+        ex is ConcurrencyException
+            or Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
+            or JasperFx.Events.EventStreamUnexpectedMaxEventIdException
         || (ex.InnerException is Npgsql.PostgresException { SqlState: "23505" });
 }
