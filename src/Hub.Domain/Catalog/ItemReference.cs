@@ -20,6 +20,14 @@ public sealed record ItemReference
             : null;
 
     /// <summary>
+    /// The reference after <paramref name="e"/> given the current one. Lookups of different orders commit in any
+    /// order, and the inline projection applies them in commit order: an answer older than the one already kept
+    /// does not replace it, so the stored reference is the same as a rebuild's (which folds in sequence order).
+    /// </summary>
+    public static ItemReference? Next(ItemReference? current, string sku, OrderItemsResolved e) =>
+        current is not null && e.At < current.LearnedAt ? current : From(sku, e);
+
+    /// <summary>
     /// Pure: an OrderItemsResolved built from references for every SKU, when each was learned within
     /// <paramref name="maxAge"/>; null when any is unknown or too old, and NetSuite must be asked.
     /// </summary>

@@ -17,5 +17,5 @@ public sealed class ItemReferenceProjection : MultiStreamProjection<ItemReferenc
     }
 
     public override ItemReference? Evolve(ItemReference? snapshot, string id, IEvent e) =>
-        e.Data is OrderItemsResolved { From: null } resolved ? ItemReference.From(id, resolved) : snapshot;
+        e.Data is OrderItemsResolved { From: null } resolved ? ItemReference.Next(snapshot, id, resolved) : snapshot;
 }

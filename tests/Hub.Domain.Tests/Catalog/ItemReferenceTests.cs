@@ -41,3 +41,24 @@ public class ItemReferenceTests
         ItemReference.From("A", lookup).ShouldBe(new ItemReference { Id = "A", NetSuiteId = "11", ItemType = "Kit", LearnedAt = Now });
     }
 }
+
+public class ItemReferenceOrderTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+
+    private static OrderItemsResolved Found(long order, string id, int seconds) =>
+        new(order, null, new Dictionary<string, string> { ["SUG-1"] = id }, [], T0.AddSeconds(seconds));
+
+    [Fact]
+    public void lookups_committed_out_of_order_keep_the_newest_answer_as_a_rebuild_would()
+    {
+        var older = Found(1, "104", 0);
+        var newer = Found(2, "104", 1);
+
+        var inSequence = ItemReference.Next(ItemReference.Next(null, "SUG-1", older), "SUG-1", newer);
+        var inCommitOrder = ItemReference.Next(ItemReference.Next(null, "SUG-1", newer), "SUG-1", older);
+
+        inCommitOrder.ShouldBe(inSequence);
+        inCommitOrder!.LearnedAt.ShouldBe(T0.AddSeconds(1));
+    }
+}
