@@ -44,7 +44,7 @@ public class WebhookFuzzTests(HubFixture fixture, ITestOutputHelper output) : In
             else if (a.Status is 200 or 202 && !a.Body.Contains("ignored", StringComparison.Ordinal) && record.NothingWritten)
                 problems.Add($"{a.Case}: answered {a.Status} ({a.Body}) but nothing was recorded");
         }
-        problems.ShouldBeEmpty($"{problems.Count} of {cases.Count} cases failed; first ones:\n{string.Join("\n", problems.Take(25))}");
+        problems.ShouldBeEmpty($"{problems.Count} of {cases.Count} cases failed; first ones:\n{string.Join("\n", problems.Take(80))}");
 
         output.WriteLine($"Checked in {clock.Elapsed.TotalSeconds:F1} s; {await QueuedAsync()} messages queued");
         await TheHubStillSyncsAnOrderAsync();
