@@ -13,12 +13,13 @@ public sealed record FuzzCase(string Base, string Path, string Variant, byte[] B
 }
 
 /// <summary>
-/// A fixed enumeration (no randomness, so every failure names a case that reproduces) of broken variants of a
-/// valid JSON document: every member, recursively (array elements share a shape, so the first element's members
-/// stand for all; every element is also broken whole), is removed, nulled, given each other JSON type, emptied,
-/// made huge, nested deep; arrays get null elements and objects null members; strings get a NUL, a lone surrogate
-/// or only spaces; then the body as a whole is broken (truncated, not UTF-8, not JSON, another root type) or padded
-/// to exactly <c>maxBytes</c>. Huge values stay within the limit, so they reach the parser instead of the 413.
+/// A fixed enumeration (no randomness, so every failure names a case that reproduces) of broken variants of a valid
+/// JSON document. Every member, recursively, is removed, nulled, given each other JSON type, emptied, made huge or
+/// nested deep; arrays get null elements, objects null members, strings a NUL, a lone surrogate or only spaces.
+/// Array elements, and the entries of an object used as a dictionary, share a shape: the first one's members stand
+/// for all, and every one is also broken whole. Then the body as a whole is broken (truncated, not UTF-8, not JSON,
+/// another root type) or padded to exactly <c>maxBytes</c>. Huge values stay within the limit, so they reach the
+/// parser instead of the 413.
 /// </summary>
 public static class JsonFuzz
 {
@@ -197,11 +198,17 @@ public static class JsonFuzz
         switch (node)
         {
             case JsonObject o:
+                // An object whose members are all objects of one shape is a dictionary (currencies by code): like
+                // an array, its first entry's fields stand for all entries.
+                var dictionary = o.Count > 1 && o.All(kv => kv.Value is JsonObject v && Shape(v) == Shape(o.First().Value!.AsObject()));
+                var first = true;
                 foreach (var (key, child) in o)
                 {
                     object[] here = [.. at, key];
                     yield return (here, child);
-                    foreach (var inner in Walk(child, here)) yield return inner;
+                    if (first || !dictionary)
+                        foreach (var inner in Walk(child, here)) yield return inner;
+                    first = false;
                 }
                 break;
             case JsonArray a:
@@ -216,6 +223,8 @@ public static class JsonFuzz
                 break;
         }
     }
+
+    private static string Shape(JsonObject o) => string.Join(',', o.Select(kv => kv.Key + ":" + (kv.Value?.GetValueKind() ?? JsonValueKind.Null)));
 
     private static JsonNode Apply(JsonNode root, object[] segments, JsonNode? replacement, bool remove = false)
     {
