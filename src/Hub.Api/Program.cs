@@ -36,6 +36,11 @@ builder.Services.Configure<HubOptions>(builder.Configuration.GetSection("Hub"));
 // Registered first so it runs before the schema set-up of Marten and Wolverine.
 builder.Services.AddHostedService(sp => new StartupLock(connectionString, builder.Configuration["Hub:Schema"] ?? "hub", sp.GetRequiredService<ILogger<StartupLock>>()));
 var hub = builder.Configuration.GetSection("Hub").Get<HubOptions>() ?? new HubOptions();
+// Serving without a usable webhook secret would fail every OrderEZ delivery; refuse to start instead. The CLI verbs
+// (projections rebuild, db-apply, codegen, …) take no webhooks and need none.
+var serving = args.Length == 0 || args[0] == "run" || args[0].StartsWith('-');
+if (serving && hub.WebhookSecretsProblem() is { } secretsProblem)
+    throw new InvalidOperationException(secretsProblem);
 // The installation's mapping file seeds version 1 of the mapping; an invalid file stops the hub here.
 var mappingFile = MappingFile.Load(Path.Combine(builder.Environment.ContentRootPath, builder.Configuration["Mapping:File"] ?? "mappings/default.json"));
 builder.Services.AddSingleton(mappingFile);
@@ -136,6 +141,8 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// The key first: nothing about an unauthenticated request (its route, content type or body) is judged.
+app.UseApiKeys("/api");
 
 app.MapOpenApi();
 app.MapGet("/health", Health.Check).WithTags("Health");

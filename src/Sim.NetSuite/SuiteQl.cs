@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Sim.NetSuite;
 
@@ -140,10 +139,10 @@ internal static class SuiteQl
                 list.Add(new(TokKind.String, sb.ToString()));
                 continue;
             }
-            if (char.IsDigit(c))
+            if (char.IsAsciiDigit(c))
             {
                 var s = i;
-                while (i < sql.Length && (char.IsDigit(sql[i]) || sql[i] == '.')) i++;
+                while (i < sql.Length && (char.IsAsciiDigit(sql[i]) || sql[i] == '.')) i++;
                 list.Add(new(TokKind.Number, sql[s..i]));
                 continue;
             }
@@ -189,7 +188,21 @@ internal static class SuiteQl
         private int _exprCounter;
 
         private Tok Peek => toks[_pos];
-        private Tok Next() => toks[_pos++];
+
+        // The End token is never consumed, so a query cut short meets "unexpected end" instead of running off the list.
+        private Tok Next() => toks[_pos].Kind == TokKind.End ? toks[_pos] : toks[_pos++];
+
+        // Nesting (parentheses, NOT, function calls) is parsed by recursion; past this depth the query is refused
+        // before the stack runs out. Real queries nest a few levels.
+        private const int MaxDepth = 100;
+        private int _depth;
+
+        private Nesting Nest() => ++_depth > MaxDepth ? throw Bad($"The query is nested more than {MaxDepth} levels deep.") : new Nesting(this);
+
+        private readonly struct Nesting(Parser parser) : IDisposable
+        {
+            public void Dispose() => parser._depth--;
+        }
 
         private void Expect(string keyword)
         {
@@ -320,44 +333,50 @@ internal static class SuiteQl
             throw Bad($"Unknown identifier '{ident}'. Joins are not supported by the simulator.");
         }
 
+        // AND and OR chains are kept flat (a list, not nested closures), so a long chain neither deepens the stack
+        // when it is evaluated nor counts as nesting.
         private Cond ParseOr()
         {
-            var left = ParseAnd();
+            var parts = new List<Cond> { ParseAnd() };
             while (Peek.Is("OR"))
             {
                 _pos++;
-                var l = left;
-                var r = ParseAnd();
-                left = row =>
-                {
-                    var a = l(row);
-                    if (a == true) return true;
-                    var b = r(row);
-                    if (b == true) return true;
-                    return a is null || b is null ? null : false;
-                };
+                parts.Add(ParseAnd());
             }
-            return left;
+            if (parts.Count == 1) return parts[0];
+            return row =>
+            {
+                bool? result = false;
+                foreach (var part in parts)
+                {
+                    var v = part(row);
+                    if (v == true) return true;
+                    if (v is null) result = null;
+                }
+                return result;
+            };
         }
 
         private Cond ParseAnd()
         {
-            var left = ParseNot();
+            var parts = new List<Cond> { ParseNot() };
             while (Peek.Is("AND"))
             {
                 _pos++;
-                var l = left;
-                var r = ParseNot();
-                left = row =>
-                {
-                    var a = l(row);
-                    if (a == false) return false;
-                    var b = r(row);
-                    if (b == false) return false;
-                    return a is null || b is null ? null : true;
-                };
+                parts.Add(ParseNot());
             }
-            return left;
+            if (parts.Count == 1) return parts[0];
+            return row =>
+            {
+                bool? result = true;
+                foreach (var part in parts)
+                {
+                    var v = part(row);
+                    if (v == false) return false;
+                    if (v is null) result = null;
+                }
+                return result;
+            };
         }
 
         private Cond ParseNot()
@@ -365,6 +384,7 @@ internal static class SuiteQl
             if (Peek.Is("NOT"))
             {
                 _pos++;
+                using var _ = Nest();
                 var inner = ParseNot();
                 return row => inner(row) is { } v ? !v : null;
             }
@@ -376,6 +396,7 @@ internal static class SuiteQl
             if (Peek.IsSym("("))
             {
                 _pos++;
+                using var _ = Nest();
                 var inner = ParseOr();
                 ExpectSym(")");
                 return inner;
@@ -415,8 +436,7 @@ internal static class SuiteQl
                     var v = left(row);
                     var p = pattern(row);
                     if (v.Kind == ValueKind.Null || p.Kind == ValueKind.Null) return null;
-                    var regex = "^" + Regex.Escape(p.Render()!).Replace("%", ".*").Replace("_", ".") + "$";
-                    return Regex.IsMatch(v.Render()!, regex, RegexOptions.Singleline) != negate;
+                    return Like(v.Render()!, p.Render()!) != negate;
                 };
             }
             if (Peek.Is("BETWEEN"))
@@ -464,19 +484,22 @@ internal static class SuiteQl
                     var s = t.Text;
                     return _ => Value.Str(s);
                 case TokKind.Number:
-                    var n = decimal.Parse(t.Text, CultureInfo.InvariantCulture);
+                    var n = Number(t.Text);
                     return _ => new Value(ValueKind.Number, N: n);
                 case TokKind.Symbol when t.Text == "-" && Peek.Kind == TokKind.Number:
-                    var neg = -decimal.Parse(Next().Text, CultureInfo.InvariantCulture);
+                    var neg = -Number(Next().Text);
                     return _ => new Value(ValueKind.Number, N: neg);
                 case TokKind.Symbol when t.Text == "(":
-                    var inner = ParseValue();
-                    ExpectSym(")");
-                    return inner;
+                    using (Nest())
+                    {
+                        var inner = ParseValue();
+                        ExpectSym(")");
+                        return inner;
+                    }
                 case TokKind.Ident when t.Is("NULL"):
                     return _ => Value.Null;
                 case TokKind.Ident when Peek.IsSym("("):
-                    return ParseFunction(t.Text);
+                    using (Nest()) return ParseFunction(t.Text);
                 case TokKind.Ident when !Reserved.Contains(t.Text):
                     var name = StripAlias(t.Text).ToLowerInvariant();
                     if (_table.Columns.All(c => c.Name != name))
@@ -486,6 +509,10 @@ internal static class SuiteQl
                     throw Bad($"Unexpected '{t.Text}'.");
             }
         }
+
+        private static decimal Number(string text) =>
+            decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n)
+                ? n : throw Bad($"Invalid number: '{text}'.");
 
         private Expr ParseFunction(string name)
         {
@@ -516,11 +543,14 @@ internal static class SuiteQl
                         return row =>
                         {
                             var text = args[0](row);
-                            if (text.Kind == ValueKind.Null) return Value.Null;
-                            var format = args.Count == 2 ? DotNetFormat(args[1](row).Render()!) : null;
+                            // As in Oracle, a NULL input or format gives NULL.
+                            var oracleFormat = args.Count == 2 ? args[1](row).Render() : null;
+                            if (text.Kind == ValueKind.Null || (args.Count == 2 && oracleFormat is null)) return Value.Null;
+                            var format = oracleFormat is null ? null : DotNetFormat(oracleFormat);
+                            var t = default(DateTime);
                             var ok = format is null
-                                ? DateTime.TryParse(text.Render(), CultureInfo.InvariantCulture, Styles, out var t)
-                                : DateTime.TryParseExact(text.Render(), format, CultureInfo.InvariantCulture, Styles, out t);
+                                ? DateTime.TryParse(text.Render(), CultureInfo.InvariantCulture, Styles, out t)
+                                : format.Length > 0 && DateTime.TryParseExact(text.Render(), format, CultureInfo.InvariantCulture, Styles, out t);
                             if (!ok) throw Bad($"Cannot convert '{text.Render()}' with {name.ToUpperInvariant()}.");
                             return new Value(ValueKind.Time, T: t, DateOnly: dateOnly && t.TimeOfDay == TimeSpan.Zero);
                         };
@@ -530,14 +560,37 @@ internal static class SuiteQl
                     return row =>
                     {
                         var v = args[0](row);
-                        if (v.Kind == ValueKind.Null) return Value.Null;
+                        var format = args[1](row).Render();
+                        if (v.Kind == ValueKind.Null || format is null) return Value.Null;
                         if (v.Kind != ValueKind.Time) return Value.Str(v.Render());
-                        return Value.Str(v.T.ToString(DotNetFormat(args[1](row).Render()!), CultureInfo.InvariantCulture));
+                        // An empty .NET format means "the default one", which no Oracle format asks for.
+                        if (format.Length == 0) return Value.Null;
+                        return Value.Str(v.T.ToString(DotNetFormat(format), CultureInfo.InvariantCulture));
                     };
                 default:
                     throw Bad($"Function {name.ToUpperInvariant()} is not supported by the simulator.");
             }
         }
+    }
+
+    /// <summary>
+    /// SQL LIKE (% any run, _ any one character) without a regular expression: with many % before a character the
+    /// text lacks, the backtracking regex this replaces tried every split of the text (one such query kept the
+    /// simulator busy for longer than the 20 s the fuzz test waits). This greedy matcher backs up only to the last
+    /// %: at most text × pattern steps.
+    /// </summary>
+    internal static bool Like(string text, string pattern)
+    {
+        int t = 0, p = 0, star = -1, resume = 0;
+        while (t < text.Length)
+        {
+            if (p < pattern.Length && (pattern[p] == '_' || pattern[p] == text[t])) { t++; p++; }
+            else if (p < pattern.Length && pattern[p] == '%') { star = p++; resume = t; }
+            else if (star >= 0) { p = star + 1; t = ++resume; }
+            else return false;
+        }
+        while (p < pattern.Length && pattern[p] == '%') p++;
+        return p == pattern.Length;
     }
 
     private const DateTimeStyles Styles = DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal;

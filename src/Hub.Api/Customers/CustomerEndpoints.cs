@@ -20,7 +20,7 @@ public static class CustomerEndpoints
         group.MapGet("/{outletId:long}/history", History).RequireRole(Roles.Auditor)
             .WithSummary("Every change to the customer, where it came from, what was written where.").ProducesProblem(404);
         group.MapPost("/{outletId:long}/resolve", Resolve).RequireRole(Roles.Operator)
-            .WithSummary("Answer an ambiguous match: a candidate's NetSuite id, or createNew.").Produces(202).ProducesProblem(404).ProducesProblem(409).ProducesValidationProblem();
+            .WithSummary("Answer an ambiguous match: a candidate's NetSuite id, or createNew.").AcceptsJson<ResolveRequest>().Produces(202).ProducesProblem(404).ProducesProblem(409).ProducesValidationProblem();
     }
 
     public static async Task<IResult> Get(long outletId, IQuerySession session, CancellationToken ct) =>
@@ -34,8 +34,10 @@ public static class CustomerEndpoints
             : Results.Ok(new { outletId, events = events.Select(e => new { e.Sequence, e.Version, type = e.EventTypeName, recordedAt = e.Timestamp, data = e.Data }) });
     }
 
-    public static async Task<IResult> Resolve(long outletId, ResolveRequest request, IDocumentSession session, IMartenOutbox outbox, HubClock clock, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> Resolve(long outletId, IDocumentSession session, IMartenOutbox outbox, HubClock clock, HttpContext http, CancellationToken ct)
     {
+        var (request, problem) = await JsonBody.ReadAsync<ResolveRequest>(http.Request, JsonBody.MaxCommandBytes, required: true, ct);
+        if (request is null) return problem!;
         if (request.NetSuiteCustomerId is null == !request.CreateNew)
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["netSuiteCustomerId"] = ["Give either a candidate's netSuiteCustomerId or createNew: true."] });
         var stream = await session.Events.FetchForWriting<CustomerSync>(CustomerSync.StreamKey(outletId), ct);

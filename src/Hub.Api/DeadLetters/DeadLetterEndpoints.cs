@@ -33,8 +33,10 @@ public static class DeadLetterEndpoints
         var group = app.MapGroup("/api/dead-letters").WithTags("Dead letters").RequireRole(Roles.Operator);
         group.MapGet("", List).WithSummary("Dead letters, grouped by error class and by record.");
         group.MapPost("/{id:guid}/replay", Replay).WithSummary("Send a dead letter back for processing.").ProducesProblem(404);
-        group.MapPost("/replay", ReplayMatching).WithSummary("Replay every dead letter of an error class and/or message type.");
-        group.MapPost("/{id:guid}/discard", Discard).WithSummary("Drop a dead letter, with the reason.").ProducesProblem(404).ProducesValidationProblem();
+        group.MapPost("/replay", ReplayMatching).WithSummary("Replay every dead letter of an error class and/or message type.")
+            .AcceptsJson<BulkReplayRequest>().ProducesValidationProblem();
+        group.MapPost("/{id:guid}/discard", Discard).WithSummary("Drop a dead letter, with the reason.")
+            .AcceptsJson<DiscardRequest>().ProducesProblem(404).ProducesValidationProblem();
     }
 
     public static async Task<IResult> List(IMessageStore store, CancellationToken ct)
@@ -58,8 +60,10 @@ public static class DeadLetterEndpoints
         return Results.Accepted(value: new { replayed = id });
     }
 
-    public static async Task<IResult> ReplayMatching(BulkReplayRequest request, IMessageStore store, IDocumentStore documents, HubClock clock, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> ReplayMatching(IMessageStore store, IDocumentStore documents, HubClock clock, HttpContext http, CancellationToken ct)
     {
+        var (request, problem) = await JsonBody.ReadAsync<BulkReplayRequest>(http.Request, JsonBody.MaxCommandBytes, required: true, ct);
+        if (request is null) return problem!;
         var matching = (await LoadAsync(store, new DeadLetterEnvelopeQuery { PageSize = 500 }, ct))
             .Where(d => (request.ExceptionType is null || d.ExceptionType == request.ExceptionType)
                         && (request.MessageType is null || d.MessageType == request.MessageType)).ToList();
@@ -70,8 +74,10 @@ public static class DeadLetterEndpoints
         return Results.Accepted(value: new { replayed = matching.Count });
     }
 
-    public static async Task<IResult> Discard(Guid id, DiscardRequest request, IMessageStore store, IDocumentStore documents, HubClock clock, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> Discard(Guid id, IMessageStore store, IDocumentStore documents, HubClock clock, HttpContext http, CancellationToken ct)
     {
+        var (request, problem) = await JsonBody.ReadAsync<DiscardRequest>(http.Request, JsonBody.MaxCommandBytes, required: true, ct);
+        if (request is null) return problem!;
         if (string.IsNullOrWhiteSpace(request.Reason))
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["A reason is required; it goes into the record's history."] });
         var found = (await LoadAsync(store, new DeadLetterEnvelopeQuery([id]), ct)).SingleOrDefault();

@@ -16,6 +16,32 @@ public sealed class HubOptions
     /// <summary>The supplier's OrderEZ currency; customer mapping rules may use it (outlets carry none).</summary>
     public string OrderEzCurrency { get; set; } = "SGD";
 
+    /// <summary>
+    /// Why <see cref="WebhookSecrets"/> cannot verify a webhook, naming the setting but never its value; null when it
+    /// can. Checked at start-up: without a usable secret every delivery would be refused (or fail) at run time.
+    /// </summary>
+    public string? WebhookSecretsProblem()
+    {
+        if (WebhookSecrets.Count == 0)
+            return "Hub:WebhookSecrets is not set: the hub cannot verify OrderEZ webhooks without it. Set Hub__WebhookSecrets__0 "
+                + "to the webhook subscription's secret (whsec_…), and Hub__WebhookSecrets__1 as well while rotating; ./hub run does.";
+        for (var i = 0; i < WebhookSecrets.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(WebhookSecrets[i]))
+                return $"Hub:WebhookSecrets:{i} is empty: set it to a webhook secret (whsec_…) or remove it.";
+            try
+            {
+                // Signing decodes the secret exactly as verifying will.
+                Hub.OrderEz.StandardWebhookVerifier.Sign("startup-check", 0, [], WebhookSecrets[i]);
+            }
+            catch (ArgumentException)
+            {
+                return $"Hub:WebhookSecrets:{i} is not \"whsec_\" followed by base64 (the value is not shown).";
+            }
+        }
+        return null;
+    }
+
     public int WebhookMaxBytes { get; set; } = 1024 * 1024;
     public int WebhookToleranceSeconds { get; set; } = 300;
 

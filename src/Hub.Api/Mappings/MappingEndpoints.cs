@@ -18,23 +18,28 @@ public static class MappingEndpoints
         var group = app.MapGroup("/api/mappings").WithTags("Mappings");
         group.MapPost("", Publish).RequireRole(Roles.Admin)
             .WithSummary("Publish a mapping file (the body) as a new version; 400 lists every problem.")
-            .Accepts<JsonObject>("application/json").Produces(201).Produces(200).ProducesValidationProblem();
+            .AcceptsJson<JsonObject>().Produces(201).Produces(200).ProducesValidationProblem().ProducesProblem(409).ProducesProblem(413).ProducesProblem(415);
         group.MapGet("", List).RequireRole(Roles.Auditor).WithSummary("Every published version, and which is current.");
         group.MapGet("/{version:int}", Get).RequireRole(Roles.Auditor).WithSummary("The mapping file of a version.").ProducesProblem(404);
         group.MapGet("/{a:int}/diff/{b:int}", Diff).RequireRole(Roles.Auditor).WithSummary("What changed from version a to version b.").ProducesProblem(404);
         group.MapPost("/{version:int}/dry-run", DryRun).RequireRole(Roles.Operator)
             .WithSummary("Compute, writing nothing, what this version would change in NetSuite for every synced order.")
-            .Produces(202).ProducesProblem(404);
+            .AcceptsJson<ReplayFilter>(required: false).Produces(202).ProducesProblem(404).ProducesValidationProblem();
         group.MapPost("/{version:int}/apply", Apply).RequireRole(Roles.Admin)
             .WithSummary("Make this version current and re-sync only the orders whose sales order it changes.")
-            .Produces(202).ProducesProblem(404);
+            .AcceptsJson<ReplayFilter>(required: false).Produces(202).ProducesProblem(404).ProducesValidationProblem();
     }
 
-    public static async Task<IResult> Publish(HttpRequest request, IDocumentSession session, MappingRegistry mappings, HubClock clock, CancellationToken ct)
+    private const int MaxPublishAttempts = 5;
+
+    // Built once: a validator's rules are compiled when it is constructed, and it is safe to share.
+    private static readonly MappingValidator Validator = new();
+
+    public static async Task<IResult> Publish(HttpRequest request, IDocumentStore store, MappingRegistry mappings, HubClock clock, CancellationToken ct)
     {
-        string content;
-        using (var reader = new StreamReader(request.Body))
-            content = await reader.ReadToEndAsync(ct);
+        // No nulls: the file format has no use for them (leave a member out), and the validator need not guard each one.
+        var (content, problem) = await JsonBody.ReadTextAsync(request, JsonBody.MaxMappingBytes, required: true, nullsAllowed: false, ct);
+        if (content is null) return problem!;
         MappingDefinition definition;
         try
         {
@@ -45,20 +50,37 @@ public static class MappingEndpoints
             return Results.ValidationProblem(new Dictionary<string, string[]> { [ex.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : "body"] = [ex.Message] },
                 title: "The mapping is not valid JSON for a mapping file.");
         }
-        var result = await new MappingValidator().ValidateAsync(definition, ct);
+        var result = await Validator.ValidateAsync(definition, ct);
         if (!result.IsValid)
             return Results.ValidationProblem(result.ToDictionary(), title: "The mapping has problems; nothing was published.");
 
-        var catalog = await mappings.CatalogAsync(session, ct);
         var hash = MappingRegistry.HashOf(definition);
-        if (catalog.Versions.FirstOrDefault(v => v.Hash == hash) is { } same)
-            return Results.Ok(new { version = same.Version, existing = true });
+        // Two publishes at once race for the next version number: the loser reads the catalog again (perhaps finding
+        // its own content already published) and tries once more, a bounded number of times.
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = store.LightweightSession();
+            var catalog = await mappings.CatalogAsync(session, ct);
+            if (catalog.Versions.FirstOrDefault(v => v.Hash == hash) is { } same)
+                return Results.Ok(new { version = same.Version, existing = true });
 
-        var stream = await session.Events.FetchForWriting<MappingCatalog>(MappingCatalog.StreamKey, ct);
-        var version = stream.Aggregate!.NextVersion;
-        stream.AppendOne(new MappingPublished(version, Author(request), hash, content, clock.Now));
-        await session.SaveChangesAsync(ct);
-        return Results.Created($"/api/mappings/{version}", new { version, existing = false });
+            var stream = await session.Events.FetchForWriting<MappingCatalog>(MappingCatalog.StreamKey, ct);
+            var version = stream.Aggregate!.NextVersion;
+            stream.AppendOne(new MappingPublished(version, Author(request), hash, content, clock.Now));
+            try
+            {
+                await session.SaveChangesAsync(ct);
+                return Results.Created($"/api/mappings/{version}", new { version, existing = false });
+            }
+            catch (Exception ex) when (MartenErrors.IsStreamConflict(ex) && attempt < MaxPublishAttempts)
+            {
+                await Task.Delay(Random.Shared.Next(5, 20 * attempt), ct);
+            }
+            catch (Exception ex) when (MartenErrors.IsStreamConflict(ex))
+            {
+                return Results.Problem(statusCode: 409, title: "Conflict", detail: "Other mappings were being published at the same moment; send this one again.");
+            }
+        }
     }
 
     public static async Task<IResult> List(IQuerySession session, MappingRegistry mappings, CancellationToken ct)
@@ -97,17 +119,9 @@ public static class MappingEndpoints
     /// <summary>Records the request (and for an apply, the new current version) and queues the run, in one commit.</summary>
     private static async Task<IResult> StartReplayAsync(int version, string kind, HttpRequest request, IServiceProvider services, CancellationToken ct)
     {
-        ReplayFilter filter;
-        try
-        {
-            filter = request.ContentLength is > 0
-                ? await JsonSerializer.DeserializeAsync<ReplayFilter>(request.Body, JsonSerializerOptions.Web, ct) ?? new ReplayFilter()
-                : new ReplayFilter();
-        }
-        catch (JsonException ex)
-        {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["filter"] = [ex.Message] });
-        }
+        var (body, problem) = await JsonBody.ReadAsync<ReplayFilter>(request, JsonBody.MaxCommandBytes, required: false, ct);
+        if (problem is not null) return problem;
+        var filter = body ?? new ReplayFilter();
 
         var store = services.GetRequiredService<IDocumentStore>();
         var mappings = services.GetRequiredService<MappingRegistry>();

@@ -27,7 +27,9 @@ public static class OrderEzTranslator
 
     public static OutletSnapshot ToSnapshot(OezOutlet o)
     {
-        var primary = o.Contacts?.FirstOrDefault(c => c.IsPrimary) ?? o.Contacts?.FirstOrDefault();
+        // A null contact says nothing about anyone; it is skipped rather than failing the whole outlet.
+        var contacts = o.Contacts?.Where(c => c is not null).ToList();
+        var primary = contacts?.FirstOrDefault(c => c.IsPrimary) ?? contacts?.FirstOrDefault();
         return new OutletSnapshot(o.Id, o.Name, o.LegalName, primary?.Email?.Trim(), primary?.Phone, o.UpdatedAt,
             Country: (o.DeliveryAddress?.Country ?? o.BillingAddress?.Country)?.Trim().ToUpperInvariant(),
             AccountNumber: o.AccountNumber, TaxId: o.TaxId,
@@ -83,6 +85,7 @@ public sealed class OezOrderValidator : AbstractValidator<OezOrder>
         RuleFor(o => o.Outlet.Id).GreaterThan(0).When(o => o.Outlet is not null).OverridePropertyName("outlet.id");
         RuleFor(o => o.Currency).NotEmpty().Length(3);
         RuleFor(o => o.LineItems).NotEmpty();
+        // A null line cannot be read, and dropping it would sync a different order.
         RuleForEach(o => o.LineItems).NotNull().ChildRules(l =>
         {
             l.RuleFor(x => x.Sku).NotEmpty();

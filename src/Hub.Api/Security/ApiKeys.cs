@@ -49,32 +49,62 @@ public sealed class ApiKeyStore
 
 public static class ApiKeyEndpointExtensions
 {
+    private const string RoleItem = "hub.role";
+
+    /// <summary>
+    /// Every request under <paramref name="prefix"/> needs a valid key before anything else about it is judged (route,
+    /// method, content type, body): 401 without one, 429 after too many failures from its address. Runs ahead of
+    /// routing's own refusals (415, 405) and of body binding; <see cref="RequireRole{TBuilder}"/> then checks the role.
+    /// </summary>
+    public static IApplicationBuilder UseApiKeys(this IApplicationBuilder app, PathString prefix) =>
+        app.Use(async (http, next) =>
+        {
+            if (http.Request.Path.StartsWithSegments(prefix))
+            {
+                if (Authenticate(http, out var role) is { } refusal)
+                {
+                    await refusal.ExecuteAsync(http);
+                    return;
+                }
+                http.Items[RoleItem] = role;
+            }
+            await next(http);
+        });
+
     /// <summary>Requires "Authorization: Bearer &lt;key&gt;" for a role at least <paramref name="minimumRole"/>: 401 without a valid key, 403 when the role is too low.</summary>
     public static TBuilder RequireRole<TBuilder>(this TBuilder builder, string minimumRole) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (ctx, next) =>
         {
             var http = ctx.HttpContext;
-            var store = http.RequestServices.GetRequiredService<ApiKeyStore>();
-            var limiter = http.RequestServices.GetRequiredService<AuthFailureLimiter>();
-            var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-            if (limiter.IsBlocked(client, out var retryAfter))
-            {
-                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return Results.Problem(statusCode: 429, title: "Too Many Requests", detail: "Too many failed authentication attempts from this address; try again later.");
-            }
-            var header = http.Request.Headers.Authorization.ToString();
-            var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
-            var role = store.RoleOf(key);
-            if (role is null)
-            {
-                limiter.RecordFailure(client);
-                http.Response.Headers.WWWAuthenticate = "Bearer";
-                return Results.Problem(statusCode: 401, title: "Unauthorized", detail: "A valid API key is required (Authorization: Bearer <key>).");
-            }
-            if (Roles.Rank(role) < Roles.Rank(minimumRole))
+            // Normally authenticated already by UseApiKeys; an endpoint outside its prefix authenticates here.
+            var role = http.Items[RoleItem] as string;
+            if (role is null && Authenticate(http, out role) is { } refusal)
+                return refusal;
+            if (Roles.Rank(role!) < Roles.Rank(minimumRole))
                 return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This needs the {minimumRole} role.");
             return await next(ctx);
         });
+
+    /// <summary>Null with the key's role, or the refusal (429 while the address is blocked, 401 for no valid key).</summary>
+    private static IResult? Authenticate(HttpContext http, out string? role)
+    {
+        role = null;
+        var store = http.RequestServices.GetRequiredService<ApiKeyStore>();
+        var limiter = http.RequestServices.GetRequiredService<AuthFailureLimiter>();
+        var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (limiter.IsBlocked(client, out var retryAfter))
+        {
+            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Problem(statusCode: 429, title: "Too Many Requests", detail: "Too many failed authentication attempts from this address; try again later.");
+        }
+        var header = http.Request.Headers.Authorization.ToString();
+        var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
+        role = store.RoleOf(key);
+        if (role is not null) return null;
+        limiter.RecordFailure(client);
+        http.Response.Headers.WWWAuthenticate = "Bearer";
+        return Results.Problem(statusCode: 401, title: "Unauthorized", detail: "A valid API key is required (Authorization: Bearer <key>).");
+    }
 }
 
 /// <summary>

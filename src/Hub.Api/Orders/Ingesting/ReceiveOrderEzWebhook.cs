@@ -84,7 +84,16 @@ public static class ReceiveOrderEzWebhook
         if (message is null || string.IsNullOrWhiteSpace(message.Type))
             return await UnreadableAsync(ingestor, source, raw, null, null, Errors("type", "'type' is required."), ct);
 
-        source = source with { EventType = message.Type, OccurredAt = message.Timestamp };
+        // PostgreSQL cannot hold U+0000 in JSON, so a change carrying one could never be stored as read: it is
+        // unreadable. Valid JSON can only carry it escaped, so bodies without the escape are not walked.
+        var nul = raw.Contains(@"\u0000", StringComparison.Ordinal)
+            ? message.Type.Contains('\0') ? "type" : NulPath(message.Data, "data", depth: 0)
+            : null;
+        source = source with { EventType = nul == "type" ? null : message.Type, OccurredAt = message.Timestamp };
+        var kind = message.Type.StartsWith("order.", StringComparison.Ordinal) ? "order"
+            : message.Type.StartsWith("outlet.", StringComparison.Ordinal) ? "outlet" : null;
+        if (kind is not null && nul is not null)
+            return await UnreadableAsync(ingestor, source, raw, kind, IdOf(message.Data), Errors(nul, "Must not contain the NUL character (U+0000)."), ct);
 
         if (message.Type.StartsWith("order.", StringComparison.Ordinal))
         {
@@ -170,6 +179,32 @@ public static class ReceiveOrderEzWebhook
         WebhookVerification.Stale => "webhook-timestamp is outside the tolerance",
         _ => "no signature matches",
     };
+
+    /// <summary>The path of the first string (value or member name) holding U+0000, if any. The JSON reader's depth
+    /// limit (64) bounds the recursion; the guard is for readers configured otherwise.</summary>
+    private static string? NulPath(JsonElement e, string path, int depth)
+    {
+        if (depth > 128) return null;
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.String:
+                return e.GetString()!.Contains('\0') ? path : null;
+            case JsonValueKind.Object:
+                foreach (var p in e.EnumerateObject())
+                {
+                    if (p.Name.Contains('\0')) return path;
+                    if (NulPath(p.Value, $"{path}.{p.Name}", depth + 1) is { } found) return found;
+                }
+                return null;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in e.EnumerateArray())
+                    if (NulPath(item, $"{path}[{i++}]", depth + 1) is { } found) return found;
+                return null;
+            default:
+                return null;
+        }
+    }
 
     /// <summary>Reads at most <paramref name="max"/> bytes; null when the body is larger, without buffering the rest.</summary>
     private static async Task<byte[]?> ReadLimitedAsync(HttpRequest request, int max, CancellationToken ct)
