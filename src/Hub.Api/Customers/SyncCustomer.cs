@@ -94,7 +94,9 @@ public static class SyncCustomerHandler
 
     /// <summary>Two syncs reserved one key between their reads and their commits: the loser reads again, and waits.</summary>
     public static void Configure(HandlerChain chain) =>
-        chain.OnException<DocumentAlreadyExistsException>()
+        // Several keys taken at once arrive as one AggregateException of DocumentAlreadyExistsExceptions.
+        chain.OnException(ex => ex is DocumentAlreadyExistsException
+                || (ex is AggregateException all && all.InnerExceptions.All(e => e is DocumentAlreadyExistsException)))
             .RetryWithCooldown(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250))
             .Then.RetryWithCooldown(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)).Then.MoveToErrorQueue();
 }

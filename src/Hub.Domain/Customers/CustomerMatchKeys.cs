@@ -19,6 +19,8 @@ public sealed record MatchReservation(IReadOnlyList<CustomerMatchClaim> Claims, 
 
 public static class CustomerMatchKeys
 {
+    private const int MaxReadableValue = 200;
+
     /// <summary>
     /// The values this outlet's match looks NetSuite up by, and those its customer would be created with, normalised
     /// as the lookups compare them. Two outlets that could find each other's customer share a key. Coarser than the
@@ -29,7 +31,10 @@ public static class CustomerMatchKeys
         var keys = new SortedSet<string>(StringComparer.Ordinal);
         void Add(string kind, string? value)
         {
-            if (!string.IsNullOrWhiteSpace(value)) keys.Add($"{kind}:{value}");
+            if (string.IsNullOrWhiteSpace(value)) return;
+            // The key is a primary key: PostgreSQL indexes at most ~2.7 kB per row, and an outlet may carry a very
+            // long name. Long values are reserved by their hash, which two equal values still share.
+            keys.Add(value.Length <= MaxReadableValue ? $"{kind}:{value}" : $"{kind}:sha256:{Common.ContentHash.OfText(value)}");
         }
         foreach (var kind in config.MatchKeys)
             switch (kind)

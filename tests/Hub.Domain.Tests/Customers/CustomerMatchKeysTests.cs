@@ -29,6 +29,17 @@ public class CustomerMatchKeysTests
     }
 
     [Fact]
+    public void a_very_long_value_is_reserved_by_its_hash_which_equal_values_share()
+    {
+        var name = new string('x', 5000);
+        var first = Keys(Outlet(1, "a@b.example", name)).Single(k => k.StartsWith("companyName:", StringComparison.Ordinal));
+        var second = Keys(Outlet(2, "c@d.example", name.ToUpperInvariant())).Single(k => k.StartsWith("companyName:", StringComparison.Ordinal));
+
+        first.Length.ShouldBeLessThan(100, "a primary key PostgreSQL can index");
+        second.ShouldBe(first);
+    }
+
+    [Fact]
     public void plus_tags_make_another_key_when_the_mapping_keeps_them()
     {
         var keepTags = new CustomerSection { IgnorePlusAddressing = false };

@@ -83,11 +83,15 @@ public sealed class OrderChangeIngestor(IServiceProvider services, HubClock cloc
             return Task.FromResult(true);
         });
 
-    /// <summary>A change that names no record we can read: kept in a stream of its own, keyed by its content.</summary>
+    /// <summary>
+    /// A change that names no record we can read: kept in a stream of its own, one per delivery (a delivery is the
+    /// only identity it has), or per content for what a poll finds again and again.
+    /// </summary>
     public Task<IngestOutcome> RecordUnattributedAsync(string reason, ChangeSource source, string raw, CancellationToken ct)
     {
         var hash = ContentHash.OfText(raw);
-        return IngestAsync<UnattributedChange>(UnattributedChange.StreamKey(hash), source, ct, (stream, _, _) =>
+        var key = UnattributedChange.StreamKey(source.DeliveryId is { } delivery ? ContentHash.OfText(delivery) : hash);
+        return IngestAsync<UnattributedChange>(key, source, ct, (stream, _, _) =>
         {
             if (stream.Aggregate is not null) return Task.FromResult(false);
             stream.AppendOne(new UnattributedChangeReceived(reason, hash, source, clock.Now, raw));
