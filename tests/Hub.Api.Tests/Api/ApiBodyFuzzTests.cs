@@ -53,7 +53,9 @@ public class ApiBodyFuzzTests(HubFixture fixture, ITestOutputHelper output) : In
             var valid = Encoding.UTF8.GetBytes(t.Body ?? """{"unexpected":true}""");
             cases.Add(new ApiCase(t, "$", "as given", valid));
             if (t.Body is not null)
-                cases.AddRange(JsonFuzz.Cases(t.Name, JsonNode.Parse(t.Body)!, t.Limit).Select(c => new ApiCase(t, c.Path, c.Variant, c.Body)));
+                // Huge values of 16 KiB: a published mapping keeps its content in the catalog, which every later publish
+                // rewrites, so a few hundred KiB each would make the fuzz quadratic; the limit itself is met whole.
+                cases.AddRange(JsonFuzz.Cases(t.Name, JsonNode.Parse(t.Body)!, t.Limit, hugeBytes: 16 * 1024).Select(c => new ApiCase(t, c.Path, c.Variant, c.Body)));
             foreach (var type in new[] { "text/plain", "application/xml", "application/x-yaml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=fuzz", "application/octet-stream" })
                 cases.Add(new ApiCase(t, "$", "content type " + type, valid, type, t.Body is null ? null : 415));
             cases.Add(new ApiCase(t, "$", "no content type", valid, null, t.Body is null ? null : 415));
