@@ -39,15 +39,21 @@ public static class DeadLetterEndpoints
             .AcceptsJson<DiscardRequest>().ProducesProblem(404).ProducesValidationProblem();
     }
 
+    /// <summary>Dead letters are read a page at a time; one page is what the list shows in full.</summary>
+    public const int PageSize = 500;
+
+    /// <summary>Pages read at most for the groups and for a bulk replay (100,000 letters); the total is always exact.</summary>
+    private const int MaxPages = 200;
+
     public static async Task<IResult> List(IMessageStore store, CancellationToken ct)
     {
-        var all = await LoadAsync(store, new DeadLetterEnvelopeQuery { PageSize = 500 }, ct);
+        var (total, all) = await LoadAllAsync(store, ct);
         return Results.Ok(new
         {
-            total = all.Count,
+            total,
             byErrorClass = all.GroupBy(d => d.ExceptionType ?? "unknown").Select(g => new { errorClass = g.Key, count = g.Count(), ids = g.Select(d => d.Id) }),
             byRecord = all.GroupBy(d => d.Record ?? "unknown").Select(g => new { record = g.Key, count = g.Count(), ids = g.Select(d => d.Id) }),
-            deadLetters = all,
+            deadLetters = all.Take(PageSize),
         });
     }
 
@@ -64,7 +70,7 @@ public static class DeadLetterEndpoints
     {
         var (request, problem) = await JsonBody.ReadAsync<BulkReplayRequest>(http.Request, JsonBody.MaxCommandBytes, required: true, ct);
         if (request is null) return problem!;
-        var matching = (await LoadAsync(store, new DeadLetterEnvelopeQuery { PageSize = 500 }, ct))
+        var matching = (await LoadAllAsync(store, ct)).All
             .Where(d => (request.ExceptionType is null || d.ExceptionType == request.ExceptionType)
                         && (request.MessageType is null || d.MessageType == request.MessageType)).ToList();
         foreach (var d in matching)
@@ -87,15 +93,29 @@ public static class DeadLetterEndpoints
         return Results.Ok(new { discarded = id });
     }
 
-    private static async Task<List<DeadLetterView>> LoadAsync(IMessageStore store, DeadLetterEnvelopeQuery query, CancellationToken ct)
+    private static async Task<List<DeadLetterView>> LoadAsync(IMessageStore store, DeadLetterEnvelopeQuery query, CancellationToken ct) =>
+        Views(await store.DeadLetters.QueryAsync(query, ct));
+
+    /// <summary>The store's true count, and every dead letter page by page (bounded by <see cref="MaxPages"/>).</summary>
+    private static async Task<(int Total, List<DeadLetterView> All)> LoadAllAsync(IMessageStore store, CancellationToken ct)
     {
-        var results = await store.DeadLetters.QueryAsync(query, ct);
-        return results.Envelopes.Select(d =>
+        var first = await store.DeadLetters.QueryAsync(new DeadLetterEnvelopeQuery { PageSize = PageSize }, ct);
+        var all = Views(first);
+        for (var page = first.PageNumber + 1; all.Count < first.TotalCount && page < first.PageNumber + MaxPages; page++)
+        {
+            var next = Views(await store.DeadLetters.QueryAsync(new DeadLetterEnvelopeQuery { PageSize = PageSize, PageNumber = page }, ct));
+            if (next.Count == 0) break;
+            all.AddRange(next);
+        }
+        return (first.TotalCount, all);
+    }
+
+    private static List<DeadLetterView> Views(DeadLetterEnvelopeResults results) =>
+        results.Envelopes.Select(d =>
         {
             var body = Body(d);
             return new DeadLetterView(d.Id, d.MessageType, d.ExceptionType, d.ExceptionMessage, d.FailedAt ?? d.SentAt, d.ReplayCount, StreamOf(body), body);
         }).ToList();
-    }
 
     /// <summary>The message as stored (JSON), so an operator sees what failed without a debugger.</summary>
     private static System.Text.Json.Nodes.JsonObject? Body(DeadLetterEnvelope d)

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hub.Api.Tests.Infrastructure;
 using Hub.Api.Tests.Webhooks;
@@ -54,7 +53,9 @@ public class ApiBodyFuzzTests(HubFixture fixture, ITestOutputHelper output) : In
             var valid = Encoding.UTF8.GetBytes(t.Body ?? """{"unexpected":true}""");
             cases.Add(new ApiCase(t, "$", "as given", valid));
             if (t.Body is not null)
-                cases.AddRange(JsonFuzz.Cases(t.Name, JsonNode.Parse(t.Body)!, t.Limit).Select(c => new ApiCase(t, c.Path, c.Variant, c.Body)));
+                // Huge values of 16 KiB: a published mapping keeps its content in the catalog, which every later publish
+                // rewrites, so a few hundred KiB each would make the fuzz quadratic; the limit itself is met whole.
+                cases.AddRange(JsonFuzz.Cases(t.Name, JsonNode.Parse(t.Body)!, t.Limit, hugeBytes: 16 * 1024).Select(c => new ApiCase(t, c.Path, c.Variant, c.Body)));
             foreach (var type in new[] { "text/plain", "application/xml", "application/x-yaml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=fuzz", "application/octet-stream" })
                 cases.Add(new ApiCase(t, "$", "content type " + type, valid, type, t.Body is null ? null : 415));
             cases.Add(new ApiCase(t, "$", "no content type", valid, null, t.Body is null ? null : 415));
@@ -81,7 +82,7 @@ public class ApiBodyFuzzTests(HubFixture fixture, ITestOutputHelper output) : In
         output.WriteLine($"API body fuzz: {cases.Count} generated cases ({string.Join(", ", cases.GroupBy(c => c.Target.Name).Select(g => $"{g.Key} {g.Count()}"))})");
         // The hub publishes its mapping file as version 1 on first use; that is not the fuzz's doing.
         (await Hub.Host.Server.CreateClient().SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/mappings") { Headers = { Authorization = new("Bearer", HubFixture.AuditorKey) } })).EnsureSuccessStatusCode();
-        var before = await WrittenAsync();
+        var before = await StoreWrites.OfAsync(Hub);
 
         var answers = new (ApiCase Case, int Status, string? ContentType, string Body)[cases.Count];
         using var client = Hub.Host.Server.CreateClient();
@@ -103,51 +104,18 @@ public class ApiBodyFuzzTests(HubFixture fixture, ITestOutputHelper output) : In
         problems.ShouldBeEmpty($"{problems.Count} of {cases.Count} cases failed; first ones:\n{string.Join("\n", problems.Take(40))}");
 
         // Nothing written but the mapping versions the 201s announced: one event each, and no message queued.
-        var after = await WrittenAsync();
+        var after = await StoreWrites.OfAsync(Hub);
         var published = answers.Count(a => a.Status == 201);
         (after.Events - before.Events).ShouldBe(published, "events: one MappingPublished per 201, nothing else");
-        (after.Published - before.Published).ShouldBe(published);
+        (after.MappingsPublished - before.MappingsPublished).ShouldBe(published);
         after.Streams.ShouldBe(before.Streams, "no stream started");
-        after.Envelopes.ShouldBe(before.Envelopes, "no message queued");
+        after.Messages.ShouldBe(before.Messages, "no message queued");
     }
 
     private static string? Judge(ApiCase c, int status, string? contentType, string body)
     {
-        if (status >= 500) return $"answered {status}: {Shorten(body)}";
-        if (c.Expected is { } expected && status != expected) return $"answered {status}, expected {expected}: {Shorten(body)}";
-        if (status < 400) return null;
-        if (contentType != "application/problem+json") return $"answered {status} as {contentType ?? "no content type"}: {Shorten(body)}";
-        JsonObject? problem;
-        try { problem = JsonNode.Parse(body) as JsonObject; }
-        catch (JsonException) { problem = null; }
-        if (problem is null) return $"answered {status} with a body that is not a JSON object: {Shorten(body)}";
-        if (problem["status"]?.GetValueKind() != JsonValueKind.Number || problem["status"]!.GetValue<int>() != status)
-            return $"problem details without status {status}: {Shorten(body)}";
-        if (string.IsNullOrWhiteSpace(problem["title"]?.ToString())) return $"problem details without a title: {Shorten(body)}";
-        var says = !string.IsNullOrWhiteSpace(problem["detail"]?.ToString()) || problem["errors"] is JsonObject { Count: > 0 };
-        return says ? null : $"problem details that say neither a detail nor field errors: {Shorten(body)}";
-    }
-
-    private static string Shorten(string s) => s.Length <= 300 ? s : s[..300] + "…";
-
-    private sealed record Writes(long Events, long Published, string Streams, long Envelopes);
-
-    /// <summary>What the store holds. Marten's tombstone stream (its record of a failed append, here from publishes that
-    /// lost a race) is bookkeeping, not a write of ours.</summary>
-    private async Task<Writes> WrittenAsync()
-    {
-        await using var conn = new Npgsql.NpgsqlConnection(HubFixture.ConnectionString);
-        await conn.OpenAsync();
-        await using var cmd = new Npgsql.NpgsqlCommand(
-            $"""
-             select (select count(*) from {Hub.Schema}.mt_events where stream_id <> 'mt_tombstone'),
-                    (select count(*) from {Hub.Schema}.mt_events where type = 'mapping_published'),
-                    (select coalesce(string_agg(id, ', ' order by id), '') from {Hub.Schema}.mt_streams where id <> 'mt_tombstone'),
-                    (select count(*) from {Hub.Schema}.wolverine_incoming_envelopes) + (select count(*) from {Hub.Schema}.wolverine_outgoing_envelopes)
-                      + (select count(*) from {Hub.Schema}.wolverine_dead_letters)
-             """, conn);
-        await using var reader = await cmd.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return new Writes(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3));
+        if (status >= 500) return $"answered {status}: {Problems.Shorten(body)}";
+        if (c.Expected is { } expected && status != expected) return $"answered {status}, expected {expected}: {Problems.Shorten(body)}";
+        return status < 400 ? null : Problems.Problem(status, contentType, body);
     }
 }

@@ -1,10 +1,13 @@
 using System.Text.Json.Nodes;
 using Alba;
+using Hub.Api.DeadLetters;
 using Hub.Api.Replays;
 using Hub.Api.Tests.Infrastructure;
 using Hub.Domain.Replays;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
+using Wolverine.Persistence.Durability;
 using Wolverine.Tracking;
 
 namespace Hub.Api.Tests.Reliability;
@@ -16,15 +19,55 @@ public class DeadLetterTests(HubFixture fixture) : IntegrationContext(fixture)
     /// before the publish committed): the run cannot find its mapping and fails every attempt.</summary>
     private async Task<string> PoisonReplayAsync(int version)
     {
-        var id = Guid.NewGuid().ToString("N");
-        await using (var session = Hub.Host.Services.GetRequiredService<IDocumentStore>().LightweightSession())
-        {
-            session.Events.StartStream<ReplayRun>(ReplayRun.StreamKey(id), new ReplayRequested(id, ReplayKinds.DryRun, version, new ReplayFilter(), "test", DateTimeOffset.UtcNow));
-            await session.SaveChangesAsync();
-        }
+        var id = await RequestPoisonReplayAsync(version);
         await Hub.Host.TrackActivity().DoNotAssertOnExceptionsDetected().Timeout(TimeSpan.FromSeconds(30))
             .SendMessageAndWaitAsync(new RunReplay(id));
         return id;
+    }
+
+    private async Task<string> RequestPoisonReplayAsync(int version)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        await using var session = Hub.Host.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        session.Events.StartStream<ReplayRun>(ReplayRun.StreamKey(id), new ReplayRequested(id, ReplayKinds.DryRun, version, new ReplayFilter(), "test", DateTimeOffset.UtcNow));
+        await session.SaveChangesAsync();
+        return id;
+    }
+
+    /// <summary>
+    /// Holds the poison in the middle of its attempt: the run's first read (its replay record) waits on a lock this
+    /// connection holds on that table, until it is disposed. Returns once the attempt is waiting.
+    /// </summary>
+    private async Task<Npgsql.NpgsqlConnection> HoldPoisonMidAttemptAsync(string poison)
+    {
+        var conn = new Npgsql.NpgsqlConnection(HubFixture.ConnectionString);
+        try
+        {
+            await conn.OpenAsync();
+            await using (var begin = new Npgsql.NpgsqlCommand($"begin; lock table {Hub.Schema}.mt_doc_replayrun in access exclusive mode", conn))
+                await begin.ExecuteNonQueryAsync();
+            using (var scope = Hub.Host.Services.CreateScope())
+                await scope.ServiceProvider.GetRequiredService<IMessageBus>().SendAsync(new RunReplay(poison));
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            await using var waiting = new Npgsql.NpgsqlCommand("select count(*) from pg_stat_activity where pg_backend_pid() = any(pg_blocking_pids(pid))", conn);
+            while (Convert.ToInt64(await waiting.ExecuteScalarAsync()) == 0)
+            {
+                if (DateTime.UtcNow > deadline) throw new TimeoutException("The poison message was not taken up.");
+                await Task.Delay(50);
+            }
+            return conn;
+        }
+        catch
+        {
+            await conn.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task EventuallyDeadLetteredAsync(int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await Hub.DeadLetterCountAsync() < count && DateTime.UtcNow < deadline) await Task.Delay(50);
     }
 
     private Task<JsonObject> DeadLettersAsync() => Hub.Host.GetAsJson<JsonObject>("/api/dead-letters", HubFixture.OperatorKey);
@@ -45,20 +88,26 @@ public class DeadLetterTests(HubFixture fixture) : IntegrationContext(fixture)
     [Fact]
     public async Task a_poison_message_is_dead_lettered_others_flow_and_after_the_fix_a_replay_processes_it_once()
     {
-        var poison = await PoisonReplayAsync(version: 2);
+        await Hub.SeedCatalogAsync(["COF-1"]);
+        var poison = await RequestPoisonReplayAsync(version: 2);
 
+        // Others flow while the poison is still being worked on, not only once it is out of the way.
+        long order;
+        await using (await HoldPoisonMidAttemptAsync(poison))
+        {
+            order = await Hub.PlaceOrderAsync(await Hub.CreateOutletAsync(), [("COF-1", 1)]);
+            await Hub.AcceptAsync(order);
+            await Hub.SyncedAsync(order);
+            (await Hub.DeadLetterCountAsync()).ShouldBe(0, "the poison was still in its attempt while the order synced");
+        }
+
+        await EventuallyDeadLetteredAsync(1);
         var dead = await DeadLettersAsync();
         dead["total"]!.GetValue<int>().ShouldBe(1);
         var letter = dead["deadLetters"]![0]!;
         letter["record"]!.GetValue<string>().ShouldBe($"replay-{poison}");
         letter["exceptionType"]!.GetValue<string>().ShouldContain("KeyNotFoundException");
         dead["byErrorClass"]![0]!["count"]!.GetValue<int>().ShouldBe(1);
-
-        // Others flow meanwhile.
-        await Hub.SeedCatalogAsync(["COF-1"]);
-        var order = await Hub.PlaceOrderAsync(await Hub.CreateOutletAsync(), [("COF-1", 1)]);
-        await Hub.AcceptAsync(order);
-        await Hub.SyncedAsync(order);
 
         // The fix: version 2 gets published. Then the operator replays the dead letter.
         var mapping = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "mappings", "default.json")))!;
@@ -84,6 +133,32 @@ public class DeadLetterTests(HubFixture fixture) : IntegrationContext(fixture)
         events.Count(e => e.Data is ReplayCompleted).ShouldBe(1, "processed exactly once");
         events.Single(e => e.Data is Hub.Api.DeadLetters.DeadLetterReplayed).Data.ShouldBeOfType<Hub.Api.DeadLetters.DeadLetterReplayed>().By.ShouldBe("ops-jane");
         await Hub.InvariantsHoldAsync([order]);
+    }
+
+    [Fact]
+    public async Task the_list_counts_every_dead_letter_beyond_the_first_page()
+    {
+        // More dead letters than one page of the list, put straight into the message store (a poison message each
+        // would take minutes): each is about a replay record of its own.
+        const int count = DeadLetterEndpoints.PageSize + 7;
+        var store = Hub.Host.Services.GetRequiredService<IMessageStore>();
+        for (var i = 0; i < count; i++)
+        {
+            var message = new RunReplay($"capped-{i}");
+            var envelope = new Envelope(message)
+            {
+                Id = Guid.NewGuid(), MessageType = typeof(RunReplay).FullName!, ContentType = "application/json",
+                Data = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(message), Destination = new Uri("local://replays"),
+            };
+            await store.Inbox.MoveToDeadLetterStorageAsync(envelope, new KeyNotFoundException("Mapping version 9 is not published."));
+        }
+
+        var dead = await DeadLettersAsync();
+
+        dead["total"]!.GetValue<int>().ShouldBe(count);
+        dead["byErrorClass"]!.AsArray().ShouldHaveSingleItem()!["count"]!.GetValue<int>().ShouldBe(count);
+        dead["byRecord"]!.AsArray().Count.ShouldBe(count);
+        dead["deadLetters"]!.AsArray().Count.ShouldBe(DeadLetterEndpoints.PageSize, "the list itself shows one page");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text;
 using Alba;
+using Hub.Api.Tests.Api;
 using Hub.Api.Tests.Infrastructure;
 
 namespace Hub.Api.Tests.Webhooks;
@@ -101,7 +102,16 @@ public class BadInputTests(HubFixture fixture) : IntegrationContext(fixture)
     public async Task a_body_over_one_mebibyte_is_413()
     {
         var body = Encoding.UTF8.GetBytes("{\"type\":\"order.accepted\",\"pad\":\"" + new string('x', 1024 * 1024) + "\"}");
-        await Hub.PostWebhookAsync(body, Hub.Sign(body), 413);
+        var signed = Hub.Sign(body);
+        var before = await StoreWrites.OfAsync(Hub);
+
+        var result = await Hub.PostWebhookAsync(body, signed, 413);
+
+        var problem = result.ShouldBeProblem(413);
+        problem["title"]!.ToString().ShouldBe("Payload Too Large");
+        problem["detail"]!.ToString().ShouldContain("1048576 bytes");
+        (await Hub.DeliveryRecordsAsync([signed.Id]))[signed.Id].NothingWritten.ShouldBeTrue();
+        (await StoreWrites.OfAsync(Hub)).ShouldBe(before);
     }
 
     [Fact]

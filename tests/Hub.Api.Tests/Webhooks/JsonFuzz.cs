@@ -40,10 +40,10 @@ public static class JsonFuzz
     /// All cases for <paramref name="template"/>. <paramref name="personalise"/> edits each case's copy before it is
     /// broken (given the case's number), so that, say, every case can name an order of its own. With
     /// <paramref name="focus"/>, only those paths (and what is below them) are broken: for a payload that differs
-    /// from one already broken everywhere only there.
+    /// from one already broken everywhere only there. <paramref name="hugeBytes"/> sizes the huge values.
     /// </summary>
     public static List<FuzzCase> Cases(string name, JsonNode template, int maxBytes, Action<JsonNode, int>? personalise = null,
-        IReadOnlyList<string>? focus = null)
+        IReadOnlyList<string>? focus = null, int? hugeBytes = null)
     {
         var cases = new List<FuzzCase>();
         JsonNode Copy()
@@ -53,9 +53,9 @@ public static class JsonFuzz
             return copy;
         }
         var baseBytes = Encoding.UTF8.GetByteCount(template.ToJsonString(Writer));
-        // A huge value is a quarter of the limit: far beyond any real field, and cheap enough to store hundreds of.
-        // The limit itself is met once, by the whole body.
-        var room = Math.Min(maxBytes / 4, maxBytes - baseBytes - 1024);
+        // A huge value is a quarter of the limit (unless told): far beyond any real field, and cheap enough to store
+        // hundreds of. The limit itself is met once, by the whole body.
+        var room = Math.Min(hugeBytes ?? maxBytes / 4, maxBytes - baseBytes - 1024);
         foreach (var (segments, node) in Walk(template, []))
         {
             var path = PathOf(segments);

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Hub.Api.Tests.Api;
 using Hub.Api.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -52,24 +53,10 @@ public class WebhookFuzzTests(HubFixture fixture, ITestOutputHelper output) : In
     }
 
     /// <summary>Null when the answer is acceptable: no 5xx, and a 4xx is problem details that say what is wrong.</summary>
-    private static string? Judge(Answer a)
-    {
-        if (a.Status >= 500) return $"answered {a.Status}: {Shorten(a.Body)}";
-        if (a.Status < 400) return null;
-        if (a.ContentType != "application/problem+json") return $"answered {a.Status} as {a.ContentType ?? "no content type"}: {Shorten(a.Body)}";
-        JsonObject? problem;
-        try { problem = JsonNode.Parse(a.Body) as JsonObject; }
-        catch (JsonException) { problem = null; }
-        if (problem is null) return $"answered {a.Status} with a body that is not a JSON object: {Shorten(a.Body)}";
-        if (problem["status"]?.GetValueKind() != JsonValueKind.Number || problem["status"]!.GetValue<int>() != a.Status)
-            return $"problem details without status {a.Status}: {Shorten(a.Body)}";
-        if (string.IsNullOrWhiteSpace(problem["title"]?.ToString())) return $"problem details without a title: {Shorten(a.Body)}";
-        // A validation problem says what is wrong per field instead of in one detail.
-        var says = !string.IsNullOrWhiteSpace(problem["detail"]?.ToString()) || problem["errors"] is JsonObject { Count: > 0 };
-        return says ? null : $"problem details that say neither a detail nor field errors: {Shorten(a.Body)}";
-    }
-
-    private static string Shorten(string s) => s.Length <= 300 ? s : s[..300] + "…";
+    private static string? Judge(Answer a) =>
+        a.Status >= 500 ? $"answered {a.Status}: {Problems.Shorten(a.Body)}"
+        : a.Status < 400 ? null
+        : Problems.Problem(a.Status, a.ContentType, a.Body);
 
     /// <summary>The payloads exactly as the OrderEZ simulator sends them, each broken every way.</summary>
     private async Task<List<FuzzCase>> GenerateAsync()
