@@ -48,7 +48,7 @@ public sealed class ChaosTests(Xunit.Abstractions.ITestOutputHelper output) : IA
             // be in flight, the rest land wherever the moment falls (a write, a commit, a webhook, idle).
             await Task.Delay(rng.Next(1000, 6000));
             var aimed = k % 2 == 1;
-            var kill = aimed ? await _h.KillMidWriteAsync(hub, TimeSpan.FromSeconds(30)) : await _h.KillNowAsync(hub);
+            var kill = aimed ? await _h.KillMidWriteAsync(hub, TimeSpan.FromSeconds(60)) : await _h.KillNowAsync(hub);
             var restart = Stopwatch.StartNew();
             hub = _h.StartHub();
             await _h.WaitHealthyAsync(hub);
