@@ -78,7 +78,20 @@ public sealed class GovernanceTests(SimFixture sim) : SimTestBase(sim)
     {
         var (item1, _, customer) = await Sim.SeedBasicsAsync();
         (await Sim.Raw.PostAsJsonAsync("/_sim/config", new { latencyMs = 500 })).EnsureSuccessStatusCode();
-        using var impatient = Sim.NewHttp(TimeSpan.FromMilliseconds(100));
+        // Lingering 0 s, the socket is reset (RST) when the client gives up, so the server sees its caller vanish at
+        // once (a plain close, FIN, goes unnoticed until the answer is written).
+        using var impatient = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp)
+                {
+                    NoDelay = true, LingerState = new System.Net.Sockets.LingerOption(true, 0),
+                };
+                await socket.ConnectAsync(context.DnsEndPoint, ct);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            },
+        }) { BaseAddress = Sim.BaseUri, Timeout = TimeSpan.FromMilliseconds(100) };
 
         // As a killed or timed-out hub does: the request reached NetSuite, its caller is gone before the answer.
         var left = await Should.ThrowAsync<NetSuiteException>(() => Sim.Client(http: impatient).UpsertAsync("salesOrder", "HUB-SO-LEFT", SalesOrder(customer, (item1, 1, 1))));

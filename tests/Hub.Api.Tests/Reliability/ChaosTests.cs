@@ -46,14 +46,14 @@ public sealed class ChaosTests(Xunit.Abstractions.ITestOutputHelper output) : IA
         {
             // A random moment in this life of the hub; every other kill then waits for one of its NetSuite writes to
             // be in flight, the rest land wherever the moment falls (a write, a commit, a webhook, idle).
-            await Task.Delay(rng.Next(300, 4000));
+            await Task.Delay(rng.Next(1000, 6000));
             var aimed = k % 2 == 1;
-            var kill = aimed ? await _h.KillMidWriteAsync(hub, TimeSpan.FromSeconds(30)) : await _h.KillNowAsync(hub);
+            var kill = aimed ? await _h.KillMidWriteAsync(hub, TimeSpan.FromSeconds(60)) : await _h.KillNowAsync(hub);
             var restart = Stopwatch.StartNew();
             hub = _h.StartHub();
             await _h.WaitHealthyAsync(hub);
             outcomes.Add((aimed, kill, restart.Elapsed));
-            report.Line($"kill {k,3}: {(aimed ? "aimed " : "random")} writes in flight {kill.WritesInFlightBefore}, outlived the kill {kill.WritesOutlivingCaller}; " +
+            report.Line($"kill {k,3}: {(aimed ? "aimed " : "random")} writes in flight {kill.WritesInFlightBefore}, outlived the kill {kill.WritesOutlivingCaller}{(kill.MidWrite ? $" ({kill.Records})" : "")}; " +
                 $"{kill.SalesOrdersBefore} sales orders by then; {traffic.Orders.Count} orders placed; healthy again in {restart.Elapsed.TotalSeconds:F1} s");
             if (placing.IsFaulted) await placing;
         }

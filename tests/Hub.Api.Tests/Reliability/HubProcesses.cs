@@ -25,9 +25,12 @@ public sealed class KillCollection
 
 /// <summary>What a kill hit: how many of the killed node's NetSuite writes were in flight just before the kill, and
 /// how many were still in flight once the process was gone (NetSuite finishing writes whose caller had died).</summary>
-public sealed record Kill(int WritesInFlightBefore, int WritesOutlivingCaller, int SalesOrdersBefore)
+public sealed record Kill(int WritesInFlightBefore, int WritesOutlivingCaller, int SalesOrdersBefore, IReadOnlyList<string> Outliving)
 {
     public bool MidWrite => WritesOutlivingCaller > 0;
+
+    /// <summary>The record types of the writes that outlived the node, e.g. "salesOrder, customer".</summary>
+    public string Records => string.Join(", ", Outliving.Select(p => p.Split('/') is { Length: > 5 } s ? s[5] : p).Distinct());
 }
 
 /// <summary>
@@ -252,8 +255,8 @@ public sealed class HubProcesses : IAsyncDisposable
         var capacity = await CapacityAsync();
         bool Outlived(JsonNode? w) => nodePorts.Contains(w!["clientPort"]!.GetValue<int>())
             && (w["answeredAt"] is not { } answered || answered.GetValue<DateTimeOffset>() > killedAt);
-        var outliving = capacity["writes"]!.AsArray().Count(Outlived) + capacity["recentlyAnswered"]!.AsArray().Count(Outlived);
-        return new Kill(writesInFlight, outliving, await SalesOrderCountAsync());
+        var outliving = capacity["writes"]!.AsArray().Concat(capacity["recentlyAnswered"]!.AsArray()).Where(Outlived).Select(w => w!["path"]!.GetValue<string>()).ToList();
+        return new Kill(writesInFlight, outliving.Count, await SalesOrderCountAsync(), outliving);
     }
 
     /// <summary>Local ports of <paramref name="pid"/>'s TCP connections to <paramref name="remotePort"/>, from /proc.</summary>
