@@ -82,16 +82,24 @@ public static class PollOrderEzHandler
         var window = $"{since?.ToString("O") ?? "beginning"}..{clock.Now:O}";
         var watermark = checkpoint?.Watermark;
         int seen = 0, appended = 0;
-        for (var page = 1; page <= opts.PollMaxPages; page++)
+        // Page by cursor (the next page starts at the last updatedAt read; the bound is inclusive), not by page
+        // number: the hub's own write-backs move orders of earlier pages to the end while it sweeps, and a
+        // page-numbered sweep skipped those that slid across a page boundary, for good once the watermark passed.
+        var cursor = since;
+        var page = 1;
+        for (var request = 1; request <= opts.PollMaxPages; request++)
         {
-            var result = await list(since, page);
+            var result = await list(cursor, page);
             foreach (var item in result.Data)
             {
                 seen++;
                 if (await ingest(item, new ChangeSource(ChangeSource.Poll, null, null, window, updatedAt(item)))) appended++;
                 if (watermark is null || updatedAt(item) > watermark) watermark = updatedAt(item);
             }
-            if (result.Data.Count == 0 || page >= result.Meta.TotalPages) break;
+            if (result.Data.Count == 0 || result.Meta.TotalPages <= page) break;
+            var last = updatedAt(result.Data[^1]);
+            // A whole page of one timestamp gives the cursor nowhere to go: take the next page of it instead.
+            (cursor, page) = last == cursor ? (cursor, page + 1) : (last, 1);
         }
         return new PollCheckpoint(checkpointId, watermark, clock.Now, seen, appended);
     }
