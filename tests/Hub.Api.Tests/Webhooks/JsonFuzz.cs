@@ -14,12 +14,12 @@ public sealed record FuzzCase(string Base, string Path, string Variant, byte[] B
 
 /// <summary>
 /// A fixed enumeration (no randomness, so every failure names a case that reproduces) of broken variants of a valid
-/// JSON document. Every member, recursively, is removed, nulled, given each other JSON type, emptied, made huge or
-/// nested deep; arrays get null elements, objects null members, strings a NUL, a lone surrogate or only spaces.
-/// Array elements, and the entries of an object used as a dictionary, share a shape: the first one's members stand
-/// for all, and every one is also broken whole. Then the body as a whole is broken (truncated, not UTF-8, not JSON,
-/// another root type) or padded to exactly <c>maxBytes</c>. Huge values stay within the limit, so they reach the
-/// parser instead of the 413.
+/// JSON document. Every member and array element, recursively, is removed, nulled, given each other JSON type,
+/// emptied, made huge or nested deep; arrays get null elements, objects null members, strings a NUL, a lone
+/// surrogate or only spaces. (The entries of an object used as a dictionary share a shape: the first entry's members
+/// stand for all, and every entry is also broken whole.) Then the body as a whole is broken (truncated, not UTF-8,
+/// not JSON, another root type) or padded to exactly <c>maxBytes</c>. Huge values stay within the limit, so they
+/// reach the parser instead of the 413.
 /// </summary>
 public static class JsonFuzz
 {
@@ -40,10 +40,11 @@ public static class JsonFuzz
     /// All cases for <paramref name="template"/>. <paramref name="personalise"/> edits each case's copy before it is
     /// broken (given the case's number), so that, say, every case can name an order of its own. With
     /// <paramref name="focus"/>, only those paths (and what is below them) are broken: for a payload that differs
-    /// from one already broken everywhere only there. <paramref name="hugeBytes"/> sizes the huge values.
+    /// from one already broken everywhere only there. <paramref name="hugeBytes"/> sizes the huge values; without
+    /// <paramref name="everyElement"/>, only the first element of an array is broken field by field (the others whole).
     /// </summary>
     public static List<FuzzCase> Cases(string name, JsonNode template, int maxBytes, Action<JsonNode, int>? personalise = null,
-        IReadOnlyList<string>? focus = null, int? hugeBytes = null)
+        IReadOnlyList<string>? focus = null, int? hugeBytes = null, bool everyElement = true)
     {
         var cases = new List<FuzzCase>();
         JsonNode Copy()
@@ -56,7 +57,7 @@ public static class JsonFuzz
         // A huge value is a quarter of the limit (unless told): far beyond any real field, and cheap enough to store
         // hundreds of. The limit itself is met once, by the whole body.
         var room = Math.Min(hugeBytes ?? maxBytes / 4, maxBytes - baseBytes - 1024);
-        foreach (var (segments, node) in Walk(template, []))
+        foreach (var (segments, node) in Walk(template, [], everyElement))
         {
             var path = PathOf(segments);
             if (focus is not null && !focus.Any(f => path == f || path.StartsWith(f + ".", StringComparison.Ordinal) || path.StartsWith(f + "[", StringComparison.Ordinal)))
@@ -193,7 +194,7 @@ public static class JsonFuzz
         return Encoding.UTF8.GetBytes(json);
     }
 
-    private static IEnumerable<(object[] Segments, JsonNode? Node)> Walk(JsonNode? node, object[] at)
+    private static IEnumerable<(object[] Segments, JsonNode? Node)> Walk(JsonNode? node, object[] at, bool everyElement)
     {
         switch (node)
         {
@@ -207,18 +208,17 @@ public static class JsonFuzz
                     object[] here = [.. at, key];
                     yield return (here, child);
                     if (first || !dictionary)
-                        foreach (var inner in Walk(child, here)) yield return inner;
+                        foreach (var inner in Walk(child, here, everyElement)) yield return inner;
                     first = false;
                 }
                 break;
             case JsonArray a:
-                // The elements share one shape: the first one's fields stand for all of them; the others are broken whole.
                 for (var i = 0; i < a.Count; i++)
                 {
                     object[] here = [.. at, i];
                     yield return (here, a[i]);
-                    if (i == 0)
-                        foreach (var inner in Walk(a[i], here)) yield return inner;
+                    if (i == 0 || everyElement)
+                        foreach (var inner in Walk(a[i], here, everyElement)) yield return inner;
                 }
                 break;
         }
