@@ -1,4 +1,11 @@
 using System.Net.Http.Json;
+using FluentValidation;
+using Hub.Api.Infrastructure;
+using Hub.OrderEz;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Hub.Api.Orders.Polling;
 using Hub.Api.Orders.Rechecking;
 using Hub.Api.Tests.Infrastructure;
@@ -50,6 +57,56 @@ public class FaultAndRecoveryTests(HubFixture fixture) : IntegrationContext(fixt
         await Hub.Host.InvokeMessageAndWaitAsync(new PollOrderEz());
         (await Hub.EventCountAsync(orderId, "OrderChangeObserved")).ShouldBe(1);
         await Hub.InvariantsHoldAsync([orderId]);
+    }
+
+    [Fact]
+    public async Task a_sweep_takes_in_every_order_even_when_orders_of_a_page_already_read_move_to_the_end_of_the_list()
+    {
+        // 110 orders: two pages of 100. While the poller reads, the supplier declines 20 orders of the first page,
+        // which moves them to the end of the updatedAt-sorted list. Page 2 by number would then hold 10 of the
+        // declined ones and skip orders 101–110 for good (the watermark passes them).
+        await Hub.SeedCatalogAsync(["COF-1"]);
+        await Hub.PauseWebhooksAsync();
+        var outlet = await Hub.CreateOutletAsync();
+        var orders = new List<long>();
+        for (var i = 0; i < 110; i++) orders.Add(await Hub.PlaceOrderAsync(outlet, [("COF-1", i + 1)]));
+        var declined = orders.Take(20).ToList();
+
+        var orderEz = new OrderEzClient(
+            new HttpClient(new AfterFirstOrderPage(async () => { foreach (var id in declined) await Hub.ActAsync(id, "decline"); })),
+            new OrderEzOptions { BaseUrl = Hub.OrderEzHttp.BaseAddress!.ToString(), ApiToken = HubFixture.OrderEzToken });
+        var services = Hub.Host.Services;
+        await PollOrderEzHandler.Handle(new PollOrderEz(), services.GetRequiredService<IDocumentStore>(), orderEz,
+            services.GetRequiredService<Hub.Api.Orders.Ingesting.OrderChangeIngestor>(), services.GetRequiredService<IValidator<OezOrder>>(),
+            services.GetRequiredService<IOptions<HubOptions>>(), services.GetRequiredService<HubClock>(),
+            NullLogger<PollOrderEz>.Instance, CancellationToken.None);
+
+        var missing = new List<long>();
+        foreach (var id in orders)
+        {
+            var view = await Hub.OrderAsync(id);
+            var expected = declined.Contains(id) ? "declined" : "pending";
+            if (view?.OrderezStatus != expected) missing.Add(id);
+        }
+        missing.ShouldBeEmpty("one sweep must take in every order at its latest status");
+    }
+
+    /// <summary>Runs <paramref name="between"/> once, after the first page of orders is read and before the next request.</summary>
+    private sealed class AfterFirstOrderPage(Func<Task> between) : DelegatingHandler(new HttpClientHandler())
+    {
+        private int _pages;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            var isOrderList = request.RequestUri!.AbsolutePath.EndsWith("/distributor/orders", StringComparison.Ordinal);
+            var response = await base.SendAsync(request, ct);
+            if (isOrderList && Interlocked.Increment(ref _pages) == 1)
+            {
+                await response.Content.LoadIntoBufferAsync(ct);
+                await between();
+            }
+            return response;
+        }
     }
 
     [Fact]

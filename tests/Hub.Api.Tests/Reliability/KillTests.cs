@@ -228,8 +228,14 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
         {
             RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root.FullName,
         })!;
+        // Read both streams while waiting: a full pipe would stall the script, and a server that kept one open
+        // must not stall the test (PostgreSQL once inherited the script's stderr and held it for its lifetime).
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
         process.WaitForExit(60_000).ShouldBeTrue($"./hub db {action} did not finish");
-        process.ExitCode.ShouldBe(0, $"./hub db {action} failed: {process.StandardError.ReadToEnd()}");
+        Task.WaitAll([stdout, stderr], TimeSpan.FromSeconds(5))
+            .ShouldBeTrue($"./hub db {action} exited but left its output open (a child it started holds it)");
+        process.ExitCode.ShouldBe(0, $"./hub db {action} failed: {stderr.Result}");
         // This test process pools connections too; those opened before the restart are dead now.
         Npgsql.NpgsqlConnection.ClearAllPools();
     }
