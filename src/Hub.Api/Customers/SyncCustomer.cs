@@ -1,3 +1,4 @@
+using Hub.Domain.Common;
 using Hub.Api.Infrastructure;
 using Hub.Api.Mappings;
 using Hub.Api.Orders.Syncing;
@@ -84,7 +85,7 @@ public static class SyncCustomerHandler
         var reason = heldBy is null
             ? "A reservation of a stale match was cleared; matching again."
             : $"Outlet {heldBy.OutletId} is matching a NetSuite customer on the same {heldBy.Id[..heldBy.Id.IndexOf(':')]}; this outlet adopts its customer once it is done.";
-        var next = StepOutcome.RetryOrPark(command, command.Attempt, new StepFailure(true, 0, "CUSTOMER_MATCH_KEY_HELD", reason), options, clock,
+        var next = StepOutcome.RetryOrPark(command, command.Attempt, new StepFailure(true, 0, ProblemCodes.CustomerMatchKeyHeld.Code, reason), options, clock,
             m => m with { Attempt = m.Attempt + 1 },
             code => stream.AppendOne(new CustomerSyncFailed(command.OutletId, clock.NewId(), CustomerStepKind.Match, code, reason, clock.Now)));
         // Parked: orders waiting for this customer see why at once.
