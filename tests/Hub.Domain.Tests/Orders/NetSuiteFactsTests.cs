@@ -102,7 +102,7 @@ public class NetSuiteFactsTests
         var source = new ChangeSource(ChangeSource.Poll, null, null, "window", T0);
         var unreadable = new OrderChangeUnreadable(42, "lineItems: must not be empty", "h1", source, T0, "{\"id\":42}");
 
-        var first = Hub.Projections.Orders.OrderSyncFold.Fold([unreadable])!;
+        var first = OrderSyncFold.Fold([unreadable])!;
         first.OrderId.ShouldBe(42, "a stream may begin with an unreadable change");
         first.ActionNeeded!.Code.ShouldBe(ProblemCodes.UnreadableChange.Code);
         first.SeenHashes.ShouldContain("h1", "the same content is not recorded twice");
