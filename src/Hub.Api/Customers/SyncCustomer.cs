@@ -15,14 +15,26 @@ namespace Hub.Api.Customers;
 
 /// <summary>Bring one outlet's NetSuite customer (and the id written back to OrderEZ) in line, one step at a time;
 /// <paramref name="Attempt"/> counts the waits for another outlet's match on the same key.</summary>
-public sealed record SyncCustomer(long OutletId, int Attempt = 1);
+public sealed record SyncCustomer(long OutletId, int Attempt = 1) : IRecordMessage
+{
+    public string RecordStream() => CustomerSync.StreamKey(OutletId);
+}
 
 /// <summary>Steps that call NetSuite (match, upsert) and those that call OrderEZ (fetch, write-back) use separate budgets.</summary>
-public sealed record ExecuteCustomerNetSuiteStep(long OutletId, string CommandId, int Attempt = 1);
-public sealed record ExecuteCustomerOrderEzStep(long OutletId, string CommandId, int Attempt = 1);
+public sealed record ExecuteCustomerNetSuiteStep(long OutletId, string CommandId, int Attempt = 1) : IRecordMessage
+{
+    public string RecordStream() => CustomerSync.StreamKey(OutletId);
+}
+public sealed record ExecuteCustomerOrderEzStep(long OutletId, string CommandId, int Attempt = 1) : IRecordMessage
+{
+    public string RecordStream() => CustomerSync.StreamKey(OutletId);
+}
 
 /// <summary>An outlet's customer became linked or changed; orders waiting for it may go on.</summary>
-public sealed record CustomerReady(long OutletId);
+public sealed record CustomerReady(long OutletId) : IRecordMessage
+{
+    public string RecordStream() => CustomerSync.StreamKey(OutletId);
+}
 
 public static class SyncCustomerHandler
 {

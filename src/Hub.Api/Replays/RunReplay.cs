@@ -14,7 +14,10 @@ namespace Hub.Api.Replays;
 /// the syncs it queues, its progress event) and queues the next, so a large replay is bounded per transaction
 /// and resumes where it stopped after a crash.
 /// </summary>
-public sealed record RunReplay(string ReplayId, long AfterOrderId = 0, int Batch = 0);
+public sealed record RunReplay(string ReplayId, long AfterOrderId = 0, int Batch = 0) : IRecordMessage
+{
+    public string RecordStream() => ReplayRun.StreamKey(ReplayId);
+}
 
 /// <summary>The per-record result of a replay, for download (JSON or CSV).</summary>
 public sealed record ReplayResult(string Id, IReadOnlyList<RecordDiff> Records);

@@ -13,7 +13,10 @@ namespace Hub.Api.Orders.Rechecking;
 /// <summary>Look again at orders parked for a cause that can be fixed outside the hub (an item created in NetSuite).</summary>
 public sealed record RecheckParkedOrders;
 
-public sealed record RecheckOrderItems(long OrderId);
+public sealed record RecheckOrderItems(long OrderId) : IRecordMessage
+{
+    public string RecordStream() => OrderSync.StreamKey(OrderId);
+}
 
 public static class RecheckParkedOrdersHandler
 {

@@ -8,10 +8,16 @@ using Wolverine;
 namespace Hub.Api.Orders.Rechecking;
 
 /// <summary>Try a parked order again: its failure is cleared (an event says who asked and why) and it syncs.</summary>
-public sealed record RetryOrderSync(long OrderId, string Reason, string RequestedBy);
+public sealed record RetryOrderSync(long OrderId, string Reason, string RequestedBy) : IRecordMessage
+{
+    public string RecordStream() => OrderSync.StreamKey(OrderId);
+}
 
 /// <summary>An outlet changed in OrderEZ; orders parked for the outlet's data may now go on.</summary>
-public sealed record RetryOrdersForOutlet(long OutletId);
+public sealed record RetryOrdersForOutlet(long OutletId) : IRecordMessage
+{
+    public string RecordStream() => Hub.Domain.Customers.CustomerSync.StreamKey(OutletId);
+}
 
 public static class RetryOrderSyncHandler
 {
