@@ -34,7 +34,7 @@ public static class RunReplayHandler
         var key = ReplayRun.StreamKey(command.ReplayId);
         var run = await session.LoadAsync<ReplayRun>(key, ct);
         // A redelivered message for a finished run does nothing.
-        if (run is null || run.Status != "running") return [];
+        if (run is null || run.Status != ReplayStatus.Running) return [];
         var catalog = await mappings.CatalogAsync(session, ct);
         var target = mappings.Get(catalog, run.MappingVersion);
         var apply = run.Kind == ReplayKinds.Apply;
