@@ -4,7 +4,6 @@ using Hub.Api.NetSuite;
 using Hub.Api.Security;
 using Hub.Domain.Mapping;
 using Hub.Domain.Orders;
-using Hub.Projections.Orders;
 using JasperFx.Events;
 using Marten;
 

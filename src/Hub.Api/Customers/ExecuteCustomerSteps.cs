@@ -197,7 +197,7 @@ public static class ExecuteCustomerOrderEzStepHandler
             var outlet = await orderEz.GetOutletAsync(message.OutletId, ct);
             if (outlet is null)
             {
-                stream.AppendOne(new CustomerSyncFailed(message.OutletId, pending.CommandId, pending.Kind, "OUTLET_NOT_FOUND", $"OrderEZ has no outlet {message.OutletId}.", clock.Now));
+                stream.AppendOne(new CustomerSyncFailed(message.OutletId, pending.CommandId, pending.Kind, ProblemCodes.OutletNotFound.Code, $"OrderEZ has no outlet {message.OutletId}.", clock.Now));
                 return [];
             }
             var snapshot = OrderEzTranslator.ToSnapshot(outlet);

@@ -16,7 +16,10 @@ namespace Hub.Api.Customers;
 public sealed record PollNetSuiteCustomers;
 
 /// <summary>Read one changed NetSuite customer and merge it into the golden record of every outlet linked to it.</summary>
-public sealed record ObserveNetSuiteCustomer(long OutletId, string NetSuiteCustomerId, string LastModified);
+public sealed record ObserveNetSuiteCustomer(long OutletId, string NetSuiteCustomerId, string LastModified) : IRecordMessage
+{
+    public string RecordStream() => CustomerSync.StreamKey(OutletId);
+}
 
 public static class PollNetSuiteCustomersHandler
 {

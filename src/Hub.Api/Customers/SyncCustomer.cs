@@ -1,3 +1,4 @@
+using Hub.Domain.Common;
 using Hub.Api.Infrastructure;
 using Hub.Api.Mappings;
 using Hub.Api.Orders.Syncing;
@@ -14,14 +15,26 @@ namespace Hub.Api.Customers;
 
 /// <summary>Bring one outlet's NetSuite customer (and the id written back to OrderEZ) in line, one step at a time;
 /// <paramref name="Attempt"/> counts the waits for another outlet's match on the same key.</summary>
-public sealed record SyncCustomer(long OutletId, int Attempt = 1);
+public sealed record SyncCustomer(long OutletId, int Attempt = 1) : IRecordMessage
+{
+    public string RecordStream() => CustomerSync.StreamKey(OutletId);
+}
 
 /// <summary>Steps that call NetSuite (match, upsert) and those that call OrderEZ (fetch, write-back) use separate budgets.</summary>
-public sealed record ExecuteCustomerNetSuiteStep(long OutletId, string CommandId, int Attempt = 1);
-public sealed record ExecuteCustomerOrderEzStep(long OutletId, string CommandId, int Attempt = 1);
+public sealed record ExecuteCustomerNetSuiteStep(long OutletId, string CommandId, int Attempt = 1) : IRecordMessage
+{
+    public string RecordStream() => CustomerSync.StreamKey(OutletId);
+}
+public sealed record ExecuteCustomerOrderEzStep(long OutletId, string CommandId, int Attempt = 1) : IRecordMessage
+{
+    public string RecordStream() => CustomerSync.StreamKey(OutletId);
+}
 
 /// <summary>An outlet's customer became linked or changed; orders waiting for it may go on.</summary>
-public sealed record CustomerReady(long OutletId);
+public sealed record CustomerReady(long OutletId) : IRecordMessage
+{
+    public string RecordStream() => CustomerSync.StreamKey(OutletId);
+}
 
 public static class SyncCustomerHandler
 {
@@ -84,7 +97,7 @@ public static class SyncCustomerHandler
         var reason = heldBy is null
             ? "A reservation of a stale match was cleared; matching again."
             : $"Outlet {heldBy.OutletId} is matching a NetSuite customer on the same {heldBy.Id[..heldBy.Id.IndexOf(':')]}; this outlet adopts its customer once it is done.";
-        var next = StepOutcome.RetryOrPark(command, command.Attempt, new StepFailure(true, 0, "CUSTOMER_MATCH_KEY_HELD", reason), options, clock,
+        var next = StepOutcome.RetryOrPark(command, command.Attempt, new StepFailure(true, 0, ProblemCodes.CustomerMatchKeyHeld.Code, reason), options, clock,
             m => m with { Attempt = m.Attempt + 1 },
             code => stream.AppendOne(new CustomerSyncFailed(command.OutletId, clock.NewId(), CustomerStepKind.Match, code, reason, clock.Now)));
         // Parked: orders waiting for this customer see why at once.

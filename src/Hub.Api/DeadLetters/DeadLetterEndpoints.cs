@@ -1,8 +1,5 @@
 using Hub.Api.Infrastructure;
 using Hub.Api.Security;
-using Hub.Domain.Customers;
-using Hub.Domain.Orders;
-using Hub.Domain.Replays;
 using Marten;
 using Wolverine.Persistence.Durability;
 using Wolverine.Persistence.Durability.DeadLetterManagement;
@@ -114,7 +111,8 @@ public static class DeadLetterEndpoints
         results.Envelopes.Select(d =>
         {
             var body = Body(d);
-            return new DeadLetterView(d.Id, d.MessageType, d.ExceptionType, d.ExceptionMessage, d.FailedAt ?? d.SentAt, d.ReplayCount, StreamOf(body), body);
+            return new DeadLetterView(d.Id, d.MessageType, d.ExceptionType, d.ExceptionMessage, d.FailedAt ?? d.SentAt, d.ReplayCount,
+                d.Envelope?.Data is { } data ? RecordMessages.StreamOf(d.MessageType, data) : null, body);
         }).ToList();
 
     /// <summary>The message as stored (JSON), so an operator sees what failed without a debugger.</summary>
@@ -122,17 +120,6 @@ public static class DeadLetterEndpoints
     {
         try { return d.Envelope?.Data is { Length: > 0 } data ? System.Text.Json.Nodes.JsonNode.Parse(data) as System.Text.Json.Nodes.JsonObject : null; }
         catch (System.Text.Json.JsonException) { return null; }
-    }
-
-    /// <summary>The record a message is about, found by its id property (our messages carry one).</summary>
-    public static string? StreamOf(System.Text.Json.Nodes.JsonObject? message)
-    {
-        var props = message?.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
-        if (props is null) return null;
-        if (props.GetValueOrDefault("orderId") is { } order && order.GetValueKind() == System.Text.Json.JsonValueKind.Number) return OrderSync.StreamKey(order.GetValue<long>());
-        if (props.GetValueOrDefault("outletId") is { } outlet && outlet.GetValueKind() == System.Text.Json.JsonValueKind.Number) return CustomerSync.StreamKey(outlet.GetValue<long>());
-        if (props.GetValueOrDefault("replayId") is { } replay && replay.GetValueKind() == System.Text.Json.JsonValueKind.String) return ReplayRun.StreamKey(replay.GetValue<string>());
-        return null;
     }
 
     private static async Task RecordAsync(IDocumentStore documents, DeadLetterView d, Func<DeadLetterView, object> @event, CancellationToken ct)

@@ -100,9 +100,6 @@ public static class NetSuiteTranslator
     public static string ItemsBySkuQuery(IEnumerable<string> skus) =>
         $"SELECT id, itemid, itemtype FROM item WHERE itemid IN ({string.Join(", ", skus.Select(Literal))})";
 
-    public static string CustomersByEmailQuery(string email) =>
-        $"SELECT id, externalid, email FROM customer WHERE LOWER(email) = {Literal(email.Trim().ToLowerInvariant())} ORDER BY id";
-
     /// <summary>NetSuite's sales order status letters (a record's <c>orderStatus.id</c>, SuiteQL's <c>transaction.status</c>).</summary>
     private static readonly Dictionary<string, (SalesOrderStage Stage, string Label)> SalesOrderStatuses = new(StringComparer.OrdinalIgnoreCase)
     {

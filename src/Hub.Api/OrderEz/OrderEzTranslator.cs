@@ -38,7 +38,7 @@ public static class OrderEzTranslator
 
     private static PostalAddress? Address(OezAddress? a) => a is null ? null : new PostalAddress(a.Line1, a.Line2, a.City, a.PostalCode, a.Country);
 
-    public static OrderStatus? ToStatus(string? status) => status switch
+    private static OrderStatus? ToStatus(string? status) => status switch
     {
         "pending" => OrderStatus.Pending,
         "accepted" => OrderStatus.Accepted,

@@ -23,8 +23,8 @@ public static class ReplayEndpoints
     {
         var run = await session.LoadAsync<ReplayRun>(ReplayRun.StreamKey(id), ct);
         if (run is null) return NotFound(id);
-        if (run.Status != "completed")
-            return Results.Problem(statusCode: 409, title: "Conflict", detail: $"Replay {id} is {run.Status}; its result is not ready.");
+        if (run.Status != ReplayStatus.Completed)
+            return Results.Problem(statusCode: 409, title: "Conflict", detail: $"Replay {id} is {run.Status.ToString().ToLowerInvariant()}; its result is not ready.");
         var result = await session.LoadAsync<ReplayResult>(ReplayRun.StreamKey(id), ct);
         var records = result?.Records ?? [];
         if (string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase))

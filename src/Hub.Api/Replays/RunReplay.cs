@@ -14,7 +14,10 @@ namespace Hub.Api.Replays;
 /// the syncs it queues, its progress event) and queues the next, so a large replay is bounded per transaction
 /// and resumes where it stopped after a crash.
 /// </summary>
-public sealed record RunReplay(string ReplayId, long AfterOrderId = 0, int Batch = 0);
+public sealed record RunReplay(string ReplayId, long AfterOrderId = 0, int Batch = 0) : IRecordMessage
+{
+    public string RecordStream() => ReplayRun.StreamKey(ReplayId);
+}
 
 /// <summary>The per-record result of a replay, for download (JSON or CSV).</summary>
 public sealed record ReplayResult(string Id, IReadOnlyList<RecordDiff> Records);
@@ -31,7 +34,7 @@ public static class RunReplayHandler
         var key = ReplayRun.StreamKey(command.ReplayId);
         var run = await session.LoadAsync<ReplayRun>(key, ct);
         // A redelivered message for a finished run does nothing.
-        if (run is null || run.Status != "running") return [];
+        if (run is null || run.Status != ReplayStatus.Running) return [];
         var catalog = await mappings.CatalogAsync(session, ct);
         var target = mappings.Get(catalog, run.MappingVersion);
         var apply = run.Kind == ReplayKinds.Apply;

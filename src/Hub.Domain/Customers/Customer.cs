@@ -91,7 +91,7 @@ public sealed record CustomerSync
     public IReadOnlyDictionary<string, string?>? LastWrittenToOrderEz { get; init; }
 
     public Problem? ActionNeeded => Failure
-        ?? (Candidates is { Count: > 0 } ? new Problem("AMBIGUOUS_CUSTOMER_MATCH",
+        ?? (Candidates is { Count: > 0 } ? new Problem(ProblemCodes.AmbiguousCustomerMatch.Code,
             $"{Candidates.Count} NetSuite customers could be this outlet ({string.Join(", ", Candidates.Select(c => c.NetSuiteCustomerId))}); resolve with POST /api/customers/{OutletId}/resolve.", "Match") : null);
 
     public static string StreamKey(long outletId) => $"oez-outlet-{outletId}";
@@ -106,7 +106,7 @@ public sealed record CustomerSync
         OutletChangeUnreadable e => this with
         {
             SeenHashes = SeenHashes.Contains(e.ContentHash) ? SeenHashes : SeenHashes.Append(e.ContentHash).ToList(),
-            Unreadable = new Problem(OrderSync.UnreadableChange, e.Reason, "Ingest"),
+            Unreadable = new Problem(ProblemCodes.UnreadableChange.Code, e.Reason, "Ingest"),
         },
         CustomerSyncIssued e => this with { Pending = new CustomerPending(e.CommandId, e.Kind, e.Desired, e.At, e.OutletFields) },
         GoldenFieldsChanged e => this with { Golden = WithChanges(Golden, e.Changes) },

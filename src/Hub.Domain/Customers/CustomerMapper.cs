@@ -1,3 +1,4 @@
+using Hub.Domain.Common;
 using Hub.Domain.Mapping;
 
 namespace Hub.Domain.Customers;
@@ -19,9 +20,6 @@ public static class CustomerMapper
         ["email"] = o.Email, ["phone"] = o.Phone, ["accountNumber"] = o.AccountNumber, ["taxId"] = o.TaxId, ["salesRep"] = o.SalesRep,
     };
 
-    public const string DataMissing = "CUSTOMER_DATA_MISSING";
-    public const string NotMappable = "CUSTOMER_NOT_MAPPABLE";
-
     /// <summary>Pure; <paramref name="problem"/> explains why no customer can be built (no email, no rule, missing lookup).</summary>
     public static DesiredCustomer? Map(OutletSnapshot outlet, string? orderCurrency, VersionedMapping versioned, out string? problem) =>
         Map(outlet, orderCurrency, versioned, out _, out problem);
@@ -29,11 +27,11 @@ public static class CustomerMapper
     public static DesiredCustomer? Map(OutletSnapshot outlet, string? orderCurrency, VersionedMapping versioned, out string? code, out string? problem)
     {
         var mapping = versioned.Definition;
-        code = NotMappable;
+        code = ProblemCodes.CustomerNotMappable.Code;
         // Customers are matched and de-duplicated by email, so one without it would be a guess.
         if (string.IsNullOrWhiteSpace(outlet.Email))
         {
-            code = DataMissing;
+            code = ProblemCodes.CustomerDataMissing.Code;
             problem = $"Outlet {outlet.OutletId} has no contact email; NetSuite customers are matched and created by email.";
             return null;
         }

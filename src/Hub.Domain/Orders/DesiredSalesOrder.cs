@@ -41,15 +41,11 @@ public sealed record DesiredSalesOrderLine(
 /// <summary>Result of mapping: either a desired sales order or the reason it cannot be built.</summary>
 public sealed record MappingOutcome(DesiredSalesOrder? SalesOrder, string? BlockedCode, string? BlockedReason)
 {
-    public static MappingOutcome Blocked(string code, string reason) => new(null, code, reason);
+    public static MappingOutcome Blocked(ProblemCode code, string reason) => new(null, code.Code, reason);
 }
 
 public static class SalesOrderMapper
 {
-    public const string NoCurrencyMapping = "NO_CURRENCY_MAPPING";
-    public const string NoRuleMatched = "NO_RULE_MATCHED";
-    public const string UnknownLookupValue = "UNKNOWN_LOOKUP_VALUE";
-    public const string UnknownSku = "UNKNOWN_SKU";
 
     public static IReadOnlyDictionary<string, string?> Facts(OrderSnapshot order, string? customerCountry) => new Dictionary<string, string?>
     {
@@ -78,19 +74,19 @@ public static class SalesOrderMapper
     {
         var mapping = versioned.Definition;
         if (!mapping.Currencies.TryGetValue(committed.Currency, out var currency))
-            return MappingOutcome.Blocked(NoCurrencyMapping, $"Currency {committed.Currency} has no NetSuite currency in mapping {versioned.Label}.");
+            return MappingOutcome.Blocked(ProblemCodes.NoCurrencyMapping, $"Currency {committed.Currency} has no NetSuite currency in mapping {versioned.Label}.");
 
         var facts = Facts(committed, customerCountry);
         var rule = RuleEngine.FirstMatch(mapping.SalesOrder.Rules, facts);
         if (rule is null)
-            return MappingOutcome.Blocked(NoRuleMatched,
+            return MappingOutcome.Blocked(ProblemCodes.NoRuleMatched,
                 $"No sales order rule of mapping {versioned.Label} matches currency {committed.Currency}, customer country {customerCountry ?? "(none)"}.");
 
         var header = new Dictionary<string, string>();
         foreach (var (target, map) in mapping.SalesOrder.Fields)
         {
             var (value, problem) = RuleEngine.Resolve(map, facts, mapping);
-            if (problem is not null) return MappingOutcome.Blocked(UnknownLookupValue, $"salesOrder.fields.{target}: {problem}");
+            if (problem is not null) return MappingOutcome.Blocked(ProblemCodes.UnknownLookupValue, $"salesOrder.fields.{target}: {problem}");
             if (value is not null) header[target] = value;
         }
         foreach (var (target, value) in rule.Set) header[target] = value;
@@ -98,7 +94,7 @@ public static class SalesOrderMapper
         var included = committed.Lines.Where(l => l.Included).ToList();
         var missing = included.Select(l => l.Sku).Where(s => !items.ContainsKey(s)).Distinct().ToList();
         if (missing.Count > 0)
-            return MappingOutcome.Blocked(UnknownSku,
+            return MappingOutcome.Blocked(ProblemCodes.UnknownSku,
                 $"No NetSuite item has itemId {string.Join(", ", missing)}. Create the item in NetSuite; the order goes on by itself.");
 
         var closed = currentStatus.IsWithdrawn();

@@ -1,3 +1,4 @@
+using Hub.Domain.Common;
 using Hub.Domain.Mapping;
 
 namespace Hub.Domain.Orders;
@@ -64,7 +65,7 @@ public sealed record OrderSync
         OrderChangeUnreadable e => this with
         {
             SeenHashes = SeenHashes.Contains(e.ContentHash) ? SeenHashes : SeenHashes.Append(e.ContentHash).ToList(),
-            Unreadable = new Problem(UnreadableChange, e.Reason, "Ingest"),
+            Unreadable = new Problem(ProblemCodes.UnreadableChange.Code, e.Reason, "Ingest"),
         },
         SalesOrderStatusObserved e => this with
         {
@@ -161,8 +162,6 @@ public sealed record OrderSync
 
     /// <summary>Whether <paramref name="desired"/> may be written over NetSuite's sales order as NetSuite last reported it.</summary>
     public bool NetSuiteAccepts(DesiredSalesOrder desired) => NetSuiteStage.AcceptsReplace(desired);
-
-    public const string UnreadableChange = "UNREADABLE_CHANGE";
 
     private static IReadOnlyDictionary<string, string> Merge(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
     {

@@ -1,3 +1,4 @@
+using Hub.Domain.Common;
 using Hub.Domain.Mapping;
 
 namespace Hub.Domain.Orders;
@@ -15,9 +16,6 @@ public sealed record Decision(NextStep? Step, string? BlockCode, string? BlockRe
 
 public static class OrderSyncDecider
 {
-    public const string UnknownOrderStatus = "UNKNOWN_ORDER_STATUS";
-    public const string MovedOnInNetSuite = "SALES_ORDER_MOVED_ON_IN_NETSUITE";
-
     /// <summary>
     /// Pure decision: at most one step in flight per order, so steps run in order and a duplicate trigger is a
     /// no-op. The mapping is the version assigned to the order.
@@ -29,7 +27,7 @@ public static class OrderSyncDecider
 
         // A status we do not know is kept as a fact; guessing what it means for NetSuite is a person's call.
         if (s.Latest.Status == OrderStatus.Unknown)
-            return Decision.Block(UnknownOrderStatus,
+            return Decision.Block(ProblemCodes.UnknownOrderStatus.Code,
                 $"OrderEZ reports status '{s.Latest.StatusWord}', which the hub does not know; NetSuite is left as it was.");
 
         // An order withdrawn before NetSuite ever heard of it needs nothing there.
@@ -48,7 +46,7 @@ public static class OrderSyncDecider
             return Decision.Block(outcome.BlockedCode!, outcome.BlockedReason!);
 
         if (outcome.SalesOrder.Hash() != s.AckedHash && !s.NetSuiteAccepts(outcome.SalesOrder))
-            return Decision.Block(MovedOnInNetSuite,
+            return Decision.Block(ProblemCodes.SalesOrderMovedOnInNetSuite.Code,
                 $"NetSuite has sales order {s.NetSuiteSalesOrderId} as '{s.NetSuiteStatus}'. The hub does not replace the lines of an order NetSuite has moved past Pending Fulfillment; make this change in NetSuite (or with a return or credit).");
 
         if (outcome.SalesOrder.Hash() != s.AckedHash)

@@ -1,4 +1,15 @@
+using System.Text.Json.Serialization;
+
 namespace Hub.Domain.Replays;
+
+/// <summary>Where a dry run or apply is; written as the lower-case word the API has always shown.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ReplayStatus>))]
+public enum ReplayStatus
+{
+    [JsonStringEnumMemberName("running")] Running,
+    [JsonStringEnumMemberName("completed")] Completed,
+    [JsonStringEnumMemberName("failed")] Failed,
+}
 
 /// <summary>Which records a dry run or an apply covers; empty means all.</summary>
 public sealed record ReplayFilter(long[]? OrderIds = null, long[]? OutletIds = null, DateTimeOffset? From = null, DateTimeOffset? To = null)
@@ -40,7 +51,7 @@ public sealed record ReplayRun
     public int MappingVersion { get; init; }
     public ReplayFilter Filter { get; init; } = new();
     public string RequestedBy { get; init; } = "";
-    public string Status { get; init; } = "running";
+    public ReplayStatus Status { get; init; } = ReplayStatus.Running;
     public int Processed { get; init; }
     public ReplaySummary? Summary { get; init; }
     public string? Error { get; init; }
@@ -57,8 +68,8 @@ public sealed record ReplayRun
     public ReplayRun When(object @event) => @event switch
     {
         ReplayProgressed e => this with { Processed = e.Processed },
-        ReplayCompleted e => this with { Status = "completed", Summary = e.Summary, Processed = e.Summary.RecordsExamined, CompletedAt = e.At },
-        ReplayFailed e => this with { Status = "failed", Error = e.Reason, CompletedAt = e.At },
+        ReplayCompleted e => this with { Status = ReplayStatus.Completed, Summary = e.Summary, Processed = e.Summary.RecordsExamined, CompletedAt = e.At },
+        ReplayFailed e => this with { Status = ReplayStatus.Failed, Error = e.Reason, CompletedAt = e.At },
         _ => this,
     };
 }

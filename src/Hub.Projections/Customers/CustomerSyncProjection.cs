@@ -27,10 +27,3 @@ public sealed class CustomerSyncProjection : SingleStreamProjection<CustomerSync
 
     public override CustomerSync? Evolve(CustomerSync? snapshot, string id, IEvent e) => CustomerSyncFold.Step(snapshot, id, e.Data);
 }
-
-public static class CustomerSyncFold
-{
-    /// <summary>A stream may start with any customer event (a sync can begin before the outlet is seen).</summary>
-    public static CustomerSync Step(CustomerSync? state, string streamKey, object data) =>
-        (state ?? CustomerSync.Start(long.Parse(streamKey["oez-outlet-".Length..], System.Globalization.CultureInfo.InvariantCulture))).When(data);
-}

@@ -33,19 +33,3 @@ public sealed class OrderSyncProjection : SingleStreamProjection<OrderSync, stri
 
     public override OrderSync? Evolve(OrderSync? snapshot, string id, IEvent e) => OrderSyncFold.Step(snapshot, e.Data);
 }
-
-/// <summary>The fold shared by the projection, the point-in-time history view and rebuild checks.</summary>
-public static class OrderSyncFold
-{
-    public static OrderSync? Step(OrderSync? state, object data) =>
-        state is null
-            ? data switch
-            {
-                OrderChangeObserved first => OrderSync.Start(first),
-                OrderChangeUnreadable first => OrderSync.Start(first.OrderId).When(first),
-                _ => null,
-            }
-            : state.When(data);
-
-    public static OrderSync? Fold(IEnumerable<object> events) => events.Aggregate((OrderSync?)null, Step);
-}

@@ -1,3 +1,4 @@
+using Hub.Domain.Common;
 using System.Text.Json.Nodes;
 using Hub.Api.Tests.Infrastructure;
 using Hub.Domain.Orders;
@@ -24,7 +25,7 @@ public class NetSuiteStatusTests(HubFixture fixture) : IntegrationContext(fixtur
         await Hub.ActAsync(orderId, "abandon");
 
         var view = await Hub.EventuallyAsync(orderId, v => v.ActionNeeded is not null);
-        view.ActionNeeded!.Code.ShouldBe(OrderSyncDecider.MovedOnInNetSuite, await Hub.HistoryTextAsync(orderId));
+        view.ActionNeeded!.Code.ShouldBe(ProblemCodes.SalesOrderMovedOnInNetSuite.Code, await Hub.HistoryTextAsync(orderId));
         view.ActionNeeded.Reason.ShouldContain(label);
         view.NetSuiteStatus.ShouldBe(label);
         view.NetSuiteStatus.ShouldBe(await Hub.NetSuiteStatusLabelAsync(salesOrderId));

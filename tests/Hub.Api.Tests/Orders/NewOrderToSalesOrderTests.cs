@@ -140,7 +140,7 @@ public class NewOrderToSalesOrderTests(HubFixture fixture) : IntegrationContext(
         await using var session = Hub.Host.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession();
         var stored = await session.LoadAsync<global::Hub.Domain.Orders.OrderSync>($"oez-order-{orderId}");
         var events = await session.Events.FetchStreamAsync($"oez-order-{orderId}");
-        var rebuilt = global::Hub.Projections.Orders.OrderSyncFold.Fold(events.Select(e => e.Data));
+        var rebuilt = global::Hub.Domain.Orders.OrderSyncFold.Fold(events.Select(e => e.Data));
 
         System.Text.Json.JsonSerializer.Serialize(rebuilt).ShouldBe(System.Text.Json.JsonSerializer.Serialize(stored));
     }

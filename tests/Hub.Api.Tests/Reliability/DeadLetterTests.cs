@@ -72,18 +72,11 @@ public class DeadLetterTests(HubFixture fixture) : IntegrationContext(fixture)
 
     private Task<JsonObject> DeadLettersAsync() => Hub.Host.GetAsJson<JsonObject>("/api/dead-letters", HubFixture.OperatorKey);
 
-    private async Task<string> ReplayStatusAsync(string id, string until)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        string status;
-        do
-        {
-            status = (await Hub.Host.GetAsJson<ReplayRun>($"/api/replays/{id}", HubFixture.AuditorKey)).Status;
-            if (status == until) return status;
-            await Task.Delay(100);
-        } while (DateTime.UtcNow < deadline);
-        return status;
-    }
+    /// <summary>The status word the API shows once it is <paramref name="until"/>, or the last one read after 30 s.</summary>
+    private async Task<string> ReplayStatusAsync(string id, string until) =>
+        await Eventually.ValueAsync(
+            async () => (await Hub.Host.GetAsJson<System.Text.Json.Nodes.JsonObject>($"/api/replays/{id}", HubFixture.AuditorKey))["status"]!.GetValue<string>(),
+            status => status == until, TimeSpan.FromSeconds(30));
 
     [Fact]
     public async Task a_poison_message_is_dead_lettered_others_flow_and_after_the_fix_a_replay_processes_it_once()

@@ -79,7 +79,7 @@ public class BadInputTests(HubFixture fixture) : IntegrationContext(fixture)
         text.ShouldContain("LineItems[0].Quantity");
         // Nothing of it is taken as the order's state: it is on the order's record as unreadable, and nothing else.
         var view = (await Hub.OrderAsync(orderId))!;
-        view.ActionNeeded!.Code.ShouldBe(global::Hub.Domain.Orders.OrderSync.UnreadableChange);
+        view.ActionNeeded!.Code.ShouldBe(global::Hub.Domain.Common.ProblemCodes.UnreadableChange.Code);
         view.OrderezStatus.ShouldBeNull();
         (await Hub.EventCountAsync(orderId, "OrderChangeObserved")).ShouldBe(0);
         (await Hub.LedgerAsync()).Of("salesOrder").ShouldBeEmpty();

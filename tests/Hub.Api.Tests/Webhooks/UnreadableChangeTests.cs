@@ -1,3 +1,4 @@
+using Hub.Domain.Common;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -30,7 +31,7 @@ public class UnreadableChangeTests(HubFixture fixture) : IntegrationContext(fixt
         problem["errors"]!.AsObject().ContainsKey("LineItems").ShouldBeTrue(problem.ToJsonString());
         problem["recordedOn"]!.GetValue<string>().ShouldBe($"order {orderId}");
         var view = (await Hub.OrderAsync(orderId))!;
-        view.ActionNeeded!.Code.ShouldBe(OrderSync.UnreadableChange);
+        view.ActionNeeded!.Code.ShouldBe(ProblemCodes.UnreadableChange.Code);
         view.ActionNeeded.Reason.ShouldContain("LineItems");
         (await Hub.EventCountAsync(orderId, nameof(OrderChangeUnreadable))).ShouldBe(1);
         var recorded = JsonNode.Parse(await Hub.HistoryTextAsync(orderId))!["events"]!.AsArray()
@@ -68,7 +69,7 @@ public class UnreadableChangeTests(HubFixture fixture) : IntegrationContext(fixt
 
         var view = (await Hub.OrderAsync(orderId))!;
         view.OrderezStatus.ShouldBe("shipped_by_drone");
-        view.ActionNeeded!.Code.ShouldBe(OrderSyncDecider.UnknownOrderStatus);
+        view.ActionNeeded!.Code.ShouldBe(ProblemCodes.UnknownOrderStatus.Code);
         view.ActionNeeded.Reason.ShouldContain("shipped_by_drone");
         var so = (await Hub.LedgerAsync()).Of("salesOrder").ShouldHaveSingleItem();
         (so.Creates, so.Updates).ShouldBe((1, 0));
@@ -104,7 +105,7 @@ public class UnreadableChangeTests(HubFixture fixture) : IntegrationContext(fixt
         await Hub.Host.InvokeMessageAndWaitAsync(new Hub.Api.Orders.Polling.PollOrderEz());
 
         var view = (await Hub.OrderAsync(orderId)).ShouldNotBeNull("the poller leaves a record of what it could not read");
-        view.ActionNeeded!.Code.ShouldBe(OrderSync.UnreadableChange);
+        view.ActionNeeded!.Code.ShouldBe(ProblemCodes.UnreadableChange.Code);
         view.ActionNeeded.Reason.ShouldContain("Currency");
         (await Hub.EventCountAsync(orderId, nameof(OrderChangeUnreadable))).ShouldBe(1, "two polls, one record");
         await Hub.ResumeWebhooksAsync();

@@ -1,3 +1,4 @@
+using Hub.Domain.Common;
 using Hub.Domain.Mapping;
 using Hub.Domain.Orders;
 using static Hub.Domain.Tests.Orders.OrderScenario;
@@ -50,7 +51,7 @@ public class RuleEvaluationTests
     {
         var outcome = Map(Snapshot(OrderStatus.Accepted, 0, "USD"), WithRules(Rule("SGD only", "2", currency: "SGD")));
         outcome.SalesOrder.ShouldBeNull();
-        outcome.BlockedCode.ShouldBe(SalesOrderMapper.NoRuleMatched);
+        outcome.BlockedCode.ShouldBe(ProblemCodes.NoRuleMatched.Code);
         outcome.BlockedReason!.ShouldContain("USD");
     }
 
@@ -109,7 +110,7 @@ public class RuleEvaluationTests
             },
         };
         var outcome = Map(Snapshot(OrderStatus.Accepted), mapping);
-        outcome.BlockedCode.ShouldBe(SalesOrderMapper.UnknownLookupValue);
+        outcome.BlockedCode.ShouldBe(ProblemCodes.UnknownLookupValue.Code);
         outcome.BlockedReason!.ShouldContain("'default'");
 
         var withDefault = mapping with { SalesOrder = mapping.SalesOrder with { Fields = new() { ["location"] = new() { Source = "warehouse", Lookup = "locations", Default = "1" } } } };

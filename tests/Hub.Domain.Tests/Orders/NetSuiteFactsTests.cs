@@ -34,7 +34,7 @@ public class NetSuiteFactsTests
 
         var decision = OrderSyncDecider.Decide(s, TestMapping);
         decision.Step.ShouldBeNull("the lines NetSuite fulfilled or billed are not replaced");
-        decision.BlockCode.ShouldBe(OrderSyncDecider.MovedOnInNetSuite);
+        decision.BlockCode.ShouldBe(ProblemCodes.SalesOrderMovedOnInNetSuite.Code);
         decision.BlockReason!.ShouldContain("5001");
     }
 
@@ -53,7 +53,7 @@ public class NetSuiteFactsTests
         OrderSyncDecider.Decide(closed.When(Observed(Snapshot(OrderStatus.Abandoned, 5))), TestMapping).Step!.Kind
             .ShouldBe(SyncCommandKind.UpsertSalesOrder, "every line closed: what NetSuite already has");
         OrderSyncDecider.Decide(closed.When(Observed(Snapshot(OrderStatus.PartiallyAccepted, 5, "SGD", Line("COF-1KG", 10, 30m)))), TestMapping)
-            .BlockCode.ShouldBe(OrderSyncDecider.MovedOnInNetSuite);
+            .BlockCode.ShouldBe(ProblemCodes.SalesOrderMovedOnInNetSuite.Code);
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public class NetSuiteFactsTests
         s.Pending.ShouldNotBeNull();
         s = s.When(Status(SalesOrderStage.Billed, "Billed", issued.CommandId));
         s.Pending.ShouldBeNull();
-        OrderSyncDecider.Decide(s, TestMapping).BlockCode.ShouldBe(OrderSyncDecider.MovedOnInNetSuite);
+        OrderSyncDecider.Decide(s, TestMapping).BlockCode.ShouldBe(ProblemCodes.SalesOrderMovedOnInNetSuite.Code);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public class NetSuiteFactsTests
         s.Latest!.StatusWord.ShouldBe("shipped_by_drone");
         var decision = OrderSyncDecider.Decide(s, TestMapping);
         decision.Step.ShouldBeNull();
-        decision.BlockCode.ShouldBe(OrderSyncDecider.UnknownOrderStatus);
+        decision.BlockCode.ShouldBe(ProblemCodes.UnknownOrderStatus.Code);
         decision.BlockReason!.ShouldContain("shipped_by_drone");
     }
 
@@ -102,9 +102,9 @@ public class NetSuiteFactsTests
         var source = new ChangeSource(ChangeSource.Poll, null, null, "window", T0);
         var unreadable = new OrderChangeUnreadable(42, "lineItems: must not be empty", "h1", source, T0, "{\"id\":42}");
 
-        var first = Hub.Projections.Orders.OrderSyncFold.Fold([unreadable])!;
+        var first = OrderSyncFold.Fold([unreadable])!;
         first.OrderId.ShouldBe(42, "a stream may begin with an unreadable change");
-        first.ActionNeeded!.Code.ShouldBe(OrderSync.UnreadableChange);
+        first.ActionNeeded!.Code.ShouldBe(ProblemCodes.UnreadableChange.Code);
         first.SeenHashes.ShouldContain("h1", "the same content is not recorded twice");
 
         var synced = Synced(Snapshot(OrderStatus.Accepted)).When(unreadable);

@@ -1,7 +1,6 @@
 using Hub.Domain.Common;
 using Hub.Domain.Mapping;
 using Hub.Domain.Orders;
-using Hub.Projections.Orders;
 
 namespace Hub.Domain.Tests.Orders;
 

@@ -1,3 +1,4 @@
+using Hub.Domain.Common;
 using Hub.Domain.Orders;
 using static Hub.Domain.Tests.Orders.OrderScenario;
 
@@ -114,7 +115,7 @@ public class OrderSyncDeciderTests
 
         var decision = OrderSyncDecider.Decide(s, TestMapping);
         decision.Step.ShouldBeNull();
-        decision.BlockCode.ShouldBe(SalesOrderMapper.UnknownSku);
+        decision.BlockCode.ShouldBe(ProblemCodes.UnknownSku.Code);
         decision.BlockReason!.ShouldContain("MLK-1L");
 
         s = s.When(Items(null, ("MLK-1L", "99")));
@@ -128,7 +129,7 @@ public class OrderSyncDeciderTests
         var s = Given(Observed(Snapshot(OrderStatus.Accepted, 0, "EUR")), Items(null, ("COF-1KG", "98"), ("MLK-1L", "99")),
             new OrderCustomerResolved(42, null, 3301, "647", "created", T0))!;
 
-        OrderSyncDecider.Decide(s, TestMapping).BlockCode.ShouldBe(SalesOrderMapper.NoCurrencyMapping);
+        OrderSyncDecider.Decide(s, TestMapping).BlockCode.ShouldBe(ProblemCodes.NoCurrencyMapping.Code);
     }
 
     [Fact]

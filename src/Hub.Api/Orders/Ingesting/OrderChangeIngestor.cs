@@ -43,7 +43,7 @@ public sealed class OrderChangeIngestor(IServiceProvider services, HubClock cloc
             stream.AppendOne(observed);
             // An order never committed (placed, or declined before acceptance) has nothing to sync: the decider
             // would do nothing, so the sync is not queued and the webhook costs one transaction, not two.
-            if (Hub.Projections.Orders.OrderSyncFold.Step(stream.Aggregate, observed)?.Committed is not null)
+            if (OrderSyncFold.Step(stream.Aggregate, observed)?.Committed is not null)
                 await outbox.PublishAsync(new SyncOrder(snapshot.OrderId));
             return true;
         });

@@ -15,7 +15,10 @@ namespace Hub.Api.Orders.Polling;
 public sealed record PollNetSuiteSalesOrders;
 
 /// <summary>Record NetSuite's status of one order's sales order, if it is news.</summary>
-public sealed record ObserveSalesOrderStatus(long OrderId, string SalesOrderId, string? StatusLetter);
+public sealed record ObserveSalesOrderStatus(long OrderId, string SalesOrderId, string? StatusLetter) : IRecordMessage
+{
+    public string RecordStream() => OrderSync.StreamKey(OrderId);
+}
 
 public static class PollNetSuiteSalesOrdersHandler
 {

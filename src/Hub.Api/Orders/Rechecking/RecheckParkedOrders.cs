@@ -1,3 +1,4 @@
+using Hub.Domain.Common;
 using Hub.Api.Infrastructure;
 using Hub.Api.Orders.Syncing;
 using Hub.Domain.Mapping;
@@ -12,19 +13,23 @@ namespace Hub.Api.Orders.Rechecking;
 /// <summary>Look again at orders parked for a cause that can be fixed outside the hub (an item created in NetSuite).</summary>
 public sealed record RecheckParkedOrders;
 
-public sealed record RecheckOrderItems(long OrderId);
+public sealed record RecheckOrderItems(long OrderId) : IRecordMessage
+{
+    public string RecordStream() => OrderSync.StreamKey(OrderId);
+}
 
 public static class RecheckParkedOrdersHandler
 {
     private const int MaxPerRun = 200;
 
-    public const string RetriesExhausted = "RETRIES_EXHAUSTED";
-
     public static async Task<OutgoingMessages> Handle(
         RecheckParkedOrders _, IQuerySession session, IOptions<HubOptions> options, HubClock clock, CancellationToken ct)
     {
+        // Codes as locals: the LINQ provider takes captured values as parameters.
+        var unknownSkuCode = ProblemCodes.UnknownSku.Code;
+        var exhaustedCode = ProblemCodes.RetriesExhausted.Code;
         var unknownSku = await session.Query<OrderSync>()
-            .Where(x => x.Blocked != null && x.Blocked.Code == SalesOrderMapper.UnknownSku)
+            .Where(x => x.Blocked != null && x.Blocked.Code == unknownSkuCode)
             .OrderBy(x => x.OrderId)
             .Take(MaxPerRun)
             .Select(x => x.OrderId)
@@ -33,7 +38,7 @@ public static class RecheckParkedOrdersHandler
         // Orders that ran out of retries (NetSuite down for long) get a fresh set once a quiet period has passed.
         var before = clock.Now.AddMinutes(-options.Value.RetryExhaustedRecheckMinutes);
         var exhausted = await session.Query<OrderSync>()
-            .Where(x => x.Failure != null && x.Failure.Code == RetriesExhausted && x.FailedAt < before)
+            .Where(x => x.Failure != null && x.Failure.Code == exhaustedCode && x.FailedAt < before)
             .OrderBy(x => x.OrderId)
             .Take(MaxPerRun)
             .Select(x => x.OrderId)
@@ -53,7 +58,7 @@ public static class RecheckOrderItemsHandler
     {
         var stream = await session.Events.FetchForWriting<OrderSync>(OrderSync.StreamKey(command.OrderId), ct);
         var state = stream.Aggregate;
-        if (state?.Blocked?.Code != SalesOrderMapper.UnknownSku || state.Pending is not null || state.MissingSkus.Count == 0)
+        if (state is null || !ProblemCodes.UnknownSku.Is(state.Blocked?.Code) || state.Pending is not null || state.MissingSkus.Count == 0)
             return [];
         var resolved = await ExecuteNetSuiteStepHandler.ResolveItemsAsync(netSuite, state.OrderId, null, state.MissingSkus, clock, ct);
         if (resolved.Found.Count == 0)

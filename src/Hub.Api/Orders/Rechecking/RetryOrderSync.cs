@@ -1,3 +1,4 @@
+using Hub.Domain.Common;
 using Hub.Api.Infrastructure;
 using Hub.Api.Orders.Syncing;
 using Hub.Domain.Orders;
@@ -7,10 +8,16 @@ using Wolverine;
 namespace Hub.Api.Orders.Rechecking;
 
 /// <summary>Try a parked order again: its failure is cleared (an event says who asked and why) and it syncs.</summary>
-public sealed record RetryOrderSync(long OrderId, string Reason, string RequestedBy);
+public sealed record RetryOrderSync(long OrderId, string Reason, string RequestedBy) : IRecordMessage
+{
+    public string RecordStream() => OrderSync.StreamKey(OrderId);
+}
 
 /// <summary>An outlet changed in OrderEZ; orders parked for the outlet's data may now go on.</summary>
-public sealed record RetryOrdersForOutlet(long OutletId);
+public sealed record RetryOrdersForOutlet(long OutletId) : IRecordMessage
+{
+    public string RecordStream() => Hub.Domain.Customers.CustomerSync.StreamKey(OutletId);
+}
 
 public static class RetryOrderSyncHandler
 {
@@ -32,9 +39,9 @@ public static class CustomerReadyHandler
 
 public static class RetryOrdersForOutletHandler
 {
-    /// <summary>Failures whose cause lives in the outlet's OrderEZ data.</summary>
-    public static readonly string[] OutletCauses =
-        ["CUSTOMER_DATA_MISSING", "CUSTOMER_NOT_MAPPABLE", "OUTLET_NOT_FOUND", "AMBIGUOUS_CUSTOMER_MATCH", "RETRIES_EXHAUSTED"];
+    /// <summary>Failures an outlet change may clear: its data, a choice made about it, or an outage its sync waited out.</summary>
+    public static readonly IReadOnlyList<string> OutletCauses =
+        ProblemCodes.WithCause(ProblemCause.OutletData, ProblemCause.Decision, ProblemCause.Outage);
 
     public static async Task<OutgoingMessages> Handle(RetryOrdersForOutlet command, IQuerySession session, CancellationToken ct)
     {

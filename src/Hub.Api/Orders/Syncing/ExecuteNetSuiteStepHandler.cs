@@ -1,3 +1,4 @@
+using Hub.Domain.Common;
 using Hub.Api.Infrastructure;
 using Hub.Api.NetSuite;
 using Hub.Domain.Customers;
@@ -111,7 +112,7 @@ public static class ExecuteNetSuiteStepHandler
         if (customer?.ActionNeeded is { } problem)
             return Park(stream, pending, message, problem.Code, $"Customer for outlet {outletId}: {problem.Reason}", options, clock);
 
-        var wait = StepOutcome.RetryOrPark(message, message.Attempt, new StepFailure(true, 0, "CUSTOMER_NOT_READY", $"The customer for outlet {outletId} is not linked yet."),
+        var wait = StepOutcome.RetryOrPark(message, message.Attempt, new StepFailure(true, 0, ProblemCodes.CustomerNotReady.Code, $"The customer for outlet {outletId} is not linked yet."),
             options, clock, m => m with { Attempt = m.Attempt + 1 },
             code => stream.AppendOne(new SyncCommandFailed(order.OrderId, pending.CommandId, pending.Kind, 0, code, $"The customer for outlet {outletId} did not become ready.", message.Attempt, clock.Now)));
         wait.Add(new Customers.SyncCustomer(outletId));

@@ -1,3 +1,4 @@
+using Hub.Domain.Common;
 using Hub.Api.Infrastructure;
 using Hub.Domain.Orders;
 using JasperFx.Events;
@@ -37,15 +38,15 @@ public static class StepOutcome
             messages.Delay(nextAttempt(message), clock.Backoff(attempt, options.RetryBaseMilliseconds, options.RetryMaxSeconds));
             return messages;
         }
-        park(failure.Transient ? Rechecking.RecheckParkedOrdersHandler.RetriesExhausted : failure.Code);
+        park(failure.Transient ? ProblemCodes.RetriesExhausted.Code : failure.Code);
         return [];
     }
 
     public static StepFailure From(Exception ex) => ex switch
     {
-        Hub.NetSuite.NetSuiteException n => new StepFailure(n.IsTransient, n.Status, n.ErrorCode ?? (n.IsTransient ? "TRANSIENT" : "NETSUITE_REJECTED"),
+        Hub.NetSuite.NetSuiteException n => new StepFailure(n.IsTransient, n.Status, n.ErrorCode ?? (n.IsTransient ? ProblemCodes.Transient.Code : ProblemCodes.NetSuiteRejected.Code),
             n.ErrorPath is null ? n.Detail : $"{n.Detail} (at {n.ErrorPath})"),
-        Hub.OrderEz.OrderEzException o => new StepFailure(o.IsTransient, o.Status, o.ErrorType ?? "ORDEREZ_ERROR", o.Message),
+        Hub.OrderEz.OrderEzException o => new StepFailure(o.IsTransient, o.Status, o.ErrorType ?? ProblemCodes.OrderEzError.Code, o.Message),
         _ => throw new ArgumentException("Not an external-system failure.", nameof(ex)),
     };
 }

@@ -9,7 +9,10 @@ using Wolverine;
 namespace Hub.Api.Orders.Syncing;
 
 /// <summary>Bring one order's NetSuite and OrderEZ state in line with its desired state, one step at a time.</summary>
-public sealed record SyncOrder(long OrderId);
+public sealed record SyncOrder(long OrderId) : IRecordMessage
+{
+    public string RecordStream() => OrderSync.StreamKey(OrderId);
+}
 
 public static class SyncOrderHandler
 {
@@ -75,9 +78,15 @@ public static class SyncOrderHandler
 }
 
 /// <summary>Executes an issued step against NetSuite (or OrderEZ for the write-back); retried with backoff on transient faults.</summary>
-public sealed record ExecuteNetSuiteStep(long OrderId, string CommandId, int Attempt = 1);
+public sealed record ExecuteNetSuiteStep(long OrderId, string CommandId, int Attempt = 1) : IRecordMessage
+{
+    public string RecordStream() => OrderSync.StreamKey(OrderId);
+}
 
-public sealed record ExecuteOrderEzStep(long OrderId, string CommandId, int Attempt = 1);
+public sealed record ExecuteOrderEzStep(long OrderId, string CommandId, int Attempt = 1) : IRecordMessage
+{
+    public string RecordStream() => OrderSync.StreamKey(OrderId);
+}
 
 public static class ExecuteStep
 {
