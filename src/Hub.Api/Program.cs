@@ -47,8 +47,7 @@ builder.Services.AddSingleton(mappingFile);
 builder.Services.AddSingleton<MappingRegistry>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<HubClock>();
-builder.Services.AddSingleton<ApiKeyStore>();
-builder.Services.AddSingleton<AuthFailureLimiter>();
+builder.Services.AddApiKeys();
 builder.Services.AddSingleton<OrderChangeIngestor>();
 builder.Services.AddSingleton<RecentStepResults>();
 builder.Services.AddSingleton<IValidator<OezOrder>, Hub.Api.OrderEz.OezOrderValidator>();
@@ -142,7 +141,9 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 // The key first: nothing about an unauthenticated request (its route, content type or body) is judged.
-app.UseApiKeys("/api");
+app.UseAuthentication();
+app.UseApiKeys();
+app.UseAuthorization();
 
 app.MapOpenApi();
 app.MapGet("/health", Health.Check).WithTags("Health");

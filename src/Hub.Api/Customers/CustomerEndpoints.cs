@@ -51,7 +51,7 @@ public static class CustomerEndpoints
             });
 
         outbox.Enroll(session);
-        var by = http.Request.Headers["X-Author"].ToString() is { Length: > 0 and <= 100 } author ? author : "operator";
+        var by = http.Who();
         stream.AppendOne(new CustomerMatchResolved(outletId, request.NetSuiteCustomerId, by, clock.Now));
         await outbox.PublishAsync(new SyncCustomer(outletId));
         await outbox.PublishAsync(new CustomerReady(outletId));

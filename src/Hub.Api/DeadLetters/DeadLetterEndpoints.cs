@@ -130,8 +130,7 @@ public static class DeadLetterEndpoints
         await session.SaveChangesAsync(ct);
     }
 
-    private static string By(HttpContext http) =>
-        http.Request.Headers["X-Author"].ToString() is { Length: > 0 and <= 100 } author ? author : "operator";
+    private static string By(HttpContext http) => http.Who();
 
     private static IResult NotFound(Guid id) => Results.Problem(statusCode: 404, title: "Not Found", detail: $"No dead letter {id}.");
 }

@@ -142,8 +142,7 @@ public static class MappingEndpoints
         return Results.Accepted($"/api/replays/{id}", new { replayId = id, kind, version, status = $"/api/replays/{id}" });
     }
 
-    private static string Author(HttpRequest request) =>
-        request.Headers["X-Author"].ToString() is { Length: > 0 and <= 100 } author ? author : "api";
+    private static string Author(HttpRequest request) => request.HttpContext.Who();
 
     private static IResult NotFound(int version) =>
         Results.Problem(statusCode: 404, title: "Not Found", detail: $"Mapping version {version} is not published.");

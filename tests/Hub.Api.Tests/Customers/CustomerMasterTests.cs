@@ -204,7 +204,7 @@ public class CustomerMasterTests(HubFixture fixture) : IntegrationContext(fixtur
         {
             s.Post.Json(new { netSuiteCustomerId = chosen }).ToUrl($"/api/customers/{outlet}/resolve");
             s.WithRequestHeader("Authorization", $"Bearer {HubFixture.OperatorKey}");
-            s.WithRequestHeader("X-Author", "ops-jane");
+            s.WithRequestHeader("X-Author", "mallory");
             s.StatusCodeShouldBe(202);
         });
 
@@ -222,7 +222,7 @@ public class CustomerMasterTests(HubFixture fixture) : IntegrationContext(fixtur
         })).ReadAsText())!["events"]!.AsArray();
         history.Select(e => e!["type"]!.GetValue<string>()).ShouldContain("customer_match_ambiguous");
         var resolved = history.Single(e => e!["type"]!.GetValue<string>() == "customer_match_resolved")!;
-        resolved["data"]!["resolvedBy"]!.GetValue<string>().ShouldBe("ops-jane");
+        resolved["data"]!["resolvedBy"]!.GetValue<string>().ShouldBe(HubFixture.OperatorName, "the key's name, not the X-Author header");
     }
 
     [Fact]

@@ -29,6 +29,10 @@ public class HubFixture : IAsyncLifetime
     public const string AdminKey = "test-admin-key";
     public const string OrderEzToken = "test-orderez-token";
 
+    /// <summary>The names the operator and admin keys are configured with: who the hub records as having acted.</summary>
+    public const string OperatorName = "ops-jane";
+    public const string AdminName = "finance-lead";
+
     /// <summary>A second auditor key, configured only as its SHA-256 hash (rotation, and keys not stored in plain text).</summary>
     public const string RotatedAuditorKey = "test-rotated-auditor-key";
 
@@ -103,8 +107,8 @@ public class HubFixture : IAsyncLifetime
             b.UseSetting("Hub:WebhookSecrets:0", WebhookSecret);
             b.UseSetting("Hub:ApiKeys:auditor", $"{AuditorKey} sha256:{Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(RotatedAuditorKey)))}");
             b.UseSetting("Hub:AuthFailuresPerMinute", "10");
-            b.UseSetting("Hub:ApiKeys:operator", OperatorKey);
-            b.UseSetting("Hub:ApiKeys:admin", AdminKey);
+            b.UseSetting("Hub:ApiKeys:operator", $"{OperatorName}={OperatorKey}");
+            b.UseSetting("Hub:ApiKeys:admin", $"{AdminName}={AdminKey}");
             b.UseSetting("Hub:PollIntervalSeconds", "0");
             b.UseSetting("Hub:RecheckIntervalSeconds", "0");
             b.UseSetting("Hub:NetSuitePollIntervalSeconds", "0");

@@ -29,7 +29,6 @@ public class MappingChangeTests(HubFixture fixture) : IntegrationContext(fixture
         {
             s.Post.Text(body).ToUrl("/api/mappings").ContentType("application/json");
             s.WithRequestHeader("Authorization", $"Bearer {key}");
-            s.WithRequestHeader("X-Author", "finance-lead");
             s.StatusCodeShouldBe(status);
         });
 

@@ -20,6 +20,29 @@ public partial class SecurityTests(HubFixture fixture) : IntegrationContext(fixt
     });
 
     [Fact]
+    public void a_key_is_known_by_its_name_or_by_its_place_and_never_by_the_key_itself()
+    {
+        var padded = Convert.ToBase64String(Encoding.UTF8.GetBytes("0123456789abcdef"));
+        padded.ShouldEndWith("==");
+        var store = new ApiKeyStore(Microsoft.Extensions.Options.Options.Create(new Hub.Api.Infrastructure.HubOptions
+        {
+            ApiKeys = new()
+            {
+                ["operator"] = $"ops-jane=k-one, k-two ci.bot=sha256:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData("k-three"u8))}",
+                ["Admin"] = padded,
+            },
+        }));
+        store.Find("k-one").ShouldBe(new ApiKeyIdentity("ops-jane", "operator"));
+        store.Find("k-two").ShouldBe(new ApiKeyIdentity("operator#2", "operator"));
+        store.Find("k-three").ShouldBe(new ApiKeyIdentity("ci.bot", "operator"));
+        // A base64 key's padding is not a name separator.
+        store.Find(padded).ShouldBe(new ApiKeyIdentity("admin#1", "admin"));
+        store.Find("ops-jane=k-one").ShouldBeNull();
+        store.Find("ops-jane").ShouldBeNull();
+        store.Find("").ShouldBeNull();
+    }
+
+    [Fact]
     public async Task a_role_may_have_two_keys_at_once_one_of_them_configured_only_as_a_hash()
     {
         var before = await StoreWrites.OfAsync(Hub);
