@@ -31,7 +31,7 @@ public static class CustomerEndpoints
         var events = await session.Events.FetchStreamAsync(CustomerSync.StreamKey(outletId), token: ct);
         return events.Count == 0
             ? NotFound(outletId)
-            : Results.Ok(new { outletId, events = events.Select(e => new { e.Sequence, e.Version, type = e.EventTypeName, recordedAt = e.Timestamp, data = e.Data }) });
+            : Results.Ok(new CustomerHistory(outletId, events.Select(Audit.History.Describe).ToList()));
     }
 
     public static async Task<IResult> Resolve(long outletId, IDocumentSession session, IMartenOutbox outbox, HubClock clock, HttpContext http, CancellationToken ct)
@@ -80,3 +80,5 @@ public sealed record CustomerView(
         c.NetSuiteCustomerId is not null && c.WrittenBackId == c.NetSuiteCustomerId, c.LastSyncedAt, c.ActionNeeded ?? c.Unreadable, c.Candidates, c.Pending?.Kind.ToString(),
         c.Golden, c.NetSuiteLastModified);
 }
+
+public sealed record CustomerHistory(long OutletId, IReadOnlyList<Audit.HistoryEntry> Events);

@@ -220,9 +220,13 @@ public class CustomerMasterTests(HubFixture fixture) : IntegrationContext(fixtur
             s.Get.Url($"/api/customers/{outlet}/history");
             s.WithRequestHeader("Authorization", $"Bearer {HubFixture.AuditorKey}");
         })).ReadAsText())!["events"]!.AsArray();
-        history.Select(e => e!["type"]!.GetValue<string>()).ShouldContain("customer_match_ambiguous");
-        var resolved = history.Single(e => e!["type"]!.GetValue<string>() == "customer_match_resolved")!;
+        history.Select(e => e!["type"]!.GetValue<string>()).ShouldContain(nameof(CustomerMatchAmbiguous));
+        var resolved = history.Single(e => e!["type"]!.GetValue<string>() == nameof(CustomerMatchResolved))!;
         resolved["data"]!["resolvedBy"]!.GetValue<string>().ShouldBe(HubFixture.OperatorName, "the key's name, not the X-Author header");
+        // The same entry shape as an order's history: every event said in words, with where it came from.
+        history.Where(e => string.IsNullOrEmpty(e!["summary"]?.GetValue<string>()) || string.IsNullOrEmpty(e["source"]?.GetValue<string>()))
+            .Select(e => e!["type"]!.GetValue<string>()).ShouldBeEmpty();
+        resolved["summary"]!.GetValue<string>().ShouldContain(HubFixture.OperatorName);
     }
 
     [Fact]
@@ -278,9 +282,9 @@ public class CustomerMasterTests(HubFixture fixture) : IntegrationContext(fixtur
         await Hub.Host.InvokeMessageAndWaitAsync(new PollNetSuiteCustomers());
         (await Hub.LedgerAsync()).Of("customer").Single().Updates.ShouldBe(updatesByFinance, "no write went back to NetSuite");
         var history = await HistoryAsync(outlet);
-        OfType(history, "outlet_updated_in_order_ez").Count().ShouldBe(1);
-        OfType(history, "change_echoed").ShouldContain(e => e["data"]!["source"]!.GetValue<string>() == "orderez");
-        OfType(history, "net_suite_in_sync").Count().ShouldBe(1);
+        OfType(history, nameof(OutletUpdatedInOrderEz)).Count().ShouldBe(1);
+        OfType(history, nameof(ChangeEchoed)).ShouldContain(e => e["data"]!["source"]!.GetValue<string>() == "orderez");
+        OfType(history, nameof(NetSuiteInSync)).Count().ShouldBe(1);
     }
 
     [Fact]
@@ -301,7 +305,7 @@ public class CustomerMasterTests(HubFixture fixture) : IntegrationContext(fixtur
 
         (await Hub.NetSuite.GetAsync("customer", customer.NetSuiteCustomerId!))!["companyName"]!.GetValue<string>().ShouldBe("Bar Nine Pte Ltd");
         (await Hub.OrderEz.GetOutletAsync(outlet))!.LegalName.ShouldBe("Bar Nine Pte Ltd");
-        var conflict = OfType(await HistoryAsync(outlet), "customer_field_conflict").ShouldHaveSingleItem()["data"]!;
+        var conflict = OfType(await HistoryAsync(outlet), nameof(CustomerFieldConflict)).ShouldHaveSingleItem()["data"]!;
         conflict["field"]!.GetValue<string>().ShouldBe("companyName");
         (conflict["winner"]!["source"]!.GetValue<string>(), conflict["winner"]!["value"]!.GetValue<string>()).ShouldBe(("orderez", "Bar Nine Pte Ltd"));
         (conflict["loser"]!["source"]!.GetValue<string>(), conflict["loser"]!["value"]!.GetValue<string>()).ShouldBe(("netsuite", "Bar Nine Holdings"));

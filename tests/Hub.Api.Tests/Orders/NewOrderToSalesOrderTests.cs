@@ -60,6 +60,7 @@ public class NewOrderToSalesOrderTests(HubFixture fixture) : IntegrationContext(
 
         var history = await Hub.Host.GetAsJson<OrderHistory>($"/api/orders/{orderId}/history", HubFixture.AuditorKey);
 
+        history.Events.Where(e => e.Summary.Length == 0 || e.Source.Length == 0).Select(e => e.Type).ShouldBeEmpty("every event said in words, with its source");
         // order.created and order.accepted may be delivered in either order; the steps always run in this one.
         history.Events.Count(e => e.Type == "OrderChangeObserved").ShouldBe(2);
         var steps = history.Events.Where(e => e.Type != "OrderChangeObserved").ToList();
