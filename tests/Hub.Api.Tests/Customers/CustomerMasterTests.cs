@@ -32,15 +32,10 @@ public class CustomerMasterTests(HubFixture fixture) : IntegrationContext(fixtur
 
     private async Task<CustomerView> EventuallyAsync(long outletId, Func<CustomerView, bool> done)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        CustomerView? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await CustomerAsync(outletId);
-            if (last is not null && done(last)) return last;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"Outlet {outletId} did not reach the expected state; last: {System.Text.Json.JsonSerializer.Serialize(last)}");
+        var last = await Eventually.ValueAsync(() => CustomerAsync(outletId), v => v is not null && done(v), TimeSpan.FromSeconds(30));
+        return last is not null && done(last)
+            ? last
+            : throw new TimeoutException($"Outlet {outletId} did not reach the expected state; last: {System.Text.Json.JsonSerializer.Serialize(last)}");
     }
 
     private Task<CustomerView> LinkedAsync(long outletId) => EventuallyAsync(outletId, c => c.WrittenBackToOrderEz && c.PendingStep is null);

@@ -68,15 +68,10 @@ public static class Scenarios
     /// continues across processes (simulator webhooks, scheduled retries), so a tracked session cannot see all of it.</summary>
     public static async Task<OrderView> EventuallyAsync(this HubFixture f, long orderId, Func<OrderView, bool> done, int seconds = 30)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        OrderView? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await f.OrderAsync(orderId);
-            if (last is not null && done(last)) return last;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"Order {orderId} did not reach the expected state in {seconds}s; last state: {JsonSerializer.Serialize(last, Json)}");
+        var last = await Eventually.ValueAsync(() => f.OrderAsync(orderId), v => v is not null && done(v), TimeSpan.FromSeconds(seconds));
+        return last is not null && done(last)
+            ? last
+            : throw new TimeoutException($"Order {orderId} did not reach the expected state in {seconds}s; last state: {JsonSerializer.Serialize(last, Json)}");
     }
 
     public static async Task<string> HistoryTextAsync(this HubFixture f, long orderId)
@@ -127,17 +122,14 @@ public static class Scenarios
 
     public static async Task EventuallyCustomerLinkedAsync(this HubFixture f, long outletId)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
         using var client = f.Host.Server.CreateClient();
-        while (DateTime.UtcNow < deadline)
+        await Eventually.UntilAsync(async () =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/customers/{outletId}");
             request.Headers.Authorization = new("Bearer", HubFixture.AuditorKey);
             var response = await client.SendAsync(request);
-            if (response.IsSuccessStatusCode && JsonNode.Parse(await response.Content.ReadAsStringAsync())!["writtenBackToOrderEz"]!.GetValue<bool>()) return;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"Outlet {outletId} was not linked to a NetSuite customer in time.");
+            return response.IsSuccessStatusCode && JsonNode.Parse(await response.Content.ReadAsStringAsync())!["writtenBackToOrderEz"]!.GetValue<bool>();
+        }, TimeSpan.FromSeconds(30), $"outlet {outletId} to be linked to a NetSuite customer and written back");
     }
 
     public static async Task PauseWebhooksAsync(this HubFixture f) =>

@@ -64,11 +64,8 @@ public class DeadLetterTests(HubFixture fixture) : IntegrationContext(fixture)
         }
     }
 
-    private async Task EventuallyDeadLetteredAsync(int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await Hub.DeadLetterCountAsync() < count && DateTime.UtcNow < deadline) await Task.Delay(50);
-    }
+    private Task EventuallyDeadLetteredAsync(int count) =>
+        Eventually.UntilAsync(async () => await Hub.DeadLetterCountAsync() >= count, TimeSpan.FromSeconds(30), $"{count} dead letter(s)");
 
     private Task<JsonObject> DeadLettersAsync() => Hub.Host.GetAsJson<JsonObject>("/api/dead-letters", HubFixture.OperatorKey);
 

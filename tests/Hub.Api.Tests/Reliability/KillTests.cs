@@ -70,10 +70,8 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
             // Orders keep coming while the database is down; their webhooks are refused with 503.
             for (var i = 0; i < 5; i++)
                 orders.Add(await DataId(await _h.OrderEzHttp.PostAsJsonAsync("/_sim/orders", new { outletId = outlet, placedBy = "supplier", lines = new[] { new { sku = "COF-1", quantity = 10 + i } } })));
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (!(await _h.OrderEzHttp.GetStringAsync("/_sim/webhooks/deliveries")).Contains("\"lastStatusCode\":503", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
-                await Task.Delay(50);
-            (await _h.OrderEzHttp.GetStringAsync("/_sim/webhooks/deliveries")).ShouldContain("\"lastStatusCode\":503");
+            await Eventually.UntilAsync(async () => (await _h.OrderEzHttp.GetStringAsync("/_sim/webhooks/deliveries")).Contains("\"lastStatusCode\":503", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(30), "a webhook answered 503 while the database is down");
         }
         finally
         {
@@ -153,12 +151,9 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
         }
         async Task FaultAsync(string mode, int seconds) =>
             (await _h.NetSuiteHttp.PostAsJsonAsync("/_sim/faults", new { mode, seconds })).EnsureSuccessStatusCode();
-        async Task UntilOverAsync()
-        {
-            var limit = DateTime.UtcNow.AddSeconds(60);
-            while (JsonNode.Parse(await _h.NetSuiteHttp.GetStringAsync("/_sim/faults"))!["active"]!.GetValue<bool>() && DateTime.UtcNow < limit)
-                await Task.Delay(250);
-        }
+        Task UntilOverAsync() => Eventually.UntilAsync(
+            async () => !JsonNode.Parse(await _h.NetSuiteHttp.GetStringAsync("/_sim/faults"))!["active"]!.GetValue<bool>(),
+            TimeSpan.FromSeconds(60), "the NetSuite fault to end", TimeSpan.FromMilliseconds(250));
 
         var outage = Stopwatch.StartNew();
         foreach (var (mode, seconds) in new[] { ("refuse", 40), ("503", 40), ("hang", 40) })
