@@ -25,21 +25,21 @@ public static class PollNetSuiteCustomersHandler
 {
     public const string CheckpointId = "netsuite-customers";
 
-    public static async Task<OutgoingMessages> Handle(PollNetSuiteCustomers _, IDocumentSession session, NetSuiteClient netSuite,
-        IOptions<HubOptions> options, HubClock clock, CancellationToken ct)
-    {
-        using var lane = NetSuiteLane.Use(NetSuitePriority.Customers);
-        var checkpoint = await session.LoadAsync<PollCheckpoint>(CheckpointId, ct);
-        var since = NetSuiteChangeWindow.Since(checkpoint, options.Value.PollOverlapSeconds);
-        var rows = await netSuite.QueryAsync(NetSuiteTranslator.CustomersChangedSinceQuery(since), maxRows: 10_000, ct: ct);
+    public static readonly NetSuiteChangeFeed Feed = new(CheckpointId, NetSuitePriority.Customers,
+        NetSuiteTranslator.CustomersChangedSinceQuery, LinkedOutletsAsync);
 
-        var messages = new OutgoingMessages();
-        var watermark = checkpoint?.Watermark;
+    public static Task<OutgoingMessages> Handle(PollNetSuiteCustomers _, IDocumentSession session, NetSuiteClient netSuite,
+        IOptions<HubOptions> options, HubClock clock, CancellationToken ct) =>
+        NetSuiteChangePoller.PollAsync(Feed, session, netSuite, options.Value, clock, ct);
+
+    /// <summary>An observation for every outlet linked to a changed customer, unless it has seen a newer change already.</summary>
+    private static async Task<IReadOnlyList<object>> LinkedOutletsAsync(IReadOnlyList<IReadOnlyDictionary<string, string?>> rows, IDocumentSession session, CancellationToken ct)
+    {
+        var messages = new List<object>();
         foreach (var row in rows)
         {
-            var id = row["id"]!;
-            var lastModified = row.GetValueOrDefault("lastmodifieddate") ?? "";
-            watermark = NetSuiteChangeWindow.Advance(watermark, lastModified);
+            if (row.GetValueOrDefault(NetSuiteTranslator.IdColumn) is not { } id) continue;
+            var lastModified = row.GetValueOrDefault(NetSuiteTranslator.LastModifiedColumn) ?? "";
             // Several outlets may share one NetSuite customer (the same business twice in OrderEZ).
             // lastmodifieddate has whole seconds: a second edit in the same second looks the same here, so only
             // strictly older ones are skipped; the observation itself de-duplicates on content.
@@ -48,7 +48,6 @@ public static class PollNetSuiteCustomersHandler
                 .Where(c => c.NetSuiteLastModified is null || string.CompareOrdinal(lastModified, c.NetSuiteLastModified) >= 0)
                 .Select(c => new ObserveNetSuiteCustomer(c.OutletId, id, lastModified)));
         }
-        session.Store(new PollCheckpoint(CheckpointId, watermark, clock.Now, rows.Count, messages.Count));
         return messages;
     }
 }

@@ -142,6 +142,11 @@ public static class NetSuiteTranslator
 
     public const string TimestampFormat = "yyyy-MM-dd HH:mm:ss";
 
+    /// <summary>Columns of the changed-since queries' rows.</summary>
+    public const string IdColumn = "id";
+    public const string StatusColumn = "status";
+    public const string LastModifiedColumn = "lastmodifieddate";
+
     public static string Decimal(decimal d) => d.ToString(CultureInfo.InvariantCulture);
 
     private static JsonObject Ref(string id) => new() { ["id"] = id };

@@ -24,37 +24,27 @@ public static class PollNetSuiteSalesOrdersHandler
 {
     public const string CheckpointId = "netsuite-sales-orders";
 
-    public static async Task<OutgoingMessages> Handle(PollNetSuiteSalesOrders _, IDocumentSession session, NetSuiteClient netSuite,
-        IOptions<HubOptions> options, HubClock clock, CancellationToken ct)
-    {
-        using var lane = NetSuiteLane.Use(NetSuitePriority.Orders);
-        var checkpoint = await session.LoadAsync<PollCheckpoint>(CheckpointId, ct);
-        var since = NetSuiteChangeWindow.Since(checkpoint, options.Value.PollOverlapSeconds);
-        var rows = await netSuite.QueryAsync(NetSuiteTranslator.SalesOrdersChangedSinceQuery(since), maxRows: 10_000, ct: ct);
+    public static readonly NetSuiteChangeFeed Feed = new(CheckpointId, NetSuitePriority.Orders,
+        NetSuiteTranslator.SalesOrdersChangedSinceQuery, StatusChangesAsync);
 
-        var watermark = checkpoint?.Watermark;
+    public static Task<OutgoingMessages> Handle(PollNetSuiteSalesOrders _, IDocumentSession session, NetSuiteClient netSuite,
+        IOptions<HubOptions> options, HubClock clock, CancellationToken ct) =>
+        NetSuiteChangePoller.PollAsync(Feed, session, netSuite, options.Value, clock, ct);
+
+    /// <summary>An observation for each sales order the hub wrote whose status NetSuite now reports differently.</summary>
+    private static async Task<IReadOnlyList<object>> StatusChangesAsync(IReadOnlyList<IReadOnlyDictionary<string, string?>> rows, IDocumentSession session, CancellationToken ct)
+    {
         var byId = new Dictionary<string, string?>();
         foreach (var row in rows)
-        {
-            if (row.GetValueOrDefault("id") is not { } id) continue;
-            byId[id] = row.GetValueOrDefault("status");
-            watermark = NetSuiteChangeWindow.Advance(watermark, row.GetValueOrDefault("lastmodifieddate"));
-        }
-        var messages = new OutgoingMessages();
-        if (byId.Count > 0)
-        {
-            var ids = byId.Keys.ToArray();
-            // Sales orders the hub did not write (entered in NetSuite by hand) are not ours to follow.
-            var known = await session.Query<OrderSync>().Where(o => o.NetSuiteSalesOrderId.IsOneOf(ids)).ToListAsync(ct);
-            foreach (var order in known)
-            {
-                var letter = byId[order.NetSuiteSalesOrderId!];
-                if (NetSuiteTranslator.SalesOrderStatus(letter).Stage != order.NetSuiteStage)
-                    messages.Add(new ObserveSalesOrderStatus(order.OrderId, order.NetSuiteSalesOrderId!, letter));
-            }
-        }
-        session.Store(new PollCheckpoint(CheckpointId, watermark, clock.Now, rows.Count, messages.Count));
-        return messages;
+            if (row.GetValueOrDefault(NetSuiteTranslator.IdColumn) is { } id) byId[id] = row.GetValueOrDefault(NetSuiteTranslator.StatusColumn);
+        if (byId.Count == 0) return [];
+        var ids = byId.Keys.ToArray();
+        // Sales orders the hub did not write (entered in NetSuite by hand) are not ours to follow.
+        var known = await session.Query<OrderSync>().Where(o => o.NetSuiteSalesOrderId.IsOneOf(ids)).ToListAsync(ct);
+        return known
+            .Where(o => NetSuiteTranslator.SalesOrderStatus(byId[o.NetSuiteSalesOrderId!]).Stage != o.NetSuiteStage)
+            .Select(o => (object)new ObserveSalesOrderStatus(o.OrderId, o.NetSuiteSalesOrderId!, byId[o.NetSuiteSalesOrderId!]))
+            .ToList();
     }
 }
 
