@@ -26,19 +26,10 @@ public sealed class OrderChangeIngestor(IServiceProvider services, HubClock cloc
 {
     private const int MaxConflictRetries = 10;
 
-    /// <summary>Pure: a snapshot whose business content this order has already seen is not appended again.</summary>
-    public static OrderChangeObserved? Decide(OrderSync? current, OrderSnapshot snapshot, ChangeSource source, DateTimeOffset now, string raw)
-    {
-        var hash = snapshot.BusinessHash();
-        return current?.SeenHashes.Contains(hash) == true
-            ? null
-            : new OrderChangeObserved(snapshot.OrderId, snapshot, hash, source, now, raw);
-    }
-
     public Task<IngestOutcome> IngestOrderAsync(OrderSnapshot snapshot, ChangeSource source, string raw, CancellationToken ct) =>
         IngestAsync<OrderSync>(OrderSync.StreamKey(snapshot.OrderId), source, ct, async (stream, _, outbox) =>
         {
-            var observed = Decide(stream.Aggregate, snapshot, source, clock.Now, raw);
+            var observed = OrderIngest.Decide(stream.Aggregate, snapshot, source, clock.Now, raw);
             if (observed is null) return false;
             stream.AppendOne(observed);
             // An order never committed (placed, or declined before acceptance) has nothing to sync: the decider

@@ -1,8 +1,7 @@
 using Hub.Domain.Common;
-using Hub.Domain.Customers;
 using Hub.Domain.Mapping;
 
-namespace Hub.Api.Customers;
+namespace Hub.Domain.Customers;
 
 /// <summary>
 /// Turns an observation from either system into events: the observation itself, what it changes in the golden
