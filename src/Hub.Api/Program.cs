@@ -153,6 +153,7 @@ app.MapMappingEndpoints();
 app.MapCustomerEndpoints();
 app.MapDeadLetterEndpoints();
 app.MapReplayEndpoints();
+app.MapPollerEndpoints();
 
 return await app.RunJasperFxCommands(args);
 
