@@ -34,7 +34,7 @@ public static class History
             null, null, null, o.RawPayload),
         SyncCommandIssued c => new HistoryEntry(e.Sequence, e.Version, "SyncCommandIssued", e.Timestamp,
             $"{c.Kind} → {c.Target}", "hub", null, null, null, c.At, null, c.CommandId, c.MappingVersion is { } v ? $"v{v}" : null,
-            new CommandExchange(RequestOf(c), null), null),
+            new CommandExchange(NetSuiteTranslator.RequestOf(c), null), null),
         SyncCommandSucceeded s => new HistoryEntry(e.Sequence, e.Version, "SyncCommandSucceeded", e.Timestamp,
             $"{s.Kind} succeeded{(s.ResultId is null ? "" : $": {s.ResultId}")}", "hub", null, null, null, s.At, null, s.CommandId, null,
             new CommandExchange(null, s.Response), null),
@@ -63,19 +63,6 @@ public static class History
         SyncRetryRequested r => new HistoryEntry(e.Sequence, e.Version, "SyncRetryRequested", e.Timestamp,
             $"Retry requested by {r.RequestedBy}: {r.Reason}", r.RequestedBy, null, null, null, r.At, null, null, null, null, null),
         _ => null,
-    };
-
-    private static object? RequestOf(SyncCommandIssued c) => c.Kind switch
-    {
-        SyncCommandKind.UpsertSalesOrder when c.SalesOrder is not null => new
-        {
-            method = "PUT",
-            path = $"/services/rest/record/v1/salesOrder/eid:{c.SalesOrder.ExternalId}?replace=item",
-            body = NetSuiteTranslator.SalesOrderBody(c.SalesOrder),
-        },
-        SyncCommandKind.ResolveItems => new { method = "POST", path = "/services/rest/query/v1/suiteql", body = new { q = NetSuiteTranslator.ItemsBySkuQuery(c.Skus ?? []) } },
-        SyncCommandKind.EnsureCustomer => new { method = "PUT", path = $"/services/rest/record/v1/{c.Target}" },
-        _ => new { target = c.Target },
     };
 
     private static HistoryEntry? DescribeCustomer(IEvent e) => e.Data switch

@@ -73,15 +73,15 @@ public static class ExecuteCustomerNetSuiteStepHandler
             var owns = string.IsNullOrEmpty(match.ExternalId) || match.ExternalId == desired.ExternalId;
             if (string.IsNullOrEmpty(match.ExternalId))
                 // Adopt: our externalId on the existing record, so later writes and lookups find it.
-                await netSuite.PatchAsync("customer", match.NetSuiteCustomerId, new JsonObject { ["externalId"] = desired.ExternalId }, ct: ct);
+                await netSuite.PatchAsync(NetSuiteTranslator.CustomerRecord, match.NetSuiteCustomerId, NetSuiteTranslator.ExternalIdBody(desired.ExternalId), ct: ct);
             return [new CustomerLinked(outlet.OutletId, match.NetSuiteCustomerId, key, desired.ExternalId, clock.Now, owns)];
         }
 
-        var id = await netSuite.UpsertAsync("customer", desired.ExternalId, NetSuiteTranslator.CustomerBody(desired), ct: ct);
+        var id = await netSuite.UpsertAsync(NetSuiteTranslator.CustomerRecord, desired.ExternalId, NetSuiteTranslator.CustomerBody(desired), ct: ct);
         return
         [
             new CustomerLinked(outlet.OutletId, id, "created", desired.ExternalId, clock.Now),
-            new CustomerUpserted(outlet.OutletId, commandId, id, desired.Hash(), $"PUT customer/eid:{desired.ExternalId} → {id}", clock.Now,
+            new CustomerUpserted(outlet.OutletId, commandId, id, desired.Hash(), NetSuiteTranslator.UpsertDescription(NetSuiteTranslator.CustomerRecord, desired.ExternalId, id), clock.Now,
                 NetSuiteTranslator.TrackedCustomerFields(desired)),
         ];
     }
@@ -89,37 +89,33 @@ public static class ExecuteCustomerNetSuiteStepHandler
     private static async Task<IReadOnlyList<CustomerCandidate>> CandidatesAsync(NetSuiteClient netSuite, string key, OutletSnapshot outlet,
         DesiredCustomer desired, CustomerSection config, CancellationToken ct)
     {
-        const string columns = "id, externalid, companyname, email";
         IReadOnlyList<IReadOnlyDictionary<string, string?>> rows;
         switch (key)
         {
             case "externalId":
-                var record = await netSuite.GetAsync("customer", $"eid:{desired.ExternalId}", ct: ct);
-                return record is null ? [] : [new CustomerCandidate(NetSuiteJson.Text(record["id"])!, desired.ExternalId,
-                    NetSuiteJson.Text(record["companyName"]), NetSuiteJson.Text(record["email"]))];
+                var record = await netSuite.GetAsync(NetSuiteTranslator.CustomerRecord, NetSuiteTranslator.ByExternalId(desired.ExternalId), ct: ct);
+                return record is null ? [] : [NetSuiteTranslator.CandidateOf(record, desired.ExternalId)];
             case "accountNumber" when !string.IsNullOrWhiteSpace(outlet.AccountNumber):
-                rows = await netSuite.QueryAsync($"SELECT {columns} FROM customer WHERE accountnumber = {NetSuiteTranslator.Literal(outlet.AccountNumber.Trim())} ORDER BY id", 50, ct);
+                rows = await netSuite.QueryAsync(NetSuiteTranslator.CustomersByAccountNumberQuery(outlet.AccountNumber), 50, ct);
                 break;
             case "email" when !string.IsNullOrWhiteSpace(outlet.Email):
                 var wanted = EmailAddress.Normalize(outlet.Email, config.IgnorePlusAddressing);
                 var (local, domain) = EmailAddress.Split(wanted);
                 // LIKE narrows to the same mailbox with any +tag; the exact comparison happens here.
-                rows = (await netSuite.QueryAsync(
-                        $"SELECT {columns} FROM customer WHERE LOWER(email) LIKE {NetSuiteTranslator.Literal($"{local}%@{domain}")} ORDER BY id", 200, ct))
-                    .Where(r => r.GetValueOrDefault("email") is { } e && EmailAddress.Normalize(e, config.IgnorePlusAddressing) == wanted).ToList();
-                break;
+                return (await netSuite.QueryAsync(NetSuiteTranslator.CustomersByMailboxQuery(local, domain), 200, ct))
+                    .Select(NetSuiteTranslator.CandidateOf)
+                    .Where(c => c.Email is { } e && EmailAddress.Normalize(e, config.IgnorePlusAddressing) == wanted).ToList();
             case "companyName":
                 rows = await netSuite.QueryAsync(
-                    $"SELECT {columns} FROM customer WHERE LOWER(companyname) = {NetSuiteTranslator.Literal(RuleEngine.Normalize(outlet.CompanyName, "collapse")!.ToLowerInvariant())} ORDER BY id", 10, ct);
+                    NetSuiteTranslator.CustomersByCompanyNameQuery(RuleEngine.Normalize(outlet.CompanyName, "collapse")!.ToLowerInvariant()), 10, ct);
                 // The weak key is name + postal code: a same-named business elsewhere is not a candidate.
                 var postal = Postal(outlet.DeliveryAddress?.PostalCode ?? outlet.BillingAddress?.PostalCode);
                 if (postal is not null)
                 {
                     var sameArea = new List<IReadOnlyDictionary<string, string?>>();
                     foreach (var row in rows)
-                        if (await netSuite.GetAsync("customer", row["id"]!, expandSubResources: true, ct: ct) is { } candidate
-                            && (candidate["addressBook"]?["items"] as JsonArray)?.OfType<JsonObject>()
-                                .Any(a => Postal(NetSuiteJson.Text(a["addressBookAddress"]?["zip"])) == postal) == true)
+                        if (await netSuite.GetAsync(NetSuiteTranslator.CustomerRecord, row[NetSuiteTranslator.IdColumn]!, expandSubResources: true, ct: ct) is { } candidate
+                            && NetSuiteTranslator.PostalCodesOf(candidate).Any(code => Postal(code) == postal))
                             sameArea.Add(row);
                     rows = sameArea;
                 }
@@ -127,7 +123,7 @@ public static class ExecuteCustomerNetSuiteStepHandler
             default:
                 return [];
         }
-        return rows.Select(r => new CustomerCandidate(r["id"]!, r.GetValueOrDefault("externalid"), r.GetValueOrDefault("companyname"), r.GetValueOrDefault("email"))).ToList();
+        return rows.Select(NetSuiteTranslator.CandidateOf).ToList();
     }
 
     private static string? Postal(string? code) =>
@@ -140,18 +136,18 @@ public static class ExecuteCustomerNetSuiteStepHandler
         if (state.NetSuiteCustomerId is null)
         {
             // The operator chose "create new" over the candidates.
-            var created = await netSuite.UpsertAsync("customer", desired.ExternalId, body, ct: ct);
+            var created = await netSuite.UpsertAsync(NetSuiteTranslator.CustomerRecord, desired.ExternalId, body, ct: ct);
             return
             [
                 new CustomerLinked(state.OutletId, created, "created", desired.ExternalId, clock.Now),
-                new CustomerUpserted(state.OutletId, commandId, created, desired.Hash(), $"PUT customer/eid:{desired.ExternalId} → {created}", clock.Now,
+                new CustomerUpserted(state.OutletId, commandId, created, desired.Hash(), NetSuiteTranslator.UpsertDescription(NetSuiteTranslator.CustomerRecord, desired.ExternalId, created), clock.Now,
                     NetSuiteTranslator.TrackedCustomerFields(desired)),
             ];
         }
         // A customer we only linked to (it carries another record's externalId) keeps its externalId.
-        if (!state.OwnsExternalId) body.Remove("externalId");
-        await netSuite.PatchAsync("customer", state.NetSuiteCustomerId, body, replace: body.ContainsKey("addressBook") ? "addressBook" : null, ct: ct);
-        return [new CustomerUpserted(state.OutletId, commandId, state.NetSuiteCustomerId, desired.Hash(), $"PATCH customer/{state.NetSuiteCustomerId}", clock.Now,
+        if (!state.OwnsExternalId) NetSuiteTranslator.WithoutExternalId(body);
+        await netSuite.PatchAsync(NetSuiteTranslator.CustomerRecord, state.NetSuiteCustomerId, body, replace: NetSuiteTranslator.ReplacedSublists(body), ct: ct);
+        return [new CustomerUpserted(state.OutletId, commandId, state.NetSuiteCustomerId, desired.Hash(), NetSuiteTranslator.PatchDescription(NetSuiteTranslator.CustomerRecord, state.NetSuiteCustomerId), clock.Now,
             NetSuiteTranslator.TrackedCustomerFields(desired))];
     }
 }
@@ -170,7 +166,7 @@ public static class ExecuteCustomerOrderEzStepHandler
             if (pending.Kind == CustomerStepKind.WriteBack)
             {
                 await orderEz.SetOutletExternalRefsAsync(message.OutletId,
-                    new Dictionary<string, string?> { ["netsuiteCustomerId"] = state.NetSuiteCustomerId }, ct);
+                    new Dictionary<string, string?> { [OrderEzTranslator.NetSuiteCustomerRef] = state.NetSuiteCustomerId }, ct);
                 stream.AppendOne(new OutletWrittenBack(message.OutletId, pending.CommandId, state.NetSuiteCustomerId!, clock.Now));
                 return [new SyncCustomer(message.OutletId)];
             }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Hub.Domain.Customers;
 using Hub.Domain.Orders;
+using Hub.NetSuite;
 
 namespace Hub.Api.NetSuite;
 
@@ -128,6 +129,50 @@ public static class NetSuiteTranslator
             Hub.NetSuite.NetSuiteJson.Text(record["orderStatus"]?["refName"]));
 
     public const string SalesOrderRecord = "salesOrder";
+    public const string CustomerRecord = "customer";
+
+    /// <summary>A record's address by our externalId.</summary>
+    public static string ByExternalId(string externalId) => "eid:" + externalId;
+
+    /// <summary>What the history shows for an upsert by externalId and for a patch by internal id.</summary>
+    public static string UpsertDescription(string record, string externalId, string internalId) => $"PUT {record}/eid:{externalId} → {internalId}";
+
+    public static string PatchDescription(string record, string internalId) => $"PATCH {record}/{internalId}";
+
+    public static string SalesOrderUpsertDescription(DesiredSalesOrder so, string internalId) =>
+        $"PUT salesOrder/eid:{so.ExternalId}?replace=item → 204, internal id {internalId}; {so.Lines.Count} line(s), mapping v{so.MappingVersion}";
+
+    /// <summary>The body that puts our externalId on a customer found by another key (adoption).</summary>
+    public static JsonObject ExternalIdBody(string externalId) => new() { ["externalId"] = externalId };
+
+    /// <summary>The sublists a customer body replaces whole (its address book), for the PATCH's replace parameter.</summary>
+    public static string? ReplacedSublists(JsonObject customerBody) => customerBody.ContainsKey("addressBook") ? "addressBook" : null;
+
+    /// <summary>The body without our externalId, for a customer we only linked to (it carries another record's).</summary>
+    public static void WithoutExternalId(JsonObject body) => body.Remove("externalId");
+
+    private const string CandidateColumns = "id, externalid, companyname, email";
+
+    public static string CustomersByAccountNumberQuery(string accountNumber) =>
+        $"SELECT {CandidateColumns} FROM customer WHERE accountnumber = {Literal(accountNumber.Trim())} ORDER BY id";
+
+    /// <summary>Customers whose email is the mailbox <paramref name="local"/>@<paramref name="domain"/> with any +tag (the exact comparison is the caller's).</summary>
+    public static string CustomersByMailboxQuery(string local, string domain) =>
+        $"SELECT {CandidateColumns} FROM customer WHERE LOWER(email) LIKE {Literal($"{local}%@{domain}")} ORDER BY id";
+
+    public static string CustomersByCompanyNameQuery(string normalizedLowerName) =>
+        $"SELECT {CandidateColumns} FROM customer WHERE LOWER(companyname) = {Literal(normalizedLowerName)} ORDER BY id";
+
+    public static CustomerCandidate CandidateOf(IReadOnlyDictionary<string, string?> row) =>
+        new(row[IdColumn]!, row.GetValueOrDefault("externalid"), row.GetValueOrDefault("companyname"), row.GetValueOrDefault("email"));
+
+    public static CustomerCandidate CandidateOf(JsonObject record, string externalId) =>
+        new(NetSuiteJson.Text(record["id"])!, externalId, NetSuiteJson.Text(record["companyName"]), NetSuiteJson.Text(record["email"]));
+
+    /// <summary>The postal codes of a customer record read with its sublists expanded.</summary>
+    public static IEnumerable<string?> PostalCodesOf(JsonObject customer) =>
+        ((customer["addressBook"]?["items"] as JsonArray)?.OfType<JsonObject>() ?? [])
+            .Select(a => NetSuiteJson.Text(a["addressBookAddress"]?["zip"]));
 
     /// <summary>Sales orders changed since a moment, with their status letter (the poll that keeps NetSuite's status on record).</summary>
     public static string SalesOrdersChangedSinceQuery(DateTimeOffset since) =>
@@ -150,4 +195,18 @@ public static class NetSuiteTranslator
     public static string Decimal(decimal d) => d.ToString(CultureInfo.InvariantCulture);
 
     private static JsonObject Ref(string id) => new() { ["id"] = id };
+
+    /// <summary>The request a step makes, as the history shows it (method, path, body).</summary>
+    public static object? RequestOf(SyncCommandIssued c) => c.Kind switch
+    {
+        SyncCommandKind.UpsertSalesOrder when c.SalesOrder is not null => new
+        {
+            method = "PUT",
+            path = $"/services/rest/record/v1/salesOrder/eid:{c.SalesOrder.ExternalId}?replace=item",
+            body = SalesOrderBody(c.SalesOrder),
+        },
+        SyncCommandKind.ResolveItems => new { method = "POST", path = "/services/rest/query/v1/suiteql", body = new { q = ItemsBySkuQuery(c.Skus ?? []) } },
+        SyncCommandKind.EnsureCustomer => new { method = "PUT", path = $"/services/rest/record/v1/{c.Target}" },
+        _ => new { target = c.Target },
+    };
 }

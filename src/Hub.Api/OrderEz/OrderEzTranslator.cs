@@ -68,6 +68,13 @@ public static class OrderEzTranslator
 
     /// <summary>The NetSuite sales order id as OrderEZ keeps it in the order's externalRefs (our assumption, ADR 0005).</summary>
     public const string NetSuiteSalesOrderRef = "netsuiteSalesOrderId";
+
+    /// <summary>The NetSuite customer id as OrderEZ keeps it in the outlet's externalRefs (our assumption, ADR 0005).</summary>
+    public const string NetSuiteCustomerRef = "netsuiteCustomerId";
+
+    /// <summary>What the history shows for the sales order id written back to an order.</summary>
+    public static string SalesOrderRefDescription(long orderId, string salesOrderId) =>
+        $"PATCH /distributor/orders/{orderId} externalRefs.{NetSuiteSalesOrderRef}={salesOrderId} → 200";
 }
 
 /// <summary>

@@ -90,7 +90,7 @@ public static class ExecuteNetSuiteStepHandler
         // PUT by externalId: a retry after a timeout or a crash updates the record it created, never a second one.
         var id = await netSuite.UpsertAsync(NetSuiteTranslator.SalesOrderRecord, so.ExternalId, body, replace: "item", ct: ct);
         var succeeded = new SyncCommandSucceeded(state.OrderId, pending.CommandId, pending.Kind, id, so.Hash(),
-            $"PUT salesOrder/eid:{so.ExternalId}?replace=item → 204, internal id {id}; {so.Lines.Count} line(s), mapping v{so.MappingVersion}", clock.Now);
+            NetSuiteTranslator.SalesOrderUpsertDescription(so, id), clock.Now);
         return observed is null || observed.Stage == state.NetSuiteStage ? [succeeded] : [observed, succeeded];
     }
 

@@ -24,7 +24,7 @@ public static class ExecuteOrderEzStepHandler
             await orderEz.SetOrderExternalRefsAsync(message.OrderId,
                 new Dictionary<string, string?> { [OrderEzTranslator.NetSuiteSalesOrderRef] = salesOrderId }, ct);
             return StepOutcome.Succeeded(stream, message.OrderId, new SyncCommandSucceeded(message.OrderId, pending.CommandId, pending.Kind,
-                salesOrderId, null, $"PATCH /distributor/orders/{message.OrderId} externalRefs.{OrderEzTranslator.NetSuiteSalesOrderRef}={salesOrderId} → 200", clock.Now));
+                salesOrderId, null, OrderEzTranslator.SalesOrderRefDescription(message.OrderId, salesOrderId), clock.Now));
         }
         catch (OrderEzException ex)
         {
