@@ -11,12 +11,14 @@ namespace Hub.NetSuite;
 
 /// <summary>
 /// Thin SuiteTalk REST client (record API v1 and SuiteQL), authenticated with token-based authentication (TBA,
-/// the default) or OAuth 2.0 client credentials (M2M), chosen by <see cref="NetSuiteOptions.AuthMode"/>.
+/// the default) or OAuth 2.0 client credentials (M2M), chosen by <see cref="NetSuiteOptions.AuthMode"/>; the
+/// authentication itself is a handler in front of the given HttpClient (<see cref="TbaAuthenticationHandler"/>,
+/// <see cref="OAuth2AuthenticationHandler"/>), so the record client knows no credentials.
 /// <para>
 /// It does not retry and does not limit concurrency: one call is one HTTP request. Retries with backoff, the
 /// account concurrency gate and reconciliation after an ambiguous POST belong to the caller, which can tell
 /// from <see cref="NetSuiteException.IsTransient"/> whether trying again makes sense. The one exception is OAuth 2.0:
-/// a 401 INVALID_LOGIN there usually means the cached access token was revoked or expired early, so the client
+/// a 401 INVALID_LOGIN there usually means the cached access token was revoked or expired early, so the handler
 /// fetches a new token and sends that request once more (a 401 means NetSuite did not process it, so even a POST is
 /// safe to repeat); a second 401 is final.
 /// </para>
@@ -36,10 +38,10 @@ public sealed class NetSuiteClient
     private const int MaxErrorBodyChars = 64 * 1024;
 
     private readonly HttpClient _http;
+    // The record and query calls go through the authentication handler; the token request goes straight to _http.
+    private readonly HttpMessageInvoker _authenticated;
     private readonly TimeProvider _time;
-    private readonly TbaCredentials? _credentials;
     private readonly OAuth2Settings? _oauth2;
-    private readonly AccessTokenCache? _tokens;
     private readonly string _root;
 
     private sealed record OAuth2Settings(string ClientId, string CertificateId, string Scope, string Algorithm, System.Security.Cryptography.AsymmetricAlgorithm Key, Uri TokenUrl);
@@ -75,9 +77,11 @@ public sealed class NetSuiteClient
         if (root.EndsWith("/services/rest", StringComparison.OrdinalIgnoreCase)) root = root[..^"/services/rest".Length];
         _root = root;
 
+        DelegatingHandler authentication;
         if (mode == NetSuiteOptions.TbaMode)
         {
-            _credentials = new TbaCredentials(options.AccountId, options.ConsumerKey, options.ConsumerSecret, options.TokenId, options.TokenSecret);
+            authentication = new TbaAuthenticationHandler(
+                new TbaCredentials(options.AccountId, options.ConsumerKey, options.ConsumerSecret, options.TokenId, options.TokenSecret), _time);
         }
         else
         {
@@ -88,8 +92,10 @@ public sealed class NetSuiteClient
             var key = ClientAssertion.LoadPrivateKey(options.OAuth2PrivateKeyPem!, algorithm);
             _oauth2 = new OAuth2Settings(options.OAuth2ClientId!.Trim(), options.OAuth2CertificateId!.Trim(), options.OAuth2Scope.Trim(), algorithm, key,
                 new Uri(root + ClientAssertion.TokenPath));
-            _tokens = new AccessTokenCache(FetchTokenAsync, _time);
+            authentication = new OAuth2AuthenticationHandler(new AccessTokenCache(FetchTokenAsync, _time));
         }
+        authentication.InnerHandler = new HttpClientSender(http);
+        _authenticated = new HttpMessageInvoker(authentication);
     }
 
     /// <summary>
@@ -209,46 +215,25 @@ public sealed class NetSuiteClient
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, JsonObject? body, string? prefer, CancellationToken ct)
     {
-        var uri = new Uri(_root + pathAndQuery);
-        var json = body?.ToJsonString();
-        for (var attempt = 1; ; attempt++)
+        using var request = new HttpRequestMessage(method, new Uri(_root + pathAndQuery));
+        if (body is not null)
         {
-            var token = _tokens is null ? null : await _tokens.GetAsync(ct);
-            // A request message can be sent only once, so every attempt builds its own.
-            using var request = new HttpRequestMessage(method, uri);
-            if (json is not null)
-            {
-                request.Content = new StringContent(json, Encoding.UTF8);
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            }
-            if (prefer is not null) request.Headers.TryAddWithoutValidation("Prefer", prefer);
-            // Signed last, over the exact URI object HttpClient will send; a fresh nonce every time, retries included.
-            var header = token is not null
-                ? "Bearer " + token.Value
-                : OAuth1Signer.AuthorizationHeader(method.Method, uri, _credentials!, OAuth1Signer.NewNonce(), _time.GetUtcNow().ToUnixTimeSeconds());
-            request.Headers.TryAddWithoutValidation("Authorization", header);
-
-            var response = await TransportAsync(request, ct);
-            if (response.IsSuccessStatusCode) return response;
-            NetSuiteException error;
-            using (response)
-                error = await ErrorAsync(response, ct);
-            // "Refresh the token once, then fail": a revoked or early-expired token heals, bad credentials do not loop.
-            if (token is not null && attempt == 1 && error.Status == 401 && error.ErrorCode == "INVALID_LOGIN")
-            {
-                _tokens!.Invalidate(token);
-                continue;
-            }
-            throw error;
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         }
+        if (prefer is not null) request.Headers.TryAddWithoutValidation("Prefer", prefer);
+        var response = await TransportAsync(ct2 => _authenticated.SendAsync(request, ct2), request, ct);
+        if (response.IsSuccessStatusCode) return response;
+        using (response)
+            throw await ErrorAsync(response, ct);
     }
 
     /// <summary>Sends, turning transport failures and timeouts (not the caller's cancellation) into transient errors.</summary>
-    private async Task<HttpResponseMessage> TransportAsync(HttpRequestMessage request, CancellationToken ct)
+    private static async Task<HttpResponseMessage> TransportAsync(Func<CancellationToken, Task<HttpResponseMessage>> send, HttpRequestMessage request, CancellationToken ct)
     {
         try
         {
-            return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+            return await send(ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -283,7 +268,7 @@ public sealed class NetSuiteClient
         };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
-        using var response = await TransportAsync(request, ct);
+        using var response = await TransportAsync(c => _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, c), request, ct);
         var status = (int)response.StatusCode;
         string text;
         try
@@ -331,7 +316,7 @@ public sealed class NetSuiteClient
         return (value, TimeSpan.FromSeconds(expiresIn));
     }
 
-    private static async Task<NetSuiteException> ErrorAsync(HttpResponseMessage response, CancellationToken ct)
+    internal static async Task<NetSuiteException> ErrorAsync(HttpResponseMessage response, CancellationToken ct)
     {
         var status = (int)response.StatusCode;
         string text;
