@@ -18,13 +18,9 @@ public static class History
         with { Type = e.Data.GetType().Name, Data = e.Data };
 
     private static HistoryEntry Entry(IEvent e, string summary, string source, DateTimeOffset? occurredAt = null, string? commandId = null,
-        CommandExchange? command = null, DateTimeOffset? receivedAt = null, ChangeSourceFields? from = null) =>
+        CommandExchange? command = null, DateTimeOffset? receivedAt = null, Hub.Domain.Common.ChangeSource? from = null) =>
         new(e.Sequence, e.Version, e.Data.GetType().Name, e.Timestamp, summary, from?.Channel ?? source, from?.DeliveryId, from?.EventType,
             from?.PollWindow, from?.OccurredAt ?? occurredAt, receivedAt, commandId, null, command, null);
-
-    private sealed record ChangeSourceFields(string Channel, string? DeliveryId, string? EventType, string? PollWindow, DateTimeOffset? OccurredAt);
-
-    private static ChangeSourceFields From(Hub.Domain.Common.ChangeSource s) => new(s.Channel, s.DeliveryId, s.EventType, s.PollWindow, s.OccurredAt);
 
     private static HistoryEntry? DescribeOrder(IEvent e) => e.Data switch
     {
@@ -67,8 +63,8 @@ public static class History
 
     private static HistoryEntry? DescribeCustomer(IEvent e) => e.Data switch
     {
-        OutletObserved o => Entry(e, $"OrderEZ reports outlet '{o.Snapshot.Name}'", "", receivedAt: o.ReceivedAt, from: From(o.Source)),
-        OutletChangeUnreadable u => Entry(e, $"Action needed: {u.Reason}", "", receivedAt: u.ReceivedAt, from: From(u.Source)) with { RawPayload = u.RawPayload },
+        OutletObserved o => Entry(e, $"OrderEZ reports outlet '{o.Snapshot.Name}'", "", receivedAt: o.ReceivedAt, from: o.Source),
+        OutletChangeUnreadable u => Entry(e, $"Action needed: {u.Reason}", "", receivedAt: u.ReceivedAt, from: u.Source) with { RawPayload = u.RawPayload },
         CustomerSyncIssued c => Entry(e, $"{c.Kind} issued", "hub", c.At, c.CommandId) with
         {
             MappingVersion = c.Desired?.MappingVersion is { } v ? $"v{v}" : null,

@@ -58,8 +58,6 @@ public sealed class ApiKeyStore
             if (CryptographicOperations.FixedTimeEquals(h, hash)) found = identity;
         return found;
     }
-
-    public string? RoleOf(string? presentedKey) => Find(presentedKey)?.Role;
 }
 
 /// <summary>Who a valid key says the caller is: the key's name (never the key) and its role.</summary>
