@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Hub.Domain.Common;
 using Hub.Domain.Mapping;
 using Hub.Domain.Orders;
+using Hub.Domain.Sync;
 using Hub.Projections;
 using Hub.Projections.Orders;
 using JasperFx.Events;
@@ -147,11 +148,11 @@ public static class ReplayScenario
                 void Upsert(OrderSnapshot snapshot, string command)
                 {
                     var desired = SalesOrderMapper.Map(snapshot, snapshot.Status, customer, country, items, new Dictionary<string, string>(), v1).SalesOrder!;
-                    stream.Add(new SyncCommandIssued(orderId, command, SyncCommandKind.UpsertSalesOrder, $"salesOrder/eid:{desired.ExternalId}", desired, null, 1, now));
+                    stream.Add(SyncCommandIssued.Of(orderId, command, new NextStep(SyncCommandKind.UpsertSalesOrder, SyncTarget.NetSuite(RecordKind.SalesOrder, desired.ExternalId), desired, null), 1, now));
                     stream.Add(new SyncCommandSucceeded(orderId, command, SyncCommandKind.UpsertSalesOrder, so, desired.Hash(), "seeded", now));
                 }
                 Upsert(accepted, "c3");
-                stream.Add(new SyncCommandIssued(orderId, "c4", SyncCommandKind.WriteBackToOrderEz, $"orderez:orders/{orderId}", null, null, 1, now));
+                stream.Add(SyncCommandIssued.Of(orderId, "c4", new NextStep(SyncCommandKind.WriteBackToOrderEz, SyncTarget.OrderEz(RecordKind.Order, orderId.ToString(System.Globalization.CultureInfo.InvariantCulture)), null, null), 1, now));
                 stream.Add(new SyncCommandSucceeded(orderId, "c4", SyncCommandKind.WriteBackToOrderEz, so, null, "seeded", now));
                 if (random.Next(4) == 0)
                 {

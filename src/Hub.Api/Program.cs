@@ -9,6 +9,7 @@ using Hub.Api.Orders.Rechecking;
 using Hub.Api.Orders.Syncing;
 using Hub.Api.Replays;
 using Hub.Api.Security;
+using Hub.Api.Sync;
 using Hub.Api.Mappings;
 using Hub.NetSuite;
 using Hub.OrderEz;
@@ -49,7 +50,10 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<HubClock>();
 builder.Services.AddApiKeys();
 builder.Services.AddSingleton<OrderChangeIngestor>();
-builder.Services.AddSingleton<RecentStepResults>();
+// The sync kernel's flows: each kind of record the hub keeps in step is one registration.
+builder.Services.AddSingleton<ISyncFlow, OrderFlow>();
+builder.Services.AddSingleton<ISyncFlow, CustomerFlow>();
+builder.Services.AddSingleton<SyncFlows>();
 builder.Services.AddSingleton<IValidator<OezOrder>, Hub.Api.OrderEz.OezOrderValidator>();
 builder.Services.AddHostedService<PeriodicTriggers>();
 
@@ -83,6 +87,7 @@ builder.Services.AddMarten(opts =>
         opts.Schema.For<ReplayBatch>().Index(x => x.ReplayId);
         opts.Schema.For<ReplayResult>();
         opts.Schema.For<Hub.Domain.Customers.CustomerMatchClaim>();
+        opts.Schema.For<StepWait>().Index(x => x.Dependency);
     })
     .UseLightweightSessions()
     .IntegrateWithWolverine();
@@ -111,11 +116,8 @@ builder.Host.UseWolverine(opts =>
     // Concurrency toward each external system is capped by the number of listeners on its queue.
     opts.LocalQueue("netsuite").MaximumParallelMessages(hub.NetSuiteConcurrency);
     opts.LocalQueue("orderez").MaximumParallelMessages(hub.OrderEzConcurrency);
-    opts.PublishMessage<ExecuteNetSuiteStep>().ToLocalQueue("netsuite");
-    opts.PublishMessage<ExecuteOrderEzStep>().ToLocalQueue("orderez");
+    Steps.Route(opts);
     opts.PublishMessage<RecheckOrderItems>().ToLocalQueue("netsuite");
-    opts.PublishMessage<ExecuteCustomerNetSuiteStep>().ToLocalQueue("netsuite");
-    opts.PublishMessage<ExecuteCustomerOrderEzStep>().ToLocalQueue("orderez");
     opts.PublishMessage<ObserveNetSuiteCustomer>().ToLocalQueue("netsuite");
     // One replay at a time: a dry run or apply walks every order, and two would only compete for the database.
     opts.LocalQueue("replays").Sequential();

@@ -54,7 +54,7 @@ public static class CustomerEndpoints
         var by = http.Who();
         stream.AppendOne(new CustomerMatchResolved(outletId, request.NetSuiteCustomerId, by, clock.Now));
         await outbox.PublishAsync(new SyncCustomer(outletId));
-        await outbox.PublishAsync(new CustomerReady(outletId));
+        await outbox.PublishAsync(new Sync.WakeDependents(CustomerSync.StreamKey(outletId)));
         await session.SaveChangesAsync(ct);
         return Results.Accepted($"/api/customers/{outletId}", new { outletId, resolvedTo = request.NetSuiteCustomerId ?? "new customer" });
     }

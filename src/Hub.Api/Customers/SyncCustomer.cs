@@ -1,8 +1,9 @@
 using Hub.Domain.Common;
 using Hub.Api.Infrastructure;
 using Hub.Api.Mappings;
-using Hub.Api.Orders.Syncing;
+using Hub.Api.Sync;
 using Hub.Domain.Customers;
+using Hub.Domain.Sync;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
@@ -16,22 +17,6 @@ namespace Hub.Api.Customers;
 /// <summary>Bring one outlet's NetSuite customer (and the id written back to OrderEZ) in line, one step at a time;
 /// <paramref name="Attempt"/> counts the waits for another outlet's match on the same key.</summary>
 public sealed record SyncCustomer(long OutletId, int Attempt = 1) : IRecordMessage
-{
-    public string RecordStream() => CustomerSync.StreamKey(OutletId);
-}
-
-/// <summary>Steps that call NetSuite (match, upsert) and those that call OrderEZ (fetch, write-back) use separate budgets.</summary>
-public sealed record ExecuteCustomerNetSuiteStep(long OutletId, string CommandId, int Attempt = 1) : IRecordMessage
-{
-    public string RecordStream() => CustomerSync.StreamKey(OutletId);
-}
-public sealed record ExecuteCustomerOrderEzStep(long OutletId, string CommandId, int Attempt = 1) : IRecordMessage
-{
-    public string RecordStream() => CustomerSync.StreamKey(OutletId);
-}
-
-/// <summary>An outlet's customer became linked or changed; orders waiting for it may go on.</summary>
-public sealed record CustomerReady(long OutletId) : IRecordMessage
 {
     public string RecordStream() => CustomerSync.StreamKey(OutletId);
 }
@@ -50,7 +35,7 @@ public static class SyncCustomerHandler
             // Record a block once; orders waiting for this customer see it and say why they wait.
             if (state.Failure?.Code != decision.BlockCode)
                 stream.AppendOne(new CustomerSyncFailed(command.OutletId, clock.NewId(), CustomerStepKind.Match, decision.BlockCode, decision.BlockReason!, clock.Now));
-            return [new CustomerReady(command.OutletId)];
+            return [new WakeDependents(stream.Key!)];
         }
         if (decision.Step is not { } step) return [];
 
@@ -60,12 +45,10 @@ public static class SyncCustomerHandler
             var keys = CustomerMatchKeys.For(state.Outlet!, decision.Desired!, mapping.Definition.Customer);
             var reservation = await ReserveAsync(session, command.OutletId, commandId, keys, clock, ct);
             if (!reservation.MayStart)
-                return WaitForMatch(command, reservation.HeldBy, stream, options.Value, clock);
+                return WaitForMatch(command, reservation.HeldBy, stream, session, options.Value, clock);
         }
         stream.AppendOne(new CustomerSyncIssued(command.OutletId, commandId, step, decision.Desired, clock.Now, decision.OutletFields));
-        return [step is CustomerStepKind.FetchOutlet or CustomerStepKind.WriteBack or CustomerStepKind.UpdateOutlet
-            ? new ExecuteCustomerOrderEzStep(command.OutletId, commandId)
-            : new ExecuteCustomerNetSuiteStep(command.OutletId, commandId)];
+        return new OutgoingMessages().Send(ExecuteStep.For(CustomerFlow.FlowName, stream.Key!, commandId, step.System()));
     }
 
     /// <summary>
@@ -89,20 +72,33 @@ public static class SyncCustomerHandler
         return reservation;
     }
 
-    /// <summary>The match waits with the steps' retry policy (bounded; parked as any step that ran out of retries).</summary>
-    private static OutgoingMessages WaitForMatch(SyncCustomer command, CustomerMatchClaim? heldBy, IEventStream<CustomerSync> stream, HubOptions options,
-        HubClock clock)
+    /// <summary>
+    /// The match waits for the outlet holding the key: the kernel wakes it when that outlet's match ends. The wait is
+    /// also retried with the steps' policy (bounded; parked as any step that ran out of retries), in case the holder
+    /// ended between this read and this commit.
+    /// </summary>
+    private static OutgoingMessages WaitForMatch(SyncCustomer command, CustomerMatchClaim? heldBy, IEventStream<CustomerSync> stream,
+        IDocumentSession session, HubOptions options, HubClock clock)
     {
         // The key itself (an email) stays out of the reason: it is personal data, and the holder's id says enough.
         var reason = heldBy is null
             ? "A reservation of a stale match was cleared; matching again."
             : $"Outlet {heldBy.OutletId} is matching a NetSuite customer on the same {heldBy.Id[..heldBy.Id.IndexOf(':')]}; this outlet adopts its customer once it is done.";
-        var next = StepOutcome.RetryOrPark(command, command.Attempt, new StepFailure(true, 0, ProblemCodes.CustomerMatchKeyHeld.Code, reason), options, clock,
-            m => m with { Attempt = m.Attempt + 1 },
-            code => stream.AppendOne(new CustomerSyncFailed(command.OutletId, clock.NewId(), CustomerStepKind.Match, code, reason, clock.Now)));
-        // Parked: orders waiting for this customer see why at once.
-        if (next.Count == 0) next.Add(new CustomerReady(command.OutletId));
-        return next;
+        if (heldBy is not null)
+            session.Store(StepWait.For(CustomerSync.StreamKey(heldBy.OutletId), stream.Key!, CustomerFlow.FlowName, null, clock.Now));
+        switch (RetryPolicy.After(new StepFailure(true, 0, ProblemCodes.CustomerMatchKeyHeld.Code, reason), command.Attempt, options.MaxStepAttempts))
+        {
+            case StepVerdict.Retry retry:
+                var next = new OutgoingMessages();
+                next.Delay(command with { Attempt = retry.NextAttempt }, clock.Backoff(command.Attempt, options.RetryBaseMilliseconds, options.RetryMaxSeconds));
+                return next;
+            case StepVerdict.Park park:
+                stream.AppendOne(new CustomerSyncFailed(command.OutletId, clock.NewId(), CustomerStepKind.Match, park.Code, reason, clock.Now));
+                // Parked: orders waiting for this customer see why at once.
+                return [new WakeDependents(stream.Key!)];
+            default:
+                return [];
+        }
     }
 
     /// <summary>Two syncs reserved one key between their reads and their commits: the loser reads again, and waits.</summary>

@@ -16,7 +16,8 @@ public static class RecordMessages
         .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IRecordMessage).IsAssignableFrom(t))
         .ToDictionary(WolverineMessageNaming.ToMessageTypeName);
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Enums as numbers or names: whichever way the message was written, its record is found.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     /// <summary>The stream of the record a stored message is about, by its type; null for messages about no one record.</summary>
     public static string? StreamOf(string messageType, ReadOnlySpan<byte> body)

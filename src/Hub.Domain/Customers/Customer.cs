@@ -36,6 +36,13 @@ public sealed record CustomerLinked(long OutletId, string NetSuiteCustomerId, st
 
 public enum CustomerStepKind { FetchOutlet, Match, Upsert, WriteBack, UpdateOutlet }
 
+public static class CustomerStepKinds
+{
+    /// <summary>Which system a customer step talks to: matching and writing the customer are NetSuite's, the rest OrderEZ's.</summary>
+    public static Sync.TargetSystem System(this CustomerStepKind k) =>
+        k is CustomerStepKind.Match or CustomerStepKind.Upsert ? Sync.TargetSystem.NetSuite : Sync.TargetSystem.OrderEz;
+}
+
 /// <summary>The hub queued a customer step; carries the desired customer it will write, if any.</summary>
 public sealed record CustomerSyncIssued(long OutletId, string CommandId, CustomerStepKind Kind, DesiredCustomer? Desired, DateTimeOffset At,
     IReadOnlyDictionary<string, string?>? OutletFields = null);

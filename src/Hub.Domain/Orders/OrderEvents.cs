@@ -1,4 +1,5 @@
 using Hub.Domain.Common;
+using Hub.Domain.Sync;
 
 namespace Hub.Domain.Orders;
 
@@ -11,7 +12,9 @@ public sealed record OrderChangeObserved(
     DateTimeOffset ReceivedAt,
     string RawPayload);
 
-/// <summary>The hub decided a step is needed and queued it. Carries the exact desired state it will send.</summary>
+/// <summary>The hub decided a step is needed and queued it. Carries the exact desired state it will send.
+/// <paramref name="Target"/> is the record as the history shows it; <paramref name="To"/> the same, typed (absent
+/// on events recorded before targets were typed).</summary>
 public sealed record SyncCommandIssued(
     long OrderId,
     string CommandId,
@@ -20,7 +23,13 @@ public sealed record SyncCommandIssued(
     DesiredSalesOrder? SalesOrder,
     IReadOnlyList<string>? Skus,
     int? MappingVersion,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    SyncTarget? To = null)
+{
+    // A factory, not a second constructor: the serializers need one constructor to read the event with.
+    public static SyncCommandIssued Of(long orderId, string commandId, NextStep step, int? mappingVersion, DateTimeOffset at) =>
+        new(orderId, commandId, step.Kind, step.Target.ToString(), step.SalesOrder, step.Skus, mappingVersion, at, step.Target);
+}
 
 /// <summary>The NetSuite customer for the order's outlet is known (found, adopted or created).</summary>
 public sealed record OrderCustomerResolved(
@@ -85,7 +94,7 @@ public enum SyncCommandKind
 public static class SyncCommandKinds
 {
     /// <summary>Which system a step talks to, and so whose concurrency budget it uses.</summary>
-    public static bool TalksToOrderEzOnly(this SyncCommandKind k) => k == SyncCommandKind.WriteBackToOrderEz;
+    public static TargetSystem System(this SyncCommandKind k) => k == SyncCommandKind.WriteBackToOrderEz ? TargetSystem.OrderEz : TargetSystem.NetSuite;
 }
 
 /// <summary>

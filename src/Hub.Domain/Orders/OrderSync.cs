@@ -1,5 +1,6 @@
 using Hub.Domain.Common;
 using Hub.Domain.Mapping;
+using Hub.Domain.Sync;
 
 namespace Hub.Domain.Orders;
 
@@ -86,7 +87,7 @@ public sealed record OrderSync
         OrderCustomerResolved e => this with { CustomerId = e.NetSuiteCustomerId, CustomerCountry = e.Country, Pending = Clears(e.CommandId) },
         SyncCommandIssued e => this with
         {
-            Pending = new PendingCommand(e.CommandId, e.Kind, e.Target, e.SalesOrder, e.Skus, e.At),
+            Pending = new PendingCommand(e.CommandId, e.Kind, e.Target, e.SalesOrder, e.Skus, e.At, e.To),
             Blocked = null,
         },
         SyncCommandSucceeded e => Succeeded(e),
@@ -177,7 +178,11 @@ public sealed record PendingCommand(
     string Target,
     DesiredSalesOrder? SalesOrder,
     IReadOnlyList<string>? Skus,
-    DateTimeOffset IssuedAt);
+    DateTimeOffset IssuedAt,
+    SyncTarget? To = null)
+{
+    public TargetSystem System => To?.System ?? Kind.System();
+}
 
 /// <summary>Why an order cannot go on without a person (or a fix elsewhere), in words an operator can act on.</summary>
 public sealed record Problem(string Code, string Reason, string Stage);

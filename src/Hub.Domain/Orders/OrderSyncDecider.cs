@@ -1,10 +1,11 @@
 using Hub.Domain.Common;
 using Hub.Domain.Mapping;
+using Hub.Domain.Sync;
 
 namespace Hub.Domain.Orders;
 
 /// <summary>The next step needed to bring NetSuite and OrderEZ in line with an order's desired state.</summary>
-public sealed record NextStep(SyncCommandKind Kind, string Target, DesiredSalesOrder? SalesOrder, IReadOnlyList<string>? Skus);
+public sealed record NextStep(SyncCommandKind Kind, SyncTarget Target, DesiredSalesOrder? SalesOrder, IReadOnlyList<string>? Skus);
 
 /// <summary>What the decider concluded: a step to take, a reason the order is blocked, or nothing to do.</summary>
 public sealed record Decision(NextStep? Step, string? BlockCode, string? BlockReason)
@@ -36,10 +37,10 @@ public static class OrderSyncDecider
 
         var unresolved = s.UnresolvedSkus();
         if (unresolved.Count > 0)
-            return Decision.Take(new NextStep(SyncCommandKind.ResolveItems, "item?itemid", null, unresolved));
+            return Decision.Take(new NextStep(SyncCommandKind.ResolveItems, SyncTarget.NetSuite(RecordKind.Item, string.Join(",", unresolved)), null, unresolved));
 
         if (s.CustomerId is null)
-            return Decision.Take(new NextStep(SyncCommandKind.EnsureCustomer, $"customer/eid:{mapping.CustomerExternalId(s.Committed.OutletId)}", null, null));
+            return Decision.Take(new NextStep(SyncCommandKind.EnsureCustomer, SyncTarget.NetSuite(RecordKind.Customer, mapping.CustomerExternalId(s.Committed.OutletId)), null, null));
 
         var outcome = s.DesiredWith(mapping)!;
         if (outcome.SalesOrder is null)
@@ -50,10 +51,10 @@ public static class OrderSyncDecider
                 $"NetSuite has sales order {s.NetSuiteSalesOrderId} as '{s.NetSuiteStatus}'. The hub does not replace the lines of an order NetSuite has moved past Pending Fulfillment; make this change in NetSuite (or with a return or credit).");
 
         if (outcome.SalesOrder.Hash() != s.AckedHash)
-            return Decision.Take(new NextStep(SyncCommandKind.UpsertSalesOrder, $"salesOrder/eid:{outcome.SalesOrder.ExternalId}", outcome.SalesOrder, null));
+            return Decision.Take(new NextStep(SyncCommandKind.UpsertSalesOrder, SyncTarget.NetSuite(RecordKind.SalesOrder, outcome.SalesOrder.ExternalId), outcome.SalesOrder, null));
 
         if (s.NetSuiteSalesOrderId is not null && s.NetSuiteSalesOrderId != s.WrittenBackSalesOrderId)
-            return Decision.Take(new NextStep(SyncCommandKind.WriteBackToOrderEz, $"orderez:orders/{s.OrderId}", null, null));
+            return Decision.Take(new NextStep(SyncCommandKind.WriteBackToOrderEz, SyncTarget.OrderEz(RecordKind.Order, s.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture)), null, null));
 
         return Decision.Nothing;
     }

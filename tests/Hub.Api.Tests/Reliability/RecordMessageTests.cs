@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using Hub.Api.Infrastructure;
 using Hub.Api.Orders.Syncing;
+using Hub.Api.Sync;
 using Wolverine.Util;
 
 namespace Hub.Api.Tests.Reliability;
@@ -9,7 +10,7 @@ namespace Hub.Api.Tests.Reliability;
 /// <summary>Dead letters are filed under their record by the message's type, so every message about a record must say which.</summary>
 public class RecordMessageTests
 {
-    private static readonly string[] RecordIds = ["OrderId", "OutletId", "ReplayId"];
+    private static readonly string[] RecordIds = ["OrderId", "OutletId", "ReplayId", "Stream"];
 
     [Fact]
     public void every_handled_message_that_names_a_record_says_which_stream_it_is_about()
@@ -30,13 +31,13 @@ public class RecordMessageTests
     [Fact]
     public void a_stored_message_is_traced_to_its_record_by_type_and_others_to_none()
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(new ExecuteNetSuiteStep(42, "cmd-1", 3));
-        RecordMessages.StreamOf(WolverineMessageNaming.ToMessageTypeName(typeof(ExecuteNetSuiteStep)), body).ShouldBe("oez-order-42");
+        var body = JsonSerializer.SerializeToUtf8Bytes(new ExecuteOrderEzStep(OrderFlow.FlowName, "oez-order-42", "cmd-1", 3));
+        RecordMessages.StreamOf(WolverineMessageNaming.ToMessageTypeName(typeof(ExecuteOrderEzStep)), body).ShouldBe("oez-order-42");
         RecordMessages.StreamOf(WolverineMessageNaming.ToMessageTypeName(typeof(Hub.Api.Customers.SyncCustomer)),
             JsonSerializer.SerializeToUtf8Bytes(new Hub.Api.Customers.SyncCustomer(7))).ShouldBe("oez-outlet-7");
         // A message about no one record, an unknown type and a body that is not the type's JSON name nothing.
         RecordMessages.StreamOf(WolverineMessageNaming.ToMessageTypeName(typeof(Hub.Api.Orders.Polling.PollOrderEz)), "{}"u8).ShouldBeNull();
         RecordMessages.StreamOf("Some.Other.Message", body).ShouldBeNull();
-        RecordMessages.StreamOf(WolverineMessageNaming.ToMessageTypeName(typeof(ExecuteNetSuiteStep)), "not json"u8).ShouldBeNull();
+        RecordMessages.StreamOf(WolverineMessageNaming.ToMessageTypeName(typeof(ExecuteOrderEzStep)), "not json"u8).ShouldBeNull();
     }
 }

@@ -66,7 +66,7 @@ public static class OrderScenario
     public static (OrderSync State, SyncCommandIssued Issued) Issue(OrderSync state, string commandId)
     {
         var step = OrderSyncDecider.Decide(state, TestMapping).Step ?? throw new InvalidOperationException("No step to issue.");
-        var issued = new SyncCommandIssued(42, commandId, step.Kind, step.Target, step.SalesOrder, step.Skus, TestMapping.Version, T0);
+        var issued = SyncCommandIssued.Of(42, commandId, step, TestMapping.Version, T0);
         return (state.When(issued), issued);
     }
 }

@@ -1,5 +1,6 @@
 using Hub.Domain.Common;
 using Hub.Domain.Orders;
+using Hub.Domain.Sync;
 using static Hub.Domain.Tests.Orders.OrderScenario;
 
 namespace Hub.Domain.Tests.Orders;
@@ -27,7 +28,7 @@ public class OrderSyncDeciderTests
 
         (s, var i2) = Issue(s, "c2");
         i2.Kind.ShouldBe(SyncCommandKind.EnsureCustomer);
-        i2.Target.ShouldBe("customer/eid:oez-outlet-3301");
+        i2.To.ShouldBe(SyncTarget.NetSuite(RecordKind.Customer, "oez-outlet-3301"));
         s = s.When(new OrderCustomerResolved(42, "c2", 3301, "647", "created", T0, "SG"));
 
         (s, var i3) = Issue(s, "c3");

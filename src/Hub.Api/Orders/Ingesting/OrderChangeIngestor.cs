@@ -48,7 +48,8 @@ public sealed class OrderChangeIngestor(IServiceProvider services, HubClock cloc
             var mapping = await mappings.CurrentAsync(session, ct);
             stream.AppendMany(CustomerObservations.FromOutlet(stream.Aggregate, snapshot, source, mapping.Definition, clock.Now));
             await outbox.PublishAsync(new SyncCustomer(snapshot.OutletId));
-            await outbox.PublishAsync(new RetryOrdersForOutlet(snapshot.OutletId));
+            // Orders parked on this outlet's customer try again (the new data may be what they missed).
+            await outbox.PublishAsync(new Sync.WakeDependents(CustomerSync.StreamKey(snapshot.OutletId)));
             return true;
         });
 

@@ -60,7 +60,7 @@ public static class RecheckOrderItemsHandler
         var state = stream.Aggregate;
         if (state is null || !ProblemCodes.UnknownSku.Is(state.Blocked?.Code) || state.Pending is not null || state.MissingSkus.Count == 0)
             return [];
-        var resolved = await ExecuteNetSuiteStepHandler.ResolveItemsAsync(netSuite, state.OrderId, null, state.MissingSkus, clock, ct);
+        var resolved = await OrderFlow.ResolveItemsAsync(netSuite, state.OrderId, null, state.MissingSkus, clock, ct);
         if (resolved.Found.Count == 0)
             return [];
         stream.AppendOne(resolved);

@@ -1,5 +1,6 @@
 using Hub.Api.Infrastructure;
 using Hub.Api.Mappings;
+using Hub.Api.Sync;
 using Hub.Domain.Catalog;
 using Hub.Domain.Mapping;
 using Hub.Domain.Orders;
@@ -34,14 +35,14 @@ public static class SyncOrderHandler
         var (events, execute) = Plan(stream.Aggregate, catalog.CurrentVersion!.Value, v => mappings.Get(catalog, v), clock.Now, clock.NewId(),
             known, TimeSpan.FromMinutes(options.Value.ItemReferenceMinutes));
         stream.AppendMany(events);
-        return execute is null ? [] : [execute];
+        return execute is null ? [] : new OutgoingMessages().Send(execute);
     }
 
     /// <summary>
     /// Pure: the events to append and the message to send. An order gets the current mapping version the first
     /// time it has something to map, and keeps it until an apply moves it.
     /// </summary>
-    public static (IReadOnlyList<object> Events, object? Execute) Plan(
+    public static (IReadOnlyList<object> Events, ExecuteStep? Execute) Plan(
         OrderSync state, int currentVersion, Func<int, VersionedMapping> mappings, DateTimeOffset now, string commandId,
         IReadOnlyDictionary<string, ItemReference>? knownItems = null, TimeSpan itemReferenceMaxAge = default)
     {
@@ -66,31 +67,12 @@ public static class SyncOrderHandler
         }
         if (decision.Step is { } step)
         {
-            var issued = new SyncCommandIssued(state.OrderId, commandId, step.Kind, step.Target, step.SalesOrder, step.Skus, mapping.Version, now);
-            events.Add(issued);
-            return (events, ExecuteStep.For(issued));
+            events.Add(SyncCommandIssued.Of(state.OrderId, commandId, step, mapping.Version, now));
+            return (events, ExecuteStep.For(OrderFlow.FlowName, state.Id, commandId, step.Target.System));
         }
         // Record a block once per distinct reason, so re-triggers do not flood the history.
         if (decision.BlockCode is not null && (state.Blocked?.Code != decision.BlockCode || state.Blocked.Reason != decision.BlockReason))
             events.Add(new OrderSyncBlocked(state.OrderId, decision.BlockCode, decision.BlockReason!, mapping.Version, now));
         return (events, null);
     }
-}
-
-/// <summary>Executes an issued step against NetSuite (or OrderEZ for the write-back); retried with backoff on transient faults.</summary>
-public sealed record ExecuteNetSuiteStep(long OrderId, string CommandId, int Attempt = 1) : IRecordMessage
-{
-    public string RecordStream() => OrderSync.StreamKey(OrderId);
-}
-
-public sealed record ExecuteOrderEzStep(long OrderId, string CommandId, int Attempt = 1) : IRecordMessage
-{
-    public string RecordStream() => OrderSync.StreamKey(OrderId);
-}
-
-public static class ExecuteStep
-{
-    public static object For(SyncCommandIssued issued) => issued.Kind.TalksToOrderEzOnly()
-        ? new ExecuteOrderEzStep(issued.OrderId, issued.CommandId)
-        : new ExecuteNetSuiteStep(issued.OrderId, issued.CommandId);
 }

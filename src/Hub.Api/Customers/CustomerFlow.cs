@@ -3,49 +3,67 @@ using Hub.Api.Infrastructure;
 using Hub.Api.Mappings;
 using Hub.Api.NetSuite;
 using Hub.Api.OrderEz;
-using Hub.Api.Orders.Syncing;
+using Hub.Api.Sync;
 using Hub.Domain.Common;
 using Hub.Domain.Customers;
 using Hub.Domain.Mapping;
+using Hub.Domain.Sync;
 using Hub.NetSuite;
 using Hub.OrderEz;
-using JasperFx.Events;
 using Marten;
 using Microsoft.Extensions.Options;
-using Wolverine;
 
 namespace Hub.Api.Customers;
 
-public static class ExecuteCustomerNetSuiteStepHandler
+/// <summary>
+/// Customers on the sync kernel: the executors of an outlet's steps (match, upsert in NetSuite; fetch, write-back
+/// and update in OrderEZ) and how its steps end. Deciding is <see cref="SyncCustomerHandler"/>'s.
+/// </summary>
+public sealed class CustomerFlow(NetSuiteClient netSuite, OrderEzClient orderEz, MappingRegistry mappings, HubClock clock, IOptions<HubOptions> options)
+    : SyncFlow<CustomerSync>(clock, options)
 {
-    public static async Task<OutgoingMessages> Handle(ExecuteCustomerNetSuiteStep message, IDocumentSession session, NetSuiteClient netSuite,
-        MappingRegistry mappings, IOptions<HubOptions> options, HubClock clock, CancellationToken ct)
+    public const string FlowName = "customer";
+
+    public override string Name => FlowName;
+
+    protected override NetSuitePriority Lane => NetSuitePriority.Customers;
+
+    protected override InFlightStep? InFlight(CustomerSync state) =>
+        state.Pending is { } p ? new InFlightStep(p.CommandId, p.Kind.System()) : null;
+
+    protected override CustomerSync Evolve(CustomerSync state, object @event) => state.When(@event);
+
+    protected override object Decide(CustomerSync state) => new SyncCustomer(state.OutletId);
+
+    // An outlet waits only with a step in flight or before deciding (a match key held by another outlet).
+    protected override object? RetryParked(CustomerSync state, string reason) => null;
+
+    protected override object Parked(CustomerSync state, StepFailure failure, string code, int attempts) =>
+        new CustomerSyncFailed(state.OutletId, state.Pending!.CommandId, state.Pending.Kind, code, failure.Detail, Clock.Now);
+
+    protected override void Settled(CustomerSync state, IDocumentSession session)
     {
-        using var lane = NetSuiteLane.Use(NetSuitePriority.Customers);
-        var stream = await session.Events.FetchForWriting<CustomerSync>(CustomerSync.StreamKey(message.OutletId), ct);
-        var state = stream.Aggregate;
-        if (state?.Pending is not { } pending || pending.CommandId != message.CommandId || pending.Desired is not { } desired)
-            return [];
-        try
+        if (state.Pending?.Kind == CustomerStepKind.Match) ReleaseMatchKeys(session, state.OutletId);
+    }
+
+    /// <summary>Orders wait for a linked customer, or for a problem they can report.</summary>
+    protected override bool DependentsMayGoOn(CustomerSync before, CustomerSync after) =>
+        (after.NetSuiteCustomerId is not null && after.LinkedAt is not null && (before.LinkedAt != after.LinkedAt || before.AckedHash != after.AckedHash))
+        || before.ActionNeeded?.Code != after.ActionNeeded?.Code;
+
+    protected override async Task<StepResult> CallAsync(CustomerSync state, IDocumentSession session, CancellationToken ct)
+    {
+        var pending = state.Pending!;
+        return pending.Kind switch
         {
-            var events = pending.Kind == CustomerStepKind.Match
-                ? await MatchAsync(netSuite, state, desired, (await mappings.CurrentAsync(session, ct)).Definition.Customer, pending.CommandId, clock, ct)
-                : await UpsertAsync(netSuite, state, desired, pending.CommandId, clock, ct);
-            stream.AppendMany(events);
-            if (pending.Kind == CustomerStepKind.Match) ReleaseMatchKeys(session, message.OutletId);
-            var next = new OutgoingMessages { new SyncCustomer(message.OutletId) };
-            if (events.Any(e => e is CustomerLinked or CustomerUpserted)) next.Add(new CustomerReady(message.OutletId));
-            return next;
-        }
-        catch (Exception ex) when (ex is NetSuiteException)
-        {
-            return StepOutcome.RetryOrPark(message, message.Attempt, StepOutcome.From(ex), options.Value, clock, m => m with { Attempt = m.Attempt + 1 },
-                code =>
-                {
-                    stream.AppendOne(new CustomerSyncFailed(message.OutletId, pending.CommandId, pending.Kind, code, StepOutcome.From(ex).Detail, clock.Now));
-                    if (pending.Kind == CustomerStepKind.Match) ReleaseMatchKeys(session, message.OutletId);
-                });
-        }
+            CustomerStepKind.Match => new StepResult.Done(await MatchAsync(netSuite, state, pending.Desired!,
+                (await mappings.CurrentAsync(session, ct)).Definition.Customer, pending.CommandId, Clock, ct)),
+            CustomerStepKind.Upsert => new StepResult.Done(await UpsertAsync(netSuite, state, pending.Desired!, pending.CommandId, Clock, ct)),
+            CustomerStepKind.WriteBack => await WriteBackAsync(state, pending, ct),
+            CustomerStepKind.UpdateOutlet => await UpdateOutletAsync(state, pending, session, ct),
+            CustomerStepKind.FetchOutlet => await FetchOutletAsync(state, pending, session, ct),
+            _ => throw new InvalidOperationException($"Customer step {pending.Kind} has no executor."),
+        };
     }
 
     /// <summary>The match is over (linked, ambiguous or parked): its key reservations go in the same commit, so an
@@ -150,63 +168,44 @@ public static class ExecuteCustomerNetSuiteStepHandler
         return [new CustomerUpserted(state.OutletId, commandId, state.NetSuiteCustomerId, desired.Hash(), NetSuiteTranslator.PatchDescription(NetSuiteTranslator.CustomerRecord, state.NetSuiteCustomerId), clock.Now,
             NetSuiteTranslator.TrackedCustomerFields(desired))];
     }
-}
 
-public static class ExecuteCustomerOrderEzStepHandler
-{
-    public static async Task<OutgoingMessages> Handle(ExecuteCustomerOrderEzStep message, IDocumentSession session, OrderEzClient orderEz,
-        MappingRegistry mappings, IOptions<HubOptions> options, HubClock clock, CancellationToken ct)
+    private async Task<StepResult> WriteBackAsync(CustomerSync state, CustomerPending pending, CancellationToken ct)
     {
-        var stream = await session.Events.FetchForWriting<CustomerSync>(CustomerSync.StreamKey(message.OutletId), ct);
-        var state = stream.Aggregate;
-        if (state?.Pending is not { } pending || pending.CommandId != message.CommandId)
-            return [];
-        try
+        await orderEz.SetOutletExternalRefsAsync(state.OutletId,
+            new Dictionary<string, string?> { [OrderEzTranslator.NetSuiteCustomerRef] = state.NetSuiteCustomerId }, ct);
+        return StepResult.With(new OutletWrittenBack(state.OutletId, pending.CommandId, state.NetSuiteCustomerId!, Clock.Now));
+    }
+
+    private async Task<StepResult> UpdateOutletAsync(CustomerSync state, CustomerPending pending, IDocumentSession session, CancellationToken ct)
+    {
+        var fields = pending.OutletFields ?? new Dictionary<string, string?>();
+        // Read before write: an OrderEZ edit we have not seen yet must be merged (and may win a conflict)
+        // before we overwrite it; otherwise it would be lost without a trace.
+        if (await orderEz.GetOutletAsync(state.OutletId, ct) is { } current
+            && OrderEzTranslator.ToSnapshot(current) is var latest && !state.SeenHashes.Contains(latest.BusinessHash()))
         {
-            if (pending.Kind == CustomerStepKind.WriteBack)
-            {
-                await orderEz.SetOutletExternalRefsAsync(message.OutletId,
-                    new Dictionary<string, string?> { [OrderEzTranslator.NetSuiteCustomerRef] = state.NetSuiteCustomerId }, ct);
-                stream.AppendOne(new OutletWrittenBack(message.OutletId, pending.CommandId, state.NetSuiteCustomerId!, clock.Now));
-                return [new SyncCustomer(message.OutletId)];
-            }
-            if (pending.Kind == CustomerStepKind.UpdateOutlet && pending.OutletFields is { } fields)
-            {
-                // Read before write: an OrderEZ edit we have not seen yet must be merged (and may win a conflict)
-                // before we overwrite it; otherwise it would be lost without a trace.
-                if (await orderEz.GetOutletAsync(message.OutletId, ct) is { } current
-                    && OrderEzTranslator.ToSnapshot(current) is var latest && !state.SeenHashes.Contains(latest.BusinessHash()))
-                {
-                    var versioned = await mappings.CurrentAsync(session, ct);
-                    stream.AppendMany(CustomerObservations.FromOutlet(state, latest,
-                        new ChangeSource(ChangeSource.Lookup, null, null, null, latest.UpdatedAt), versioned.Definition, clock.Now));
-                    stream.AppendOne(new CustomerStepSuperseded(message.OutletId, pending.CommandId, "OrderEZ changed since the hub last saw it", clock.Now));
-                    return [new SyncCustomer(message.OutletId)];
-                }
-                var billing = fields.TryGetValue(CustomerFields.BillingAddress, out var b) ? PostalAddress.FromValue(b) : null;
-                await orderEz.UpdateOutletAsync(message.OutletId,
-                    fields.GetValueOrDefault(CustomerFields.CompanyName), billing is null ? null : new OezAddress(billing.Line1, billing.Line2, billing.City, billing.PostalCode, billing.Country),
-                    sendLegalName: fields.ContainsKey(CustomerFields.CompanyName), sendBillingAddress: fields.ContainsKey(CustomerFields.BillingAddress), ct);
-                stream.AppendOne(new OutletUpdatedInOrderEz(message.OutletId, pending.CommandId, fields, clock.Now));
-                return [new SyncCustomer(message.OutletId)];
-            }
-            var outlet = await orderEz.GetOutletAsync(message.OutletId, ct);
-            if (outlet is null)
-            {
-                stream.AppendOne(new CustomerSyncFailed(message.OutletId, pending.CommandId, pending.Kind, ProblemCodes.OutletNotFound.Code, $"OrderEZ has no outlet {message.OutletId}.", clock.Now));
-                return [];
-            }
-            var snapshot = OrderEzTranslator.ToSnapshot(outlet);
-            // The observation is the fetch step's outcome (it clears the pending step).
-            var mapping = await mappings.CurrentAsync(session, ct);
-            stream.AppendMany(CustomerObservations.FromOutlet(state, snapshot,
-                new ChangeSource(ChangeSource.Lookup, null, null, null, snapshot.UpdatedAt), mapping.Definition, clock.Now));
-            return [new SyncCustomer(message.OutletId)];
+            var versioned = await mappings.CurrentAsync(session, ct);
+            var events = CustomerObservations.FromOutlet(state, latest,
+                new ChangeSource(ChangeSource.Lookup, null, null, null, latest.UpdatedAt), versioned.Definition, Clock.Now).ToList();
+            events.Add(new CustomerStepSuperseded(state.OutletId, pending.CommandId, "OrderEZ changed since the hub last saw it", Clock.Now));
+            return new StepResult.Done(events);
         }
-        catch (OrderEzException ex)
-        {
-            return StepOutcome.RetryOrPark(message, message.Attempt, StepOutcome.From(ex), options.Value, clock, m => m with { Attempt = m.Attempt + 1 },
-                code => stream.AppendOne(new CustomerSyncFailed(message.OutletId, pending.CommandId, pending.Kind, code, ex.Message, clock.Now)));
-        }
+        var billing = fields.TryGetValue(CustomerFields.BillingAddress, out var b) ? PostalAddress.FromValue(b) : null;
+        await orderEz.UpdateOutletAsync(state.OutletId,
+            fields.GetValueOrDefault(CustomerFields.CompanyName), billing is null ? null : new OezAddress(billing.Line1, billing.Line2, billing.City, billing.PostalCode, billing.Country),
+            sendLegalName: fields.ContainsKey(CustomerFields.CompanyName), sendBillingAddress: fields.ContainsKey(CustomerFields.BillingAddress), ct);
+        return StepResult.With(new OutletUpdatedInOrderEz(state.OutletId, pending.CommandId, fields, Clock.Now));
+    }
+
+    private async Task<StepResult> FetchOutletAsync(CustomerSync state, CustomerPending pending, IDocumentSession session, CancellationToken ct)
+    {
+        var outlet = await orderEz.GetOutletAsync(state.OutletId, ct);
+        if (outlet is null)
+            return new StepResult.Failed(new StepFailure(false, 404, ProblemCodes.OutletNotFound.Code, $"OrderEZ has no outlet {state.OutletId}."));
+        var snapshot = OrderEzTranslator.ToSnapshot(outlet);
+        // The observation is the fetch step's outcome (it clears the pending step).
+        var mapping = await mappings.CurrentAsync(session, ct);
+        return new StepResult.Done(CustomerObservations.FromOutlet(state, snapshot,
+            new ChangeSource(ChangeSource.Lookup, null, null, null, snapshot.UpdatedAt), mapping.Definition, Clock.Now).ToList());
     }
 }

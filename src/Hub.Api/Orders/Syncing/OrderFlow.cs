@@ -1,0 +1,122 @@
+using Hub.Api.Infrastructure;
+using Hub.Api.NetSuite;
+using Hub.Api.OrderEz;
+using Hub.Api.Orders.Rechecking;
+using Hub.Api.Sync;
+using Hub.Domain.Common;
+using Hub.Domain.Customers;
+using Hub.Domain.Orders;
+using Hub.Domain.Sync;
+using Hub.NetSuite;
+using Hub.OrderEz;
+using Marten;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Api.Orders.Syncing;
+
+/// <summary>
+/// Orders on the sync kernel: the executors of an order's steps (items, customer, sales order, write-back) and
+/// how its steps end. Deciding is <see cref="SyncOrderHandler"/>'s; recording, retrying and waking are the kernel's.
+/// </summary>
+public sealed class OrderFlow(NetSuiteClient netSuite, OrderEzClient orderEz, HubClock clock, IOptions<HubOptions> options)
+    : SyncFlow<OrderSync>(clock, options)
+{
+    public const string FlowName = "order";
+
+    public override string Name => FlowName;
+
+    protected override InFlightStep? InFlight(OrderSync state) =>
+        state.Pending is { } p ? new InFlightStep(p.CommandId, p.System) : null;
+
+    protected override OrderSync Evolve(OrderSync state, object @event) => state.When(@event);
+
+    protected override object Decide(OrderSync state) => new SyncOrder(state.OrderId);
+
+    protected override object? RetryParked(OrderSync state, string reason) =>
+        state.Failure is null ? null : new RetryOrderSync(state.OrderId, reason, "hub");
+
+    protected override object Parked(OrderSync state, StepFailure failure, string code, int attempts) =>
+        new SyncCommandFailed(state.OrderId, state.Pending!.CommandId, state.Pending.Kind, failure.Status, code, failure.Detail, attempts, Clock.Now);
+
+    protected override async Task<StepResult> CallAsync(OrderSync state, IDocumentSession session, CancellationToken ct)
+    {
+        var pending = state.Pending!;
+        return pending.Kind switch
+        {
+            SyncCommandKind.ResolveItems => StepResult.With(await ResolveItemsAsync(netSuite, state.OrderId, pending.CommandId, pending.Skus ?? [], Clock, ct)),
+            SyncCommandKind.EnsureCustomer => await EnsureCustomerAsync(state, pending, session, ct),
+            SyncCommandKind.UpsertSalesOrder => new StepResult.Done(await UpsertSalesOrderAsync(state, pending, ct)),
+            SyncCommandKind.WriteBackToOrderEz => await WriteBackAsync(state, pending, ct),
+            _ => throw new InvalidOperationException($"Order step {pending.Kind} has no executor."),
+        };
+    }
+
+    public static async Task<OrderItemsResolved> ResolveItemsAsync(NetSuiteClient netSuite, long orderId, string? commandId, IReadOnlyList<string> skus, HubClock clock, CancellationToken ct)
+    {
+        var rows = skus.Count == 0 ? [] : await netSuite.QueryAsync(NetSuiteTranslator.ItemsBySkuQuery(skus), maxRows: 1000, ct: ct);
+        var found = new Dictionary<string, string>();
+        var types = new Dictionary<string, string>();
+        foreach (var row in rows)
+            if (row.TryGetValue("itemid", out var sku) && sku is not null && skus.Contains(sku) && row.TryGetValue("id", out var id) && id is not null)
+            {
+                found.TryAdd(sku, id);
+                if (row.GetValueOrDefault("itemtype") is { } type) types.TryAdd(sku, type);
+            }
+        return new OrderItemsResolved(orderId, commandId, found, skus.Except(found.Keys).ToList(), clock.Now, types);
+    }
+
+    /// <summary>
+    /// The order's customer comes from the outlet's customer stream (match, adopt or create happen there, once per
+    /// outlet). While that stream is still working the order waits for it, and when it needs a person the order is
+    /// parked with its problem; either way the customer stream's next move wakes the order.
+    /// </summary>
+    private async Task<StepResult> EnsureCustomerAsync(OrderSync order, PendingCommand pending, IDocumentSession session, CancellationToken ct)
+    {
+        var outletId = order.Committed!.OutletId;
+        var customerStream = CustomerSync.StreamKey(outletId);
+        var customer = await session.LoadAsync<CustomerSync>(customerStream, ct);
+        if (customer?.NetSuiteCustomerId is not null && customer.LinkedAt is not null)
+            return StepResult.With(new OrderCustomerResolved(order.OrderId, pending.CommandId, outletId, customer.NetSuiteCustomerId,
+                customer.MatchedBy ?? "link", Clock.Now, customer.Outlet?.Country));
+        if (customer?.ActionNeeded is { } problem)
+            return new StepResult.Waiting(customerStream, new StepFailure(false, 0, problem.Code, $"Customer for outlet {outletId}: {problem.Reason}"));
+        return new StepResult.Waiting(customerStream,
+            new StepFailure(true, 0, ProblemCodes.CustomerNotReady.Code, $"The customer for outlet {outletId} is not linked yet."),
+            new Customers.SyncCustomer(outletId));
+    }
+
+    /// <summary>
+    /// The write, or, when NetSuite has moved an existing sales order past Pending Fulfillment since the hub last
+    /// looked, only the status NetSuite reported: the decider then reports the change instead of replacing lines
+    /// NetSuite has fulfilled or billed. The read costs a call only for updates, never for the first write.
+    /// </summary>
+    private async Task<object[]> UpsertSalesOrderAsync(OrderSync state, PendingCommand pending, CancellationToken ct)
+    {
+        var so = pending.SalesOrder ?? throw new InvalidOperationException("An UpsertSalesOrder step always carries its desired sales order.");
+        SalesOrderStatusObserved? observed = null;
+        if (state.NetSuiteSalesOrderId is { } existingId
+            && await netSuite.GetAsync(NetSuiteTranslator.SalesOrderRecord, existingId, ct: ct) is { } current)
+        {
+            var (stage, label) = NetSuiteTranslator.SalesOrderStatusOf(current);
+            var movedOn = !((SalesOrderStage?)stage).AcceptsReplace(so);
+            observed = new SalesOrderStatusObserved(state.OrderId, movedOn ? pending.CommandId : null, existingId, stage, label, "read before write", Clock.Now);
+            if (movedOn) return [observed];
+        }
+        var body = NetSuiteTranslator.SalesOrderBody(so);
+        // PUT by externalId: a retry after a timeout or a crash updates the record it created, never a second one.
+        var id = await netSuite.UpsertAsync(NetSuiteTranslator.SalesOrderRecord, so.ExternalId, body, replace: "item", ct: ct);
+        var succeeded = new SyncCommandSucceeded(state.OrderId, pending.CommandId, pending.Kind, id, so.Hash(),
+            NetSuiteTranslator.SalesOrderUpsertDescription(so, id), Clock.Now);
+        return observed is null || observed.Stage == state.NetSuiteStage ? [succeeded] : [observed, succeeded];
+    }
+
+    /// <summary>Writes the NetSuite sales order id back to the OrderEZ order; a repeat writes the same value.</summary>
+    private async Task<StepResult> WriteBackAsync(OrderSync state, PendingCommand pending, CancellationToken ct)
+    {
+        var salesOrderId = state.NetSuiteSalesOrderId!;
+        await orderEz.SetOrderExternalRefsAsync(state.OrderId,
+            new Dictionary<string, string?> { [OrderEzTranslator.NetSuiteSalesOrderRef] = salesOrderId }, ct);
+        return StepResult.With(new SyncCommandSucceeded(state.OrderId, pending.CommandId, pending.Kind,
+            salesOrderId, null, OrderEzTranslator.SalesOrderRefDescription(state.OrderId, salesOrderId), Clock.Now));
+    }
+}

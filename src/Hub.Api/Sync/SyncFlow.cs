@@ -1,0 +1,138 @@
+using Hub.Api.Infrastructure;
+using Hub.Api.NetSuite;
+using Hub.Domain.Sync;
+using Marten;
+using Microsoft.Extensions.Options;
+using Wolverine;
+
+namespace Hub.Api.Sync;
+
+/// <summary>The step a record has in flight, as the kernel needs to see it.</summary>
+public sealed record InFlightStep(string CommandId, TargetSystem System);
+
+/// <summary>One kind of record the hub keeps in step (orders, customers, …), as the executor envelope reaches it.</summary>
+public interface ISyncFlow
+{
+    string Name { get; }
+    Task<OutgoingMessages> RunAsync(ExecuteStep step, IDocumentSession session, CancellationToken ct);
+    Task<OutgoingMessages> WakeAsync(StepWait wait, IDocumentSession session, CancellationToken ct);
+}
+
+/// <summary>Every flow, by name; registered once, so a new flow is one more registration.</summary>
+public sealed class SyncFlows(IEnumerable<ISyncFlow> flows)
+{
+    private readonly IReadOnlyDictionary<string, ISyncFlow> _byName = flows.ToDictionary(f => f.Name);
+
+    public ISyncFlow? Find(string name) => _byName.GetValueOrDefault(name);
+
+    public ISyncFlow For(string name) => Find(name) ?? throw new InvalidOperationException($"No sync flow '{name}' is registered.");
+}
+
+/// <summary>
+/// The kernel's executor: everything a step needs except its call. A flow supplies the call (its executors), the
+/// event that parks it, the message that decides its next step, and how it folds its events; the kernel does the
+/// rest the same way for every flow:
+/// <list type="bullet">
+/// <item>the call runs on a read of the record that holds nothing, so changes recorded during the call go through;</item>
+/// <item>its answer is recorded under the stream's lock (taken only for the recording), so the answer is appended
+/// whatever arrived meanwhile and the call is never repeated because recording it lost a race (ADR 0028);</item>
+/// <item>one retry/park policy; one wait-and-wake mechanism for dependencies between records.</item>
+/// </list>
+/// </summary>
+public abstract class SyncFlow<TState>(HubClock clock, IOptions<HubOptions> options) : ISyncFlow where TState : class
+{
+    public abstract string Name { get; }
+
+    protected HubClock Clock => clock;
+    protected HubOptions Options => options.Value;
+
+    /// <summary>The NetSuite budget lane this flow's calls use.</summary>
+    protected virtual NetSuitePriority Lane => NetSuitePriority.Orders;
+
+    protected abstract InFlightStep? InFlight(TState state);
+
+    protected abstract TState Evolve(TState state, object @event);
+
+    /// <summary>The flow's executors: the call of the step in flight, and the events its answer becomes.</summary>
+    protected abstract Task<StepResult> CallAsync(TState state, IDocumentSession session, CancellationToken ct);
+
+    /// <summary>The event that ends the step in flight for good with <paramref name="code"/>.</summary>
+    protected abstract object Parked(TState state, StepFailure failure, string code, int attempts);
+
+    /// <summary>The message that decides the record's next step.</summary>
+    protected abstract object Decide(TState state);
+
+    /// <summary>A record parked on a dependency's problem: the message that clears the park and tries again.</summary>
+    protected abstract object? RetryParked(TState state, string reason);
+
+    /// <summary>The step is over (done or parked), in the recording's commit: release what it held.</summary>
+    protected virtual void Settled(TState state, IDocumentSession session) { }
+
+    /// <summary>Whether records waiting for this one may now go on (it became usable, or its problem changed).</summary>
+    protected virtual bool DependentsMayGoOn(TState before, TState after) => false;
+
+    public ExecuteStep Execute(string stream, string commandId, TargetSystem system) => ExecuteStep.For(Name, stream, commandId, system);
+
+    public async Task<OutgoingMessages> RunAsync(ExecuteStep step, IDocumentSession session, CancellationToken ct)
+    {
+        using var lane = NetSuiteLane.Use(Lane);
+        var read = await session.LoadAsync<TState>(step.Stream, ct);
+        // A redelivered or superseded message: its step already has an outcome.
+        if (read is null || InFlight(read)?.CommandId != step.CommandId)
+            return [];
+
+        StepResult result;
+        try
+        {
+            result = await CallAsync(read, session, ct);
+        }
+        catch (Exception ex) when (StepFailures.IsExternal(ex))
+        {
+            result = new StepResult.Failed(StepFailures.From(ex));
+        }
+
+        var failure = result switch
+        {
+            StepResult.Failed f => f.Failure,
+            StepResult.Waiting w => w.Failure,
+            _ => null,
+        };
+        var verdict = failure is null ? null : RetryPolicy.After(failure, step.Attempt, Options.MaxStepAttempts);
+        var next = new OutgoingMessages();
+        if (result is StepResult.Waiting waiting)
+        {
+            session.Store(StepWait.For(waiting.DependencyStream, step.Stream, Name, step.CommandId, clock.Now));
+            if (waiting.Nudge is { } nudge) next.Add(nudge);
+        }
+        // A retry records nothing: the step stays in flight and the same message comes back, durably scheduled.
+        if (verdict is StepVerdict.Retry retry)
+            return next.Send(step with { Attempt = retry.NextAttempt },
+                clock.Backoff(step.Attempt, Options.RetryBaseMilliseconds, Options.RetryMaxSeconds));
+
+        var stream = await session.Events.FetchForExclusiveWriting<TState>(step.Stream, ct);
+        var current = stream.Aggregate;
+        // Another copy of this message recorded the answer while this one was calling.
+        if (current is null || InFlight(current)?.CommandId != step.CommandId)
+            return [];
+        IReadOnlyList<object> events = result is StepResult.Done done
+            ? done.Events
+            : [Parked(current, failure!, ((StepVerdict.Park)verdict!).Code, step.Attempt)];
+        stream.AppendMany(events);
+        Settled(current, session);
+        var after = events.Aggregate(current, Evolve);
+        // A parked record decides nothing until someone (or a dependency's wake-up) clears the park.
+        if (result is StepResult.Done) next.Add(Decide(after));
+        if (DependentsMayGoOn(current, after)) next.Add(new WakeDependents(step.Stream));
+        return next;
+    }
+
+    public async Task<OutgoingMessages> WakeAsync(StepWait wait, IDocumentSession session, CancellationToken ct)
+    {
+        var state = await session.LoadAsync<TState>(wait.Dependent, ct);
+        if (state is null) return [];
+        if (InFlight(state) is { } inFlight && inFlight.CommandId == wait.CommandId)
+            // Woken, not retried: the count starts again, since waiting was not failing.
+            return new OutgoingMessages().Send(Execute(wait.Dependent, inFlight.CommandId, inFlight.System));
+        return RetryParked(state, $"{wait.Dependency} changed") is { } retry ? [retry] : [Decide(state)];
+    }
+}
