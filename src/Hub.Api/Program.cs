@@ -50,6 +50,8 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<HubClock>();
 builder.Services.AddApiKeys();
 builder.Services.AddSingleton<OrderChangeIngestor>();
+builder.Services.AddSingleton<Hub.Api.NetSuite.NetSuitePort>();
+builder.Services.AddSingleton<Hub.Api.OrderEz.OrderEzPort>();
 // The sync kernel's flows: each kind of record the hub keeps in step is one registration.
 builder.Services.AddSingleton<ISyncFlow, OrderFlow>();
 builder.Services.AddSingleton<ISyncFlow, CustomerFlow>();

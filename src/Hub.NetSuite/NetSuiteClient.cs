@@ -132,6 +132,24 @@ public sealed class NetSuiteClient
                 $"NetSuite accepted the {recordType} create but returned neither a Location header nor an id; the record exists but its id is unknown.");
     }
 
+    /// <summary>
+    /// <c>POST /record/v1/{type}/{id}/!transform/{target}</c>: NetSuite makes a <paramref name="targetType"/> record
+    /// from the source (an item fulfilment or invoice from a sales order, a credit memo from a return), with the
+    /// body's target fields; returns the new record's internal id. Like a create it is not idempotent, so callers
+    /// look for the target by the externalId they put in the body before they transform again.
+    /// </summary>
+    public async Task<string> TransformAsync(string sourceType, string sourceId, string targetType, JsonObject body, string? replace = null, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sourceId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(targetType);
+        ArgumentNullException.ThrowIfNull(body);
+        var path = RecordPath(sourceType, sourceId) + "/!transform/" + Uri.EscapeDataString(targetType) + ReplaceQuery(replace);
+        using var response = await SendAsync(HttpMethod.Post, path, body, prefer: null, ct);
+        return await WrittenIdAsync(response, ct)
+            ?? throw new NetSuiteException((int)response.StatusCode, null,
+                $"NetSuite accepted the transform of {sourceType} {sourceId} to {targetType} but returned neither a Location header nor an id.");
+    }
+
     /// <summary><c>PATCH /record/v1/{type}/{id}</c> (id may be <c>eid:X</c>): omitted fields stay, nulls clear.</summary>
     public async Task PatchAsync(string recordType, string id, JsonObject body, string? replace = null, CancellationToken ct = default)
     {

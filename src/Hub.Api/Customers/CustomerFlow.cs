@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Hub.Api.Infrastructure;
 using Hub.Api.Mappings;
 using Hub.Api.NetSuite;
@@ -8,8 +7,6 @@ using Hub.Domain.Common;
 using Hub.Domain.Customers;
 using Hub.Domain.Mapping;
 using Hub.Domain.Sync;
-using Hub.NetSuite;
-using Hub.OrderEz;
 using Marten;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +16,7 @@ namespace Hub.Api.Customers;
 /// Customers on the sync kernel: the executors of an outlet's steps (match, upsert in NetSuite; fetch, write-back
 /// and update in OrderEZ) and how its steps end. Deciding is <see cref="SyncCustomerHandler"/>'s.
 /// </summary>
-public sealed class CustomerFlow(NetSuiteClient netSuite, OrderEzClient orderEz, MappingRegistry mappings, HubClock clock, IOptions<HubOptions> options)
+public sealed class CustomerFlow(NetSuitePort netSuite, OrderEzPort orderEz, MappingRegistry mappings, HubClock clock, IOptions<HubOptions> options)
     : SyncFlow<CustomerSync>(clock, options)
 {
     public const string FlowName = "customer";
@@ -76,7 +73,7 @@ public sealed class CustomerFlow(NetSuiteClient netSuite, OrderEzClient orderEz,
     /// candidate is linked (and adopted when it has no externalId), several ask a person, and the weak key
     /// (company name) always asks a person. Nothing found: the customer is created.
     /// </summary>
-    public static async Task<List<object>> MatchAsync(NetSuiteClient netSuite, CustomerSync state, DesiredCustomer desired, CustomerSection config,
+    public static async Task<List<object>> MatchAsync(NetSuitePort netSuite, CustomerSync state, DesiredCustomer desired, CustomerSection config,
         string commandId, HubClock clock, CancellationToken ct)
     {
         var outlet = state.Outlet!;
@@ -90,89 +87,66 @@ public sealed class CustomerFlow(NetSuiteClient netSuite, OrderEzClient orderEz,
             var match = candidates[0];
             var owns = string.IsNullOrEmpty(match.ExternalId) || match.ExternalId == desired.ExternalId;
             if (string.IsNullOrEmpty(match.ExternalId))
-                // Adopt: our externalId on the existing record, so later writes and lookups find it.
-                await netSuite.PatchAsync(NetSuiteTranslator.CustomerRecord, match.NetSuiteCustomerId, NetSuiteTranslator.ExternalIdBody(desired.ExternalId), ct: ct);
+                await netSuite.AdoptCustomerAsync(match.NetSuiteCustomerId, desired.ExternalId, ct);
             return [new CustomerLinked(outlet.OutletId, match.NetSuiteCustomerId, key, desired.ExternalId, clock.Now, owns)];
         }
 
-        var id = await netSuite.UpsertAsync(NetSuiteTranslator.CustomerRecord, desired.ExternalId, NetSuiteTranslator.CustomerBody(desired), ct: ct);
-        return
-        [
-            new CustomerLinked(outlet.OutletId, id, "created", desired.ExternalId, clock.Now),
-            new CustomerUpserted(outlet.OutletId, commandId, id, desired.Hash(), NetSuiteTranslator.UpsertDescription(NetSuiteTranslator.CustomerRecord, desired.ExternalId, id), clock.Now,
-                NetSuiteTranslator.TrackedCustomerFields(desired)),
-        ];
+        return Created(outlet.OutletId, await netSuite.UpsertCustomerAsync(desired, ct), desired, commandId, clock);
     }
 
-    private static async Task<IReadOnlyList<CustomerCandidate>> CandidatesAsync(NetSuiteClient netSuite, string key, OutletSnapshot outlet,
+    private static async Task<IReadOnlyList<CustomerCandidate>> CandidatesAsync(NetSuitePort netSuite, string key, OutletSnapshot outlet,
         DesiredCustomer desired, CustomerSection config, CancellationToken ct)
     {
-        IReadOnlyList<IReadOnlyDictionary<string, string?>> rows;
         switch (key)
         {
             case "externalId":
-                var record = await netSuite.GetAsync(NetSuiteTranslator.CustomerRecord, NetSuiteTranslator.ByExternalId(desired.ExternalId), ct: ct);
-                return record is null ? [] : [NetSuiteTranslator.CandidateOf(record, desired.ExternalId)];
+                return await netSuite.FindCustomerByExternalIdAsync(desired.ExternalId, ct) is { } byExternalId ? [byExternalId] : [];
             case "accountNumber" when !string.IsNullOrWhiteSpace(outlet.AccountNumber):
-                rows = await netSuite.QueryAsync(NetSuiteTranslator.CustomersByAccountNumberQuery(outlet.AccountNumber), 50, ct);
-                break;
+                return await netSuite.FindCustomersByAccountNumberAsync(outlet.AccountNumber, ct);
             case "email" when !string.IsNullOrWhiteSpace(outlet.Email):
                 var wanted = EmailAddress.Normalize(outlet.Email, config.IgnorePlusAddressing);
                 var (local, domain) = EmailAddress.Split(wanted);
-                // LIKE narrows to the same mailbox with any +tag; the exact comparison happens here.
-                return (await netSuite.QueryAsync(NetSuiteTranslator.CustomersByMailboxQuery(local, domain), 200, ct))
-                    .Select(NetSuiteTranslator.CandidateOf)
+                // The port narrows to the same mailbox with any +tag; the exact comparison happens here.
+                return (await netSuite.FindCustomersByMailboxAsync(local, domain, ct))
                     .Where(c => c.Email is { } e && EmailAddress.Normalize(e, config.IgnorePlusAddressing) == wanted).ToList();
             case "companyName":
-                rows = await netSuite.QueryAsync(
-                    NetSuiteTranslator.CustomersByCompanyNameQuery(RuleEngine.Normalize(outlet.CompanyName, "collapse")!.ToLowerInvariant()), 10, ct);
+                var named = await netSuite.FindCustomersByCompanyNameAsync(RuleEngine.Normalize(outlet.CompanyName, "collapse")!.ToLowerInvariant(), ct);
                 // The weak key is name + postal code: a same-named business elsewhere is not a candidate.
                 var postal = Postal(outlet.DeliveryAddress?.PostalCode ?? outlet.BillingAddress?.PostalCode);
-                if (postal is not null)
-                {
-                    var sameArea = new List<IReadOnlyDictionary<string, string?>>();
-                    foreach (var row in rows)
-                        if (await netSuite.GetAsync(NetSuiteTranslator.CustomerRecord, row[NetSuiteTranslator.IdColumn]!, expandSubResources: true, ct: ct) is { } candidate
-                            && NetSuiteTranslator.PostalCodesOf(candidate).Any(code => Postal(code) == postal))
-                            sameArea.Add(row);
-                    rows = sameArea;
-                }
-                break;
+                if (postal is null) return named;
+                var sameArea = new List<CustomerCandidate>();
+                foreach (var candidate in named)
+                    if ((await netSuite.CustomerPostalCodesAsync(candidate.NetSuiteCustomerId, ct)).Any(code => Postal(code) == postal))
+                        sameArea.Add(candidate);
+                return sameArea;
             default:
                 return [];
         }
-        return rows.Select(NetSuiteTranslator.CandidateOf).ToList();
     }
 
     private static string? Postal(string? code) =>
         string.IsNullOrWhiteSpace(code) ? null : new string(code.Where(char.IsLetterOrDigit).ToArray()).ToUpperInvariant();
 
-    private static async Task<List<object>> UpsertAsync(NetSuiteClient netSuite, CustomerSync state, DesiredCustomer desired, string commandId,
+    private static async Task<List<object>> UpsertAsync(NetSuitePort netSuite, CustomerSync state, DesiredCustomer desired, string commandId,
         HubClock clock, CancellationToken ct)
     {
-        var body = NetSuiteTranslator.CustomerBody(desired);
         if (state.NetSuiteCustomerId is null)
-        {
             // The operator chose "create new" over the candidates.
-            var created = await netSuite.UpsertAsync(NetSuiteTranslator.CustomerRecord, desired.ExternalId, body, ct: ct);
-            return
-            [
-                new CustomerLinked(state.OutletId, created, "created", desired.ExternalId, clock.Now),
-                new CustomerUpserted(state.OutletId, commandId, created, desired.Hash(), NetSuiteTranslator.UpsertDescription(NetSuiteTranslator.CustomerRecord, desired.ExternalId, created), clock.Now,
-                    NetSuiteTranslator.TrackedCustomerFields(desired)),
-            ];
-        }
-        // A customer we only linked to (it carries another record's externalId) keeps its externalId.
-        if (!state.OwnsExternalId) NetSuiteTranslator.WithoutExternalId(body);
-        await netSuite.PatchAsync(NetSuiteTranslator.CustomerRecord, state.NetSuiteCustomerId, body, replace: NetSuiteTranslator.ReplacedSublists(body), ct: ct);
-        return [new CustomerUpserted(state.OutletId, commandId, state.NetSuiteCustomerId, desired.Hash(), NetSuiteTranslator.PatchDescription(NetSuiteTranslator.CustomerRecord, state.NetSuiteCustomerId), clock.Now,
+            return Created(state.OutletId, await netSuite.UpsertCustomerAsync(desired, ct), desired, commandId, clock);
+        var request = await netSuite.UpdateCustomerAsync(state.NetSuiteCustomerId, desired, state.OwnsExternalId, ct);
+        return [new CustomerUpserted(state.OutletId, commandId, state.NetSuiteCustomerId, desired.Hash(), request, clock.Now,
             NetSuiteTranslator.TrackedCustomerFields(desired))];
     }
 
+    private static List<object> Created(long outletId, (string Id, string Request) created, DesiredCustomer desired, string commandId, HubClock clock) =>
+    [
+        new CustomerLinked(outletId, created.Id, "created", desired.ExternalId, clock.Now),
+        new CustomerUpserted(outletId, commandId, created.Id, desired.Hash(), created.Request, clock.Now, NetSuiteTranslator.TrackedCustomerFields(desired)),
+    ];
+
     private async Task<StepResult> WriteBackAsync(CustomerSync state, CustomerPending pending, CancellationToken ct)
     {
-        await orderEz.SetOutletExternalRefsAsync(state.OutletId,
-            new Dictionary<string, string?> { [OrderEzTranslator.NetSuiteCustomerRef] = state.NetSuiteCustomerId }, ct);
+        await orderEz.WriteCustomerRefAsync(state.OutletId, state.NetSuiteCustomerId!, ct);
         return StepResult.With(new OutletWrittenBack(state.OutletId, pending.CommandId, state.NetSuiteCustomerId!, Clock.Now));
     }
 
@@ -181,8 +155,7 @@ public sealed class CustomerFlow(NetSuiteClient netSuite, OrderEzClient orderEz,
         var fields = pending.OutletFields ?? new Dictionary<string, string?>();
         // Read before write: an OrderEZ edit we have not seen yet must be merged (and may win a conflict)
         // before we overwrite it; otherwise it would be lost without a trace.
-        if (await orderEz.GetOutletAsync(state.OutletId, ct) is { } current
-            && OrderEzTranslator.ToSnapshot(current) is var latest && !state.SeenHashes.Contains(latest.BusinessHash()))
+        if (await orderEz.ReadOutletAsync(state.OutletId, ct) is { } latest && !state.SeenHashes.Contains(latest.BusinessHash()))
         {
             var versioned = await mappings.CurrentAsync(session, ct);
             var events = CustomerObservations.FromOutlet(state, latest,
@@ -190,19 +163,15 @@ public sealed class CustomerFlow(NetSuiteClient netSuite, OrderEzClient orderEz,
             events.Add(new CustomerStepSuperseded(state.OutletId, pending.CommandId, "OrderEZ changed since the hub last saw it", Clock.Now));
             return new StepResult.Done(events);
         }
-        var billing = fields.TryGetValue(CustomerFields.BillingAddress, out var b) ? PostalAddress.FromValue(b) : null;
-        await orderEz.UpdateOutletAsync(state.OutletId,
-            fields.GetValueOrDefault(CustomerFields.CompanyName), billing is null ? null : new OezAddress(billing.Line1, billing.Line2, billing.City, billing.PostalCode, billing.Country),
-            sendLegalName: fields.ContainsKey(CustomerFields.CompanyName), sendBillingAddress: fields.ContainsKey(CustomerFields.BillingAddress), ct);
+        await orderEz.UpdateOutletAsync(state.OutletId, fields, ct);
         return StepResult.With(new OutletUpdatedInOrderEz(state.OutletId, pending.CommandId, fields, Clock.Now));
     }
 
     private async Task<StepResult> FetchOutletAsync(CustomerSync state, CustomerPending pending, IDocumentSession session, CancellationToken ct)
     {
-        var outlet = await orderEz.GetOutletAsync(state.OutletId, ct);
-        if (outlet is null)
+        var snapshot = await orderEz.ReadOutletAsync(state.OutletId, ct);
+        if (snapshot is null)
             return new StepResult.Failed(new StepFailure(false, 404, ProblemCodes.OutletNotFound.Code, $"OrderEZ has no outlet {state.OutletId}."));
-        var snapshot = OrderEzTranslator.ToSnapshot(outlet);
         // The observation is the fetch step's outcome (it clears the pending step).
         var mapping = await mappings.CurrentAsync(session, ct);
         return new StepResult.Done(CustomerObservations.FromOutlet(state, snapshot,

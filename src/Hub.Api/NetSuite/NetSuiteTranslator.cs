@@ -101,6 +101,20 @@ public static class NetSuiteTranslator
     public static string ItemsBySkuQuery(IEnumerable<string> skus) =>
         $"SELECT id, itemid, itemtype FROM item WHERE itemid IN ({string.Join(", ", skus.Select(Literal))})";
 
+    /// <summary>The rows of <see cref="ItemsBySkuQuery"/> as a lookup of the SKUs asked for (others are ignored).</summary>
+    public static ItemLookup ItemsOf(IReadOnlyList<IReadOnlyDictionary<string, string?>> rows, IReadOnlyList<string> skus)
+    {
+        var found = new Dictionary<string, string>();
+        var types = new Dictionary<string, string>();
+        foreach (var row in rows)
+            if (row.GetValueOrDefault("itemid") is { } sku && skus.Contains(sku) && row.GetValueOrDefault(IdColumn) is { } id)
+            {
+                found.TryAdd(sku, id);
+                if (row.GetValueOrDefault("itemtype") is { } type) types.TryAdd(sku, type);
+            }
+        return new ItemLookup(found, types, skus.Except(found.Keys).ToList());
+    }
+
     /// <summary>NetSuite's sales order status letters (a record's <c>orderStatus.id</c>, SuiteQL's <c>transaction.status</c>).</summary>
     private static readonly Dictionary<string, (SalesOrderStage Stage, string Label)> SalesOrderStatuses = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -129,6 +143,9 @@ public static class NetSuiteTranslator
             Hub.NetSuite.NetSuiteJson.Text(record["orderStatus"]?["refName"]));
 
     public const string SalesOrderRecord = "salesOrder";
+
+    /// <summary>The sales order's item sublist, replaced whole on every write.</summary>
+    public const string SalesOrderLines = "item";
     public const string CustomerRecord = "customer";
 
     /// <summary>A record's address by our externalId.</summary>
@@ -206,7 +223,7 @@ public static class NetSuiteTranslator
             body = SalesOrderBody(c.SalesOrder),
         },
         SyncCommandKind.ResolveItems => new { method = "POST", path = "/services/rest/query/v1/suiteql", body = new { q = ItemsBySkuQuery(c.Skus ?? []) } },
-        SyncCommandKind.EnsureCustomer => new { method = "PUT", path = $"/services/rest/record/v1/{c.Target}" },
+        SyncCommandKind.EnsureCustomer => new { method = "PUT", path = c.To is { } to ? $"/services/rest/record/v1/{CustomerRecord}/{ByExternalId(to.Key)}" : $"/services/rest/record/v1/{c.Target}" },
         _ => new { target = c.Target },
     };
 }

@@ -185,6 +185,9 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
         // Every webhook goes to both nodes, the first subscription first, so the first node takes it in and the
         // other answers "duplicate". Half-way the order of subscriptions flips, so both nodes get their share.
         await _h.SubscribeAndSeedAsync(urlA, urlB);
+        // Slower NetSuite answers, so that work is left when the orders are all placed and the kill aims: the orders
+        // wake together once their customer is linked, and at the usual latency the nodes could finish before.
+        (await _h.NetSuiteHttp.PostAsJsonAsync("/_sim/config", new { latencyMs = 400 })).EnsureSuccessStatusCode();
         var outlet = await DataId(await _h.OrderEzHttp.PostAsJsonAsync("/_sim/outlets", new { name = "Bar Nine", email = "orders@barnine.example" }));
         var orders = new List<long>();
         for (var i = 0; i < 20; i++)

@@ -3,7 +3,7 @@ using Hub.Api.Infrastructure;
 using Hub.Api.Orders.Syncing;
 using Hub.Domain.Mapping;
 using Hub.Domain.Orders;
-using Hub.NetSuite;
+using Hub.Api.NetSuite;
 using Marten;
 using Microsoft.Extensions.Options;
 using Wolverine;
@@ -54,7 +54,7 @@ public static class RecheckParkedOrdersHandler
 public static class RecheckOrderItemsHandler
 {
     /// <summary>Appends only when NetSuite now knows a SKU it did not, so a parked order's history is not flooded.</summary>
-    public static async Task<OutgoingMessages> Handle(RecheckOrderItems command, IDocumentSession session, NetSuiteClient netSuite, HubClock clock, CancellationToken ct)
+    public static async Task<OutgoingMessages> Handle(RecheckOrderItems command, IDocumentSession session, NetSuitePort netSuite, HubClock clock, CancellationToken ct)
     {
         var stream = await session.Events.FetchForWriting<OrderSync>(OrderSync.StreamKey(command.OrderId), ct);
         var state = stream.Aggregate;

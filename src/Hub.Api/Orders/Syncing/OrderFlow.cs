@@ -7,8 +7,6 @@ using Hub.Domain.Common;
 using Hub.Domain.Customers;
 using Hub.Domain.Orders;
 using Hub.Domain.Sync;
-using Hub.NetSuite;
-using Hub.OrderEz;
 using Marten;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +16,7 @@ namespace Hub.Api.Orders.Syncing;
 /// Orders on the sync kernel: the executors of an order's steps (items, customer, sales order, write-back) and
 /// how its steps end. Deciding is <see cref="SyncOrderHandler"/>'s; recording, retrying and waking are the kernel's.
 /// </summary>
-public sealed class OrderFlow(NetSuiteClient netSuite, OrderEzClient orderEz, HubClock clock, IOptions<HubOptions> options)
+public sealed class OrderFlow(NetSuitePort netSuite, OrderEzPort orderEz, HubClock clock, IOptions<HubOptions> options)
     : SyncFlow<OrderSync>(clock, options)
 {
     public const string FlowName = "order";
@@ -51,18 +49,10 @@ public sealed class OrderFlow(NetSuiteClient netSuite, OrderEzClient orderEz, Hu
         };
     }
 
-    public static async Task<OrderItemsResolved> ResolveItemsAsync(NetSuiteClient netSuite, long orderId, string? commandId, IReadOnlyList<string> skus, HubClock clock, CancellationToken ct)
+    public static async Task<OrderItemsResolved> ResolveItemsAsync(NetSuitePort netSuite, long orderId, string? commandId, IReadOnlyList<string> skus, HubClock clock, CancellationToken ct)
     {
-        var rows = skus.Count == 0 ? [] : await netSuite.QueryAsync(NetSuiteTranslator.ItemsBySkuQuery(skus), maxRows: 1000, ct: ct);
-        var found = new Dictionary<string, string>();
-        var types = new Dictionary<string, string>();
-        foreach (var row in rows)
-            if (row.TryGetValue("itemid", out var sku) && sku is not null && skus.Contains(sku) && row.TryGetValue("id", out var id) && id is not null)
-            {
-                found.TryAdd(sku, id);
-                if (row.GetValueOrDefault("itemtype") is { } type) types.TryAdd(sku, type);
-            }
-        return new OrderItemsResolved(orderId, commandId, found, skus.Except(found.Keys).ToList(), clock.Now, types);
+        var lookup = await netSuite.FindItemsBySkuAsync(skus, ct);
+        return new OrderItemsResolved(orderId, commandId, lookup.Found, lookup.Missing, clock.Now, lookup.Types);
     }
 
     /// <summary>
@@ -95,16 +85,14 @@ public sealed class OrderFlow(NetSuiteClient netSuite, OrderEzClient orderEz, Hu
         var so = pending.SalesOrder ?? throw new InvalidOperationException("An UpsertSalesOrder step always carries its desired sales order.");
         SalesOrderStatusObserved? observed = null;
         if (state.NetSuiteSalesOrderId is { } existingId
-            && await netSuite.GetAsync(NetSuiteTranslator.SalesOrderRecord, existingId, ct: ct) is { } current)
+            && await netSuite.ReadSalesOrderStatusAsync(existingId, ct) is var (stage, label))
         {
-            var (stage, label) = NetSuiteTranslator.SalesOrderStatusOf(current);
             var movedOn = !((SalesOrderStage?)stage).AcceptsReplace(so);
             observed = new SalesOrderStatusObserved(state.OrderId, movedOn ? pending.CommandId : null, existingId, stage, label, "read before write", Clock.Now);
             if (movedOn) return [observed];
         }
-        var body = NetSuiteTranslator.SalesOrderBody(so);
-        // PUT by externalId: a retry after a timeout or a crash updates the record it created, never a second one.
-        var id = await netSuite.UpsertAsync(NetSuiteTranslator.SalesOrderRecord, so.ExternalId, body, replace: "item", ct: ct);
+        // By externalId: a retry after a timeout or a crash updates the record it created, never a second one.
+        var id = await netSuite.UpsertSalesOrderAsync(so, ct);
         var succeeded = new SyncCommandSucceeded(state.OrderId, pending.CommandId, pending.Kind, id, so.Hash(),
             NetSuiteTranslator.SalesOrderUpsertDescription(so, id), Clock.Now);
         return observed is null || observed.Stage == state.NetSuiteStage ? [succeeded] : [observed, succeeded];
@@ -114,9 +102,7 @@ public sealed class OrderFlow(NetSuiteClient netSuite, OrderEzClient orderEz, Hu
     private async Task<StepResult> WriteBackAsync(OrderSync state, PendingCommand pending, CancellationToken ct)
     {
         var salesOrderId = state.NetSuiteSalesOrderId!;
-        await orderEz.SetOrderExternalRefsAsync(state.OrderId,
-            new Dictionary<string, string?> { [OrderEzTranslator.NetSuiteSalesOrderRef] = salesOrderId }, ct);
-        return StepResult.With(new SyncCommandSucceeded(state.OrderId, pending.CommandId, pending.Kind,
-            salesOrderId, null, OrderEzTranslator.SalesOrderRefDescription(state.OrderId, salesOrderId), Clock.Now));
+        var request = await orderEz.WriteSalesOrderRefAsync(state.OrderId, salesOrderId, ct);
+        return StepResult.With(new SyncCommandSucceeded(state.OrderId, pending.CommandId, pending.Kind, salesOrderId, null, request, Clock.Now));
     }
 }
