@@ -36,6 +36,13 @@ internal sealed class RecordStore(TimeProvider time, RecordModules modules)
     private const long FirstId = 100;
     private const int FirstTranId = 1001;
 
+    private readonly object _gate = new();
+    private readonly Dictionary<string, SortedDictionary<long, StoredRecord>> _records = new(StringComparer.Ordinal);
+    private readonly List<LedgerEntry> _ledger = [];
+    private readonly Dictionary<(string, string), LedgerEntry> _ledgerIndex = [];
+    private long _lastId = FirstId;
+    private int _nextTranId = FirstTranId;
+
     /// <summary>
     /// Moves a record's status as NetSuite's own work would (fulfilment, billing; the simulator's stand-in until those
     /// records exist): the status changes, lastModifiedDate moves, and it is not a client write, so the ledger does not count it.
@@ -51,13 +58,6 @@ internal sealed class RecordStore(TimeProvider time, RecordModules modules)
             return Clone(record)!;
         }
     }
-
-    private readonly object _gate = new();
-    private readonly Dictionary<string, SortedDictionary<long, StoredRecord>> _records = new(StringComparer.Ordinal);
-    private readonly List<LedgerEntry> _ledger = [];
-    private readonly Dictionary<(string, string), LedgerEntry> _ledgerIndex = [];
-    private long _lastId = FirstId;
-    private int _nextTranId = FirstTranId;
 
     public void Reset()
     {
