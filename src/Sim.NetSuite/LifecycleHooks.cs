@@ -15,7 +15,7 @@ internal static class LifecycleHooks
             {
                 var body = await JsonNode.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted) as JsonObject;
                 var letter = Json.Text(body?["status"]) ?? throw NsError.BadContent("The body must be {\"status\": \"A\"…\"H\"}.", "status");
-                var record = state.Store.SetSalesOrderStatus(id, letter);
+                var record = state.Store.SetStatus("salesOrder", id, letter);
                 return Results.Json(new JsonObject { ["id"] = record.Id, ["orderStatus"] = record.Body["orderStatus"]?.DeepClone() });
             }
             catch (System.Text.Json.JsonException)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Sim.NetSuite.Records;
 
 namespace Sim.NetSuite;
 
@@ -8,7 +9,11 @@ public static class NetSuiteSimulator
     /// Builds (does not start) the simulator; the caller adds URLs and starts it. <paramref name="time"/> is the clock
     /// for TBA timestamps, OAuth 2.0 assertions and token expiry (tests pass a manual one; default: the system clock).
     /// </summary>
-    public static WebApplication Build(NetSuiteSimOptions options, string[]? args = null, TimeProvider? time = null)
+    public static WebApplication Build(NetSuiteSimOptions options, string[]? args = null, TimeProvider? time = null) =>
+        Build(options, RecordModules.Default, args, time);
+
+    /// <summary>The simulator over a chosen set of record types (tests add types the simulator does not model yet).</summary>
+    internal static WebApplication Build(NetSuiteSimOptions options, RecordModules modules, string[]? args = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var missing = options.MissingCredentials();
@@ -26,6 +31,7 @@ public static class NetSuiteSimulator
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(time ?? TimeProvider.System);
+        builder.Services.AddSingleton(modules);
         builder.Services.AddSingleton<SimState>();
         var app = builder.Build();
 
@@ -43,10 +49,11 @@ public static class NetSuiteSimulator
 /// <summary>Everything one simulator instance holds; one per app so parallel test hosts stay isolated.</summary>
 internal sealed class SimState : IDisposable
 {
-    public SimState(NetSuiteSimOptions options, TimeProvider time, ILoggerFactory logs)
+    public SimState(NetSuiteSimOptions options, TimeProvider time, RecordModules modules, ILoggerFactory logs)
     {
         Options = options;
-        Store = new RecordStore(time);
+        Modules = modules;
+        Store = new RecordStore(time, modules);
         Store.Reset();
         Governor = new Governor(options);
         Auth = new TbaAuthenticator(options, time, logs.CreateLogger("Sim.NetSuite.Tba"));
@@ -55,6 +62,7 @@ internal sealed class SimState : IDisposable
     }
 
     public NetSuiteSimOptions Options { get; }
+    public RecordModules Modules { get; }
     public RecordStore Store { get; }
     public Governor Governor { get; }
     public TbaAuthenticator Auth { get; }

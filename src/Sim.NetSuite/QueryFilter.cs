@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Sim.NetSuite.Records;
 
 namespace Sim.NetSuite;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Sim.NetSuite.Records;
 
 namespace Sim.NetSuite;
 
@@ -30,47 +31,10 @@ internal sealed class LedgerEntry
 /// In-memory records. One lock guards everything so a write validates and commits atomically:
 /// a request that fails leaves no trace.
 /// </summary>
-internal sealed class RecordStore(TimeProvider time)
+internal sealed class RecordStore(TimeProvider time, RecordModules modules)
 {
     private const long FirstId = 100;
     private const int FirstTranId = 1001;
-    /// <summary>The statuses a client may set on a sales order (the REST enum has only these two).</summary>
-    private static readonly IReadOnlyDictionary<string, string> OrderStatuses = new Dictionary<string, string>
-    {
-        ["A"] = "Pending Approval",
-        ["B"] = "Pending Fulfillment",
-    };
-
-    /// <summary>Every status NetSuite moves a sales order through (SalesOrd:A…H); only NetSuite's own work reaches C–H.</summary>
-    public static readonly IReadOnlyDictionary<string, string> SalesOrderLifecycle = new Dictionary<string, string>
-    {
-        ["A"] = "Pending Approval",
-        ["B"] = "Pending Fulfillment",
-        ["C"] = "Cancelled",
-        ["D"] = "Partially Fulfilled",
-        ["E"] = "Pending Billing/Partially Fulfilled",
-        ["F"] = "Pending Billing",
-        ["G"] = "Billed",
-        ["H"] = "Closed",
-    };
-
-    /// <summary>
-    /// Moves a sales order as fulfilment or billing in NetSuite would (the simulator's stand-in until those records
-    /// exist): the status changes, lastModifiedDate moves, and it is not a client write, so the ledger does not count it.
-    /// </summary>
-    public StoredRecord SetSalesOrderStatus(string id, string letter)
-    {
-        lock (_gate)
-        {
-            var record = FindLocked("salesOrder", id) ?? throw NsError.NotFound();
-            var key = letter.ToUpperInvariant();
-            if (!SalesOrderLifecycle.TryGetValue(key, out var label))
-                throw NsError.BadContent($"Unknown sales order status '{letter}'. Use one of {string.Join(", ", SalesOrderLifecycle.Keys)}.", "status");
-            record.Body["orderStatus"] = new JsonObject { ["id"] = key, ["refName"] = label };
-            record.Body["lastModifiedDate"] = Now();
-            return Clone(record)!;
-        }
-    }
 
     private readonly object _gate = new();
     private readonly Dictionary<string, SortedDictionary<long, StoredRecord>> _records = new(StringComparer.Ordinal);
@@ -78,6 +42,22 @@ internal sealed class RecordStore(TimeProvider time)
     private readonly Dictionary<(string, string), LedgerEntry> _ledgerIndex = [];
     private long _lastId = FirstId;
     private int _nextTranId = FirstTranId;
+
+    /// <summary>
+    /// Moves a record's status as NetSuite's own work would (fulfilment, billing; the simulator's stand-in until those
+    /// records exist): the status changes, lastModifiedDate moves, and it is not a client write, so the ledger does not count it.
+    /// </summary>
+    public StoredRecord SetStatus(string type, string id, string letter)
+    {
+        lock (_gate)
+        {
+            var rules = modules[type].Status ?? throw new InvalidOperationException($"{type} has no status.");
+            var record = FindLocked(type, id) ?? throw NsError.NotFound();
+            record.Body[rules.Field] = rules.FromNetSuite(letter);
+            record.Body["lastModifiedDate"] = Now();
+            return Clone(record)!;
+        }
+    }
 
     public void Reset()
     {
@@ -88,32 +68,18 @@ internal sealed class RecordStore(TimeProvider time)
             _ledgerIndex.Clear();
             _lastId = FirstId;
             _nextTranId = FirstTranId;
-            foreach (var schema in RecordSchema.All.Values) _records[schema.Name] = [];
             var stamp = Now();
-            void Seed(string type, long id, JsonObject body)
+            foreach (var module in modules.All)
             {
-                body["createdDate"] = stamp;
-                body["lastModifiedDate"] = stamp;
-                _records[type][id] = new StoredRecord { Type = type, Id = id.ToString(CultureInfo.InvariantCulture), Body = body };
-            }
-            string[] currencies = ["USD", "SGD", "EUR", "AUD"];
-            for (var i = 0; i < currencies.Length; i++)
-                Seed("currency", i + 1, new JsonObject
+                var type = module.Schema.Name;
+                _records[type] = [];
+                foreach (var (id, body) in module.Seed)
                 {
-                    ["name"] = currencies[i], ["symbol"] = currencies[i], ["currencyPrecision"] = 2,
-                    ["isBaseCurrency"] = i == 0,
-                });
-            Seed("subsidiary", 1, new JsonObject { ["name"] = "Parent Company", ["currency"] = Ref("1"), ["isInactive"] = false });
-            Seed("subsidiary", 2, new JsonObject { ["name"] = "Singapore", ["currency"] = Ref("2"), ["isInactive"] = false });
-            Seed("location", 1, new JsonObject { ["name"] = "Main Warehouse", ["subsidiary"] = Ref("1"), ["isInactive"] = false });
-            Seed("location", 2, new JsonObject { ["name"] = "Singapore DC", ["subsidiary"] = Ref("2"), ["isInactive"] = false });
-            // Tax codes (SuiteTax "salesTaxItem") and price levels, referenced from sales order lines.
-            Seed("salesTaxItem", 1, new JsonObject { ["name"] = "GST-SG", ["description"] = "Singapore GST 9%", ["rate"] = 9.0m });
-            Seed("salesTaxItem", 2, new JsonObject { ["name"] = "ZR-SG", ["description"] = "Singapore zero-rated", ["rate"] = 0.0m });
-            Seed("salesTaxItem", 3, new JsonObject { ["name"] = "SR-SG", ["description"] = "Singapore standard-rated services", ["rate"] = 9.0m });
-            Seed("salesTaxItem", 4, new JsonObject { ["name"] = "US-EXEMPT", ["description"] = "US exempt", ["rate"] = 0.0m });
-            Seed("priceLevel", 1, new JsonObject { ["name"] = "Base Price", ["discountPct"] = 0.0m });
-            Seed("priceLevel", 2, new JsonObject { ["name"] = "Trade", ["discountPct"] = -10.0m });
+                    body["createdDate"] = stamp;
+                    body["lastModifiedDate"] = stamp;
+                    _records[type][id] = new StoredRecord { Type = type, Id = id.ToString(CultureInfo.InvariantCulture), Body = body };
+                }
+            }
         }
     }
 
@@ -127,27 +93,43 @@ internal sealed class RecordStore(TimeProvider time)
         lock (_gate) return _records[type].Values.Select(r => Clone(r)!).ToList();
     }
 
-    public StoredRecord Create(RecordSchema schema, JsonObject input)
+    public StoredRecord Create(IRecordModule module, JsonObject input)
     {
-        lock (_gate) return Commit(schema, ApplyWrite(schema, null, input, EmptyReplace, null), created: true);
+        lock (_gate) return Commit(ApplyWrite(module, null, input, EmptyReplace, null), created: true);
     }
 
-    public StoredRecord Update(RecordSchema schema, string idOrEid, JsonObject input, IReadOnlySet<string> replace)
+    public StoredRecord Update(IRecordModule module, string idOrEid, JsonObject input, IReadOnlySet<string> replace)
     {
         lock (_gate)
         {
-            var existing = FindLocked(schema.Name, idOrEid) ?? throw NsError.NotFound();
-            return Commit(schema, ApplyWrite(schema, existing, input, replace, null), created: false);
+            var existing = FindLocked(module.Schema.Name, idOrEid) ?? throw NsError.NotFound();
+            return Commit(ApplyWrite(module, existing, input, replace, null), created: false);
         }
     }
 
-    public (StoredRecord Record, bool Created) Upsert(RecordSchema schema, string externalId, JsonObject input, IReadOnlySet<string> replace)
+    public (StoredRecord Record, bool Created) Upsert(IRecordModule module, string externalId, JsonObject input, IReadOnlySet<string> replace)
     {
         lock (_gate)
         {
-            var existing = FindByExternalId(schema.Name, externalId);
+            var existing = FindByExternalId(module.Schema.Name, externalId);
             var created = existing is null;
-            return (Commit(schema, ApplyWrite(schema, existing, input, replace, externalId), created), created);
+            return (Commit(ApplyWrite(module, existing, input, replace, externalId), created), created);
+        }
+    }
+
+    /// <summary>
+    /// Creates a record of the handler's target type from a source record, in one step: a source that is gone is a
+    /// 404, and a target its rules refuse leaves nothing behind.
+    /// </summary>
+    public StoredRecord Transform(string sourceType, string sourceId, IRecordModule target, TransformHandler handler,
+        JsonObject input, IReadOnlySet<string> replace)
+    {
+        lock (_gate)
+        {
+            var source = FindLocked(sourceType, sourceId) ?? throw NsError.NotFound();
+            var body = handler.Build(Clone(source)!, input);
+            body["createdFrom"] = Ref(source.Id);
+            return Commit(ApplyWrite(target, null, body, replace, null), created: true);
         }
     }
 
@@ -174,7 +156,7 @@ internal sealed class RecordStore(TimeProvider time)
     {
         lock (_gate)
         {
-            var schema = RecordSchema.All[record.Type];
+            var schema = modules[record.Type].Schema;
             var self = $"{baseUrl}/services/rest/record/v1/{record.Type}/{record.Id}";
             var result = new JsonObject { ["links"] = new JsonArray(Json.Link("self", self)) };
             result["id"] = record.Id;
@@ -222,7 +204,7 @@ internal sealed class RecordStore(TimeProvider time)
         if (id is null) return stored?.DeepClone();
         var target = FindLocked(rf.TargetType, id);
         var node = new JsonObject { ["id"] = id };
-        var refName = target is null ? null : RecordSchema.All[rf.TargetType].RefName(target.Body);
+        var refName = target is null ? null : modules[rf.TargetType].Schema.RefName(target.Body);
         if (refName is not null) node["refName"] = refName;
         node["links"] = new JsonArray(Json.Link("self", $"{baseUrl}/services/rest/record/v1/{rf.TargetType}/{id}"));
         return node;
@@ -234,22 +216,18 @@ internal sealed class RecordStore(TimeProvider time)
 
     private sealed record PendingWrite(StoredRecord Record, bool UsedTranId);
 
-    private PendingWrite ApplyWrite(RecordSchema schema, StoredRecord? existing, JsonObject input,
+    private PendingWrite ApplyWrite(IRecordModule module, StoredRecord? existing, JsonObject input,
         IReadOnlySet<string> replace, string? urlExternalId)
     {
+        var schema = module.Schema;
         foreach (var name in replace)
             if (schema.SublistFor(schema.CanonicalField(name)) is null)
                 throw NsError.BadParam($"Invalid value for query parameter replace: '{name}' is not a sublist of {schema.Name}.", "replace");
         var replaceCanonical = replace.Select(schema.CanonicalField).ToHashSet(StringComparer.Ordinal);
+        if (existing is not null) module.CheckUpdate(existing, input, replaceCanonical);
 
         var body = existing?.Body.DeepClone().AsObject() ?? new JsonObject();
         var nextLine = existing?.NextLine ?? 1;
-        // Lines NetSuite has fulfilled, billed or closed are its own: replacing them is refused, as NetSuite refuses
-        // to remove a fulfilled or billed line.
-        if (schema.Name == "salesOrder" && existing is not null && replaceCanonical.Contains("item")
-            && Json.Text(existing.Body["orderStatus"]?["id"]) is { } status && status is not ("A" or "B")
-            && !(status == "H" && AllLinesClosed(input)))
-            throw NsError.UserError($"This sales order is {SalesOrderLifecycle.GetValueOrDefault(status, status)}: its item lines can no longer be replaced.", "item");
         foreach (var (rawKey, value) in input)
         {
             var key = schema.CanonicalField(rawKey);
@@ -266,8 +244,8 @@ internal sealed class RecordStore(TimeProvider time)
             }
             if (schema.RefFor(key) is { } rf)
                 body[key] = ResolveRef(rf, value, key);
-            else if (schema.Name == "salesOrder" && key == "orderStatus")
-                body[key] = OrderStatus(value);
+            else if (module.Status is { } status && key == status.Field)
+                body[key] = status.FromClient(value);
             else
                 body[key] = value.DeepClone();
         }
@@ -277,28 +255,22 @@ internal sealed class RecordStore(TimeProvider time)
         if (externalId is not null && FindByExternalId(schema.Name, externalId) is { } clash && clash.Id != existing?.Id)
             throw NsError.UserError("A record with this externalId already exists", "externalId");
 
-        var isCreate = existing is null;
-        var usedTranId = schema.Name switch
-        {
-            "salesOrder" => FinishSalesOrder(body, isCreate),
-            "customer" => FinishCustomer(body),
-            "inventoryItem" => FinishItem(body),
-            _ => false,
-        };
+        var write = new RecordWrite(body, existing is null, time.GetUtcNow(), _nextTranId, FindLocked, type => _records[type].Values);
+        module.Complete(write);
 
         var now = Now();
-        if (isCreate) body["createdDate"] = now;
+        if (write.IsCreate) body["createdDate"] = now;
         body["lastModifiedDate"] = now;
         var id = existing?.Id ?? (_lastId + 1).ToString(CultureInfo.InvariantCulture);
-        return new PendingWrite(new StoredRecord { Type = schema.Name, Id = id, Body = body, NextLine = nextLine }, usedTranId);
+        return new PendingWrite(new StoredRecord { Type = schema.Name, Id = id, Body = body, NextLine = nextLine }, write.UsedTranId);
     }
 
-    private StoredRecord Commit(RecordSchema schema, PendingWrite pending, bool created)
+    private StoredRecord Commit(PendingWrite pending, bool created)
     {
         var record = pending.Record;
         if (created) _lastId++;
         if (pending.UsedTranId) _nextTranId++;
-        _records[schema.Name][record.NumericId] = record;
+        _records[record.Type][record.NumericId] = record;
         if (!_ledgerIndex.TryGetValue((record.Type, record.Id), out var entry))
         {
             entry = new LedgerEntry { Type = record.Type, InternalId = record.Id, CreatedAt = time.GetUtcNow() };
@@ -379,93 +351,6 @@ internal sealed class RecordStore(TimeProvider time)
         if (target is null)
             throw NsError.InvalidReference(id ?? externalId ?? obj.ToJsonString(), rf.Field, path);
         return Ref(target.Id);
-    }
-
-    private static JsonObject OrderStatus(JsonNode value)
-    {
-        var id = value is JsonObject o ? Json.Text(Json.Get(o, "id")) : Json.Text(value);
-        if (id is null || !OrderStatuses.TryGetValue(id.ToUpperInvariant(), out var name))
-            throw NsError.InvalidReference(id ?? value.ToJsonString(), "orderStatus", "orderStatus");
-        return new JsonObject { ["id"] = id.ToUpperInvariant(), ["refName"] = name };
-    }
-
-    private bool FinishSalesOrder(JsonObject body, bool isCreate)
-    {
-        var entityId = Json.Text(body["entity"]?["id"])
-            ?? throw NsError.UserError("Please enter value(s) for: Customer", "entity");
-        var customer = FindLocked("customer", entityId)!;
-        if (body["subsidiary"] is null && customer.Body["subsidiary"] is { } sub) body["subsidiary"] = sub.DeepClone();
-        if (body["currency"] is null && customer.Body["currency"] is { } cur) body["currency"] = cur.DeepClone();
-        body["tranDate"] ??= time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        body["orderStatus"] ??= new JsonObject { ["id"] = "B", ["refName"] = OrderStatuses["B"] };
-
-        var lines = (body["item"]?["items"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-        if (lines.Count == 0)
-            throw NsError.UserError("You must enter at least one line item for this transaction.", "item");
-        decimal total = 0;
-        for (var i = 0; i < lines.Count; i++)
-        {
-            var line = lines[i];
-            var path = $"item.items[{i}]";
-            var itemId = Json.Text(line["item"]?["id"])
-                ?? throw NsError.UserError("Please enter value(s) for: Item", $"{path}.item");
-            var quantity = Number(line, "quantity", path) ?? 1m;
-            var rate = Number(line, "rate", path) ?? Json.Decimal(FindLocked("inventoryItem", itemId)?.Body["basePrice"]) ?? 0m;
-            var amount = Math.Round(quantity * rate, 2, MidpointRounding.AwayFromZero);
-            line["quantity"] = quantity;
-            line["rate"] = rate;
-            line["amount"] = amount;
-            line["isClosed"] ??= false;
-            total += amount;
-        }
-        body["subTotal"] = total;
-        body["total"] = total;
-        // Closing every line closes the order; reopening a line of a closed order puts it back to Pending Fulfillment.
-        var statusId = Json.Text(body["orderStatus"]?["id"]);
-        if (lines.All(l => Json.Bool(l["isClosed"]) == true) && statusId is "A" or "B")
-            body["orderStatus"] = new JsonObject { ["id"] = "H", ["refName"] = SalesOrderLifecycle["H"] };
-        else if (statusId == "H" && lines.Any(l => Json.Bool(l["isClosed"]) != true))
-            body["orderStatus"] = new JsonObject { ["id"] = "B", ["refName"] = SalesOrderLifecycle["B"] };
-
-        var usedTranId = false;
-        if (isCreate && body["tranId"] is null)
-        {
-            body["tranId"] = "SO" + _nextTranId.ToString(CultureInfo.InvariantCulture);
-            usedTranId = true;
-        }
-        return usedTranId;
-    }
-
-    private static bool AllLinesClosed(JsonObject input) =>
-        (input["item"]?["items"] as JsonArray ?? []).All(l => l is JsonObject line && Json.Bool(line["isClosed"]) == true);
-
-    private static decimal? Number(JsonObject line, string field, string path)
-    {
-        var node = line[field];
-        if (node is null) return null;
-        return Json.Decimal(node)
-            ?? throw NsError.BadContent($"You have entered an Invalid Field Value {Json.Text(node) ?? node.ToJsonString()} for the following field: {field}", $"{path}.{field}");
-    }
-
-    private bool FinishCustomer(JsonObject body)
-    {
-        var subsidiaryId = Json.Text(body["subsidiary"]?["id"])
-            ?? throw NsError.UserError("Please enter value(s) for: Primary Subsidiary", "subsidiary");
-        if (body["currency"] is null && FindLocked("subsidiary", subsidiaryId)?.Body["currency"] is { } cur)
-            body["currency"] = cur.DeepClone();
-        body["entityId"] ??= Json.Text(body["companyName"])
-            ?? string.Join(' ', new[] { Json.Text(body["firstName"]), Json.Text(body["lastName"]) }.Where(s => s is not null));
-        body["isInactive"] ??= false;
-        return false;
-    }
-
-    private static bool FinishItem(JsonObject body)
-    {
-        if (string.IsNullOrWhiteSpace(Json.Text(body["itemId"])))
-            throw NsError.UserError("Please enter value(s) for: Item Name/Number", "itemId");
-        body["itemType"] ??= "InvtPart";
-        body["isInactive"] ??= false;
-        return false;
     }
 
     // ---- lookups ---------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Sim.NetSuite.Records;
+using Sim.NetSuite.SuiteQl;
 
 namespace Sim.NetSuite;
 
@@ -19,6 +21,8 @@ internal static class RestApi
         return (area, rest.Length) switch
         {
             ("record/v1", 1 or 2) => RecordAsync(ctx, state, rest),
+            ("record/v1", 4) when rest[2].Equals("!transform", StringComparison.OrdinalIgnoreCase) =>
+                HttpMethods.IsPost(method) ? TransformAsync(ctx, state, rest[0], rest[1], rest[3]) : throw MethodNotAllowed(),
             ("query/v1", 1) when rest[0].Equals("suiteql", StringComparison.OrdinalIgnoreCase) =>
                 HttpMethods.IsPost(method) ? SuiteQlAsync(ctx, state) : throw MethodNotAllowed(),
             ("system/v1", 1) when rest[0].Equals("serverTime", StringComparison.OrdinalIgnoreCase) =>
@@ -45,8 +49,8 @@ internal static class RestApi
 
     private static async Task RecordAsync(HttpContext ctx, SimState state, string[] rest)
     {
-        var schema = RecordSchema.Find(rest[0])
-            ?? throw new NsError(400, "INVALID_PARAMETER", $"Record type '{rest[0]}' does not exist.") { ErrorUrl = ctx.Request.Path };
+        var module = state.Modules.Find(rest[0]) ?? throw UnknownType(ctx, rest[0]);
+        var schema = module.Schema;
         var store = state.Store;
         var method = ctx.Request.Method;
 
@@ -63,8 +67,8 @@ internal static class RestApi
                     throw new NsError(400, "INVALID_PARAMETER", "PUT (upsert) requires an external ID in the URL: /record/v1/{type}/eid:{externalId}.") { ErrorUrl = ctx.Request.Path };
                 throw MethodNotAllowed();
             }
-            var created = store.Create(schema, await ReadBodyAsync(ctx));
-            Written(ctx, schema, created.Id);
+            var created = store.Create(module, await ReadBodyAsync(ctx));
+            Written(ctx, schema.Name, created.Id);
             return;
         }
 
@@ -80,15 +84,15 @@ internal static class RestApi
         }
         else if (HttpMethods.IsPatch(method))
         {
-            var updated = store.Update(schema, id, await ReadBodyAsync(ctx), Replace(ctx));
-            Written(ctx, schema, updated.Id);
+            var updated = store.Update(module, id, await ReadBodyAsync(ctx), Replace(ctx));
+            Written(ctx, schema.Name, updated.Id);
         }
         else if (HttpMethods.IsPut(method))
         {
             if (!id.StartsWith("eid:", StringComparison.OrdinalIgnoreCase) || id.Length == 4)
                 throw new NsError(400, "INVALID_PARAMETER", "PUT (upsert) requires an external ID in the URL: /record/v1/{type}/eid:{externalId}.") { ErrorUrl = ctx.Request.Path };
-            var (record, _) = store.Upsert(schema, id[4..], await ReadBodyAsync(ctx), Replace(ctx));
-            Written(ctx, schema, record.Id);
+            var (record, _) = store.Upsert(module, id[4..], await ReadBodyAsync(ctx), Replace(ctx));
+            Written(ctx, schema.Name, record.Id);
         }
         else if (HttpMethods.IsDelete(method))
         {
@@ -98,10 +102,40 @@ internal static class RestApi
         else throw MethodNotAllowed();
     }
 
-    private static void Written(HttpContext ctx, RecordSchema schema, string id)
+    private static NsError UnknownType(HttpContext ctx, string type) =>
+        new(400, "INVALID_PARAMETER", $"Record type '{type}' does not exist.") { ErrorUrl = ctx.Request.Path };
+
+    /// <summary>
+    /// <c>POST /record/v1/{source}/{id}/!transform/{target}</c>: the route must be one NetSuite has (§2.8), both
+    /// ends must be modelled here, and the source record must exist; the target module builds the new record.
+    /// </summary>
+    private static async Task TransformAsync(HttpContext ctx, SimState state, string sourceType, string id, string targetType)
+    {
+        var source = TransformRoutes.Source(sourceType) ?? state.Modules.Find(sourceType)?.Schema.Name
+            ?? throw UnknownType(ctx, sourceType);
+        var target = TransformRoutes.Target(source, targetType)
+            ?? throw new NsError(400, "INVALID_PARAMETER",
+                $"Invalid transformation: a {source} cannot be transformed into a {targetType}. "
+                + (TransformRoutes.From(source) is { Count: > 0 } targets ? $"It can be transformed into: {string.Join(", ", targets)}." : "It has no transformations."))
+            { ErrorUrl = ctx.Request.Path };
+        if (state.Modules.Find(source) is null) throw NotModelled(ctx, source, source, target);
+        if (state.Store.Find(source, id) is null) throw NsError.NotFound();
+        var module = state.Modules.Find(target);
+        var handler = module?.Transforms.FirstOrDefault(t => t.SourceType.Equals(source, StringComparison.OrdinalIgnoreCase));
+        if (module is null || handler is null) throw NotModelled(ctx, target, source, target);
+        var created = state.Store.Transform(source, id, module, handler, await ReadBodyAsync(ctx), Replace(ctx));
+        Written(ctx, target, created.Id);
+    }
+
+    private static NsError NotModelled(HttpContext ctx, string missing, string source, string target) =>
+        new(400, "INVALID_PARAMETER",
+            $"The transformation of {source} into {target} is valid in NetSuite, but the simulator does not model {missing} records yet.")
+        { ErrorUrl = ctx.Request.Path };
+
+    private static void Written(HttpContext ctx, string type, string id)
     {
         ctx.Response.StatusCode = 204;
-        ctx.Response.Headers.Location = $"{BaseUrl(ctx)}/services/rest/record/v1/{schema.Name}/{id}";
+        ctx.Response.Headers.Location = $"{BaseUrl(ctx)}/services/rest/record/v1/{type}/{id}";
     }
 
     private static IReadOnlySet<string> Replace(HttpContext ctx) =>
@@ -204,8 +238,7 @@ internal static class RestApi
         List<List<KeyValuePair<string, string?>>> rows;
         try
         {
-            var run = SuiteQl.Compile(sql, out var recordType);
-            rows = run(state.Store.All(recordType));
+            rows = Evaluator.Run(Parser.Parse(sql), state.Modules.Tables, state.Store.All);
         }
         catch (Exception e) when (e is not NsError and not OperationCanceledException)
         {

@@ -136,7 +136,7 @@ internal static class SimHooks
             {
                 foreach (var item in (Json.Get(body, "items") as JsonArray ?? []).OfType<JsonObject>())
                 {
-                    var created = state.Store.Create(RecordSchema.All["inventoryItem"], WithoutNulls(item));
+                    var created = state.Store.Create(state.Modules["inventoryItem"], WithoutNulls(item));
                     items.Add(new JsonObject { ["itemId"] = Json.Text(created.Body["itemId"]), ["id"] = created.Id });
                 }
                 foreach (var customer in (Json.Get(body, "customers") as JsonArray ?? []).OfType<JsonObject>())
@@ -144,7 +144,7 @@ internal static class SimHooks
                     var input = WithoutNulls(customer);
                     // Seeding is a convenience: default the subsidiary NetSuite would insist on.
                     if (Json.Get(input, "subsidiary") is null) input["subsidiary"] = new JsonObject { ["id"] = "1" };
-                    var created = state.Store.Create(RecordSchema.All["customer"], input);
+                    var created = state.Store.Create(state.Modules["customer"], input);
                     customers.Add(new JsonObject { ["email"] = Json.Text(created.Body["email"]), ["id"] = created.Id });
                 }
             }
@@ -157,9 +157,9 @@ internal static class SimHooks
 
         sim.MapGet("/records/{type}", (string type) =>
         {
-            var schema = RecordSchema.Find(type);
-            if (schema is null) return Results.NotFound(new { error = $"Unknown record type '{type}'." });
-            var all = state.Store.All(schema.Name);
+            var module = state.Modules.Find(type);
+            if (module is null) return Results.NotFound(new { error = $"Unknown record type '{type}'." });
+            var all = state.Store.All(module.Schema.Name);
             return Results.Json(new JsonArray([.. all.Select(r => (JsonNode)state.Store.Render(r, "", expand: true, fields: null))]));
         });
     }

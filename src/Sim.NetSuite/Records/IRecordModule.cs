@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Sim.NetSuite.SuiteQl;
+
+namespace Sim.NetSuite.Records;
+
+/// <summary>
+/// One NetSuite record type: everything the simulator knows about it beyond storage. The store keeps records and
+/// asks the module for the rest, so a new record type is one new module in <see cref="RecordModules"/>.
+/// </summary>
+internal interface IRecordModule
+{
+    RecordSchema Schema { get; }
+
+    /// <summary>The status letters of the type and which of them a client may set; null when it has none.</summary>
+    StatusRules? Status => null;
+
+    /// <summary>
+    /// Its code in SuiteQL's <c>transaction</c> table (<c>SalesOrd</c>, <c>ItemShip</c>, <c>CustInvc</c> …); null
+    /// when the type is not a transaction. Transactions get their rows in <c>transaction</c> and, from the
+    /// <c>item</c> sublist, in <c>transactionline</c>, without tables of their own.
+    /// </summary>
+    string? TransactionCode => null;
+
+    /// <summary>The SuiteQL tables this type answers by itself.</summary>
+    IEnumerable<SuiteQlTable> Tables => [];
+
+    /// <summary>Records present after every reset, with ids below the first one the store hands out.</summary>
+    IEnumerable<(long Id, JsonObject Body)> Seed => [];
+
+    /// <summary>The transforms that create this type, one per source type (the target owns the copying).</summary>
+    IEnumerable<TransformHandler> Transforms => [];
+
+    /// <summary>Refuses an update before anything is merged, for rules that weigh the stored record against the request.</summary>
+    void CheckUpdate(StoredRecord existing, JsonObject input, IReadOnlySet<string> replace) { }
+
+    /// <summary>Defaults, required fields and derived values, on the merged body before it is committed.</summary>
+    void Complete(RecordWrite write) { }
+}
+
+/// <summary>
+/// The status field of a record type. <see cref="Lifecycle"/> is every letter NetSuite moves the record through;
+/// a client may set only <see cref="ClientSettable"/> (the REST enum), the rest is NetSuite's own work.
+/// </summary>
+internal sealed record StatusRules(string Field, string Noun, IReadOnlyDictionary<string, string> Lifecycle, IReadOnlySet<string> ClientSettable)
+{
+    public JsonObject Of(string letter) => new() { ["id"] = letter, ["refName"] = Lifecycle[letter] };
+
+    public string Label(string letter) => Lifecycle.GetValueOrDefault(letter, letter);
+
+    /// <summary>A status sent by a client, as <c>"B"</c> or <c>{"id":"B"}</c>.</summary>
+    public JsonObject FromClient(JsonNode value)
+    {
+        var id = value is JsonObject o ? Json.Text(Json.Get(o, "id")) : Json.Text(value);
+        var letter = id?.ToUpperInvariant();
+        if (letter is null || !ClientSettable.Contains(letter))
+            throw NsError.InvalidReference(id ?? value.ToJsonString(), Field, Field);
+        return Of(letter);
+    }
+
+    /// <summary>A status NetSuite itself moves the record to (fulfilment, billing): any lifecycle letter.</summary>
+    public JsonObject FromNetSuite(string letter)
+    {
+        var key = letter.ToUpperInvariant();
+        if (!Lifecycle.ContainsKey(key))
+            throw NsError.BadContent($"Unknown {Noun} status '{letter}'. Use one of {string.Join(", ", Lifecycle.Keys)}.", "status");
+        return Of(key);
+    }
+}
+
+/// <summary>A write on its way to the store: the merged body, and what a module may look up or take while completing it.</summary>
+internal sealed class RecordWrite(
+    JsonObject body, bool isCreate, DateTimeOffset now, int nextTranId,
+    Func<string, string, StoredRecord?> find, Func<string, IEnumerable<StoredRecord>> all)
+{
+    public JsonObject Body { get; } = body;
+    public bool IsCreate { get; } = isCreate;
+    public DateTimeOffset Now { get; } = now;
+
+    /// <summary>Whether the write took the next document number; the store advances the counter only once it commits.</summary>
+    public bool UsedTranId { get; private set; }
+
+    public StoredRecord? Find(string type, string id) => find(type, id);
+
+    public IEnumerable<StoredRecord> All(string type) => all(type);
+
+    public string TakeTranId(string prefix)
+    {
+        UsedTranId = true;
+        return prefix + nextTranId.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A number field of a line; absent is null, anything but a number is NetSuite's invalid value.</summary>
+    public static decimal? Number(JsonObject line, string field, string path)
+    {
+        var node = line[field];
+        if (node is null) return null;
+        return Json.Decimal(node)
+            ?? throw NsError.BadContent($"You have entered an Invalid Field Value {Json.Text(node) ?? node.ToJsonString()} for the following field: {field}", $"{path}.{field}");
+    }
+}
+
+/// <summary>
+/// Builds the create body of a transform's target from the source record and the request body (which holds fields
+/// of the target, e.g. the lines to fulfil by <c>orderLine</c>). The store adds <c>createdFrom</c> and runs the
+/// target's usual create rules on the result.
+/// </summary>
+internal sealed record TransformHandler(string SourceType, Func<StoredRecord, JsonObject, JsonObject> Build);
