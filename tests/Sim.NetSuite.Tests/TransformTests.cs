@@ -127,6 +127,21 @@ public sealed class TransformTests(FulfillmentSimFixture sim) : SimTestBase<Fulf
     }
 
     [Fact]
+    public async Task the_client_transforms_a_record_and_returns_the_new_records_id_or_netsuites_refusal()
+    {
+        var (item, _, customer) = await Sim.SeedBasicsAsync();
+        var client = Sim.Client();
+        var so = await client.CreateAsync("salesOrder", SalesOrder(customer, (item, 2, 5m)));
+
+        var id = await client.TransformAsync("salesOrder", so, "itemFulfillment", JsonNode.Parse("""{"item":{"items":[{"orderLine":1,"quantity":2}]}}""")!.AsObject());
+
+        (await client.GetAsync("itemFulfillment", id))!["createdFrom"]!["id"]!.GetValue<string>().ShouldBe(so);
+        var refused = await Should.ThrowAsync<Hub.NetSuite.NetSuiteException>(() =>
+            client.TransformAsync("salesOrder", so, "customerPayment", new JsonObject()));
+        (refused.Status, refused.ErrorCode, refused.IsTransient).ShouldBe((400, "INVALID_PARAMETER", false));
+    }
+
+    [Fact]
     public async Task a_target_the_handler_refuses_leaves_nothing_behind()
     {
         var (item, _, customer) = await Sim.SeedBasicsAsync();
