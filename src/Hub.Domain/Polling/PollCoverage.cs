@@ -56,7 +56,8 @@ public static class PollerWatchdog
 
     /// <summary>
     /// Pure. A hole in the covered windows is a problem until a window covers it again. A poller switched off
-    /// (interval 0) is not expected to run; one that has not run yet (no checkpoint) has not had its first tick. A
+    /// (interval 0) is not expected to run, so it cannot stop; one that has not run yet (no checkpoint) has not had
+    /// its first tick. A
     /// source with webhooks whose poll took in changes means the webhooks missed them: expected after an outage, a
     /// problem if it goes on (and old news once the poller has stopped).
     /// </summary>
@@ -67,8 +68,8 @@ public static class PollerWatchdog
             problems.Add($"No poll covered {gap.From:O} to {gap.To:O}: changes in that stretch may be missing (was the checkpoint lost or moved?).");
         if (coverage is { UnlistedGaps: > 0 } c)
             problems.Add($"{c.UnlistedGaps} more hole(s) before {c.CoveredTo:O}, past the {PollCoverage.MaxOpenGaps} listed, are not named.");
-        if (intervalSeconds <= 0 || lastRun is null) return problems;
-        if (now - lastRun.LastRunAt > Grace(intervalSeconds))
+        if (lastRun is null) return problems;
+        if (intervalSeconds > 0 && now - lastRun.LastRunAt > Grace(intervalSeconds))
             problems.Add($"No poll for {(int)(now - lastRun.LastRunAt).TotalSeconds} s (every {intervalSeconds} s): it has stopped.");
         else if (PollSystems.HasWebhooks(system) && lastRun.LastTakenIn > 0)
             problems.Add($"The last poll took in {lastRun.LastTakenIn} change(s) that no webhook had delivered.");
