@@ -27,7 +27,7 @@ public sealed record PollCoverage(
     public static PollCoverage Step(PollCoverage? coverage, string id, PollWindowCovered window)
     {
         bool Covers(PollGap g) => window.To >= g.To && (window.From is null || window.From <= g.From);
-        var gaps = (coverage?.OpenGaps ?? []).Where(g => !Covers(g)).ToList();
+        var gaps = (coverage?.OpenGaps ?? []).Select(g => Remaining(g, window)).OfType<PollGap>().ToList();
         // Holes past the list are only known to lie after the listed ones: a window covering everything up to the
         // end of what was covered clears them too.
         var unlisted = coverage?.CoveredTo is { } end && Covers(new PollGap(coverage.OpenGaps.FirstOrDefault()?.From ?? end, end))
@@ -42,6 +42,20 @@ public sealed record PollCoverage(
         }
         var to = coverage?.CoveredTo is { } before && before > window.To ? before : window.To;
         return new PollCoverage(id, window.SourceId, (coverage?.Windows ?? 0) + 1, to, window.At, found, gaps, unlisted);
+    }
+
+    /// <summary>
+    /// What is left of a hole once a window has been read: nothing when it spans the hole, the end or the start when
+    /// it overlaps one edge (a hole reaching into the future closes as later polls catch up with it), the whole hole
+    /// when it lies inside or outside it (the hole stays listed whole rather than split).
+    /// </summary>
+    public static PollGap? Remaining(PollGap gap, PollWindowCovered window)
+    {
+        var fromBefore = window.From is null || window.From <= gap.From;
+        if (fromBefore && window.To >= gap.To) return null;
+        if (fromBefore && window.To > gap.From) return gap with { From = window.To };
+        if (!fromBefore && window.From < gap.To && window.To >= gap.To) return gap with { To = window.From!.Value };
+        return gap;
     }
 }
 
