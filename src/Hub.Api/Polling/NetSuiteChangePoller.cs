@@ -1,7 +1,6 @@
 using System.Globalization;
 using Hub.Api.Infrastructure;
 using Hub.Api.NetSuite;
-using Hub.Domain.Polling;
 using Hub.NetSuite;
 using Marten;
 using Wolverine;

@@ -12,12 +12,10 @@ public sealed record PollCoverage(
     string SourceId,
     long Windows,
     DateTimeOffset? CoveredTo,
-    DateTimeOffset? LastWindowAt,
     int GapsFound,
-    IReadOnlyList<PollGap> OpenGaps,
-    int UnlistedGaps)
+    IReadOnlyList<PollGap> OpenGaps)
 {
-    /// <summary>Holes kept in the record; more than this and the count tells the rest (an operator's problem either way).</summary>
+    /// <summary>Holes listed at most: past this, the last one is widened to take in the next (it then overstates the hole, never understates it).</summary>
     public const int MaxOpenGaps = 20;
 
     /// <summary>
@@ -26,22 +24,16 @@ public sealed record PollCoverage(
     /// </summary>
     public static PollCoverage Step(PollCoverage? coverage, string id, PollWindowCovered window)
     {
-        bool Covers(PollGap g) => window.To >= g.To && (window.From is null || window.From <= g.From);
         var gaps = (coverage?.OpenGaps ?? []).Select(g => Remaining(g, window)).OfType<PollGap>().ToList();
-        // Holes past the list are only known to lie after the listed ones: a window covering everything up to the
-        // end of what was covered clears them too.
-        var unlisted = coverage?.CoveredTo is { } end && Covers(new PollGap(coverage.OpenGaps.FirstOrDefault()?.From ?? end, end))
-            ? 0
-            : coverage?.UnlistedGaps ?? 0;
         var found = coverage?.GapsFound ?? 0;
         if (coverage?.CoveredTo is { } coveredTo && window.From is { } from && from > coveredTo)
         {
             found++;
             if (gaps.Count < MaxOpenGaps) gaps.Add(new PollGap(coveredTo, from));
-            else unlisted++;
+            else gaps[^1] = gaps[^1] with { To = from };
         }
         var to = coverage?.CoveredTo is { } before && before > window.To ? before : window.To;
-        return new PollCoverage(id, window.SourceId, (coverage?.Windows ?? 0) + 1, to, window.At, found, gaps, unlisted);
+        return new PollCoverage(id, window.SourceId, (coverage?.Windows ?? 0) + 1, to, found, gaps);
     }
 
     /// <summary>
@@ -71,17 +63,14 @@ public static class PollerWatchdog
     /// <summary>
     /// Pure. A hole in the covered windows is a problem until a window covers it again. A poller switched off
     /// (interval 0) is not expected to run, so it cannot stop; one that has not run yet (no checkpoint) has not had
-    /// its first tick. A
-    /// source with webhooks whose poll took in changes means the webhooks missed them: expected after an outage, a
-    /// problem if it goes on (and old news once the poller has stopped).
+    /// its first tick. A source with webhooks whose poll took in changes means the webhooks missed them: expected
+    /// after an outage, a problem if it goes on (and old news once the poller has stopped).
     /// </summary>
     public static IReadOnlyList<string> Assess(string system, int intervalSeconds, PollerRun? lastRun, PollCoverage? coverage, DateTimeOffset now)
     {
         var problems = new List<string>();
         foreach (var gap in coverage?.OpenGaps ?? [])
             problems.Add($"No poll covered {gap.From:O} to {gap.To:O}: changes in that stretch may be missing (was the checkpoint lost or moved?).");
-        if (coverage is { UnlistedGaps: > 0 } c)
-            problems.Add($"{c.UnlistedGaps} more hole(s) before {c.CoveredTo:O}, past the {PollCoverage.MaxOpenGaps} listed, are not named.");
         if (lastRun is null) return problems;
         if (intervalSeconds > 0 && now - lastRun.LastRunAt > Grace(intervalSeconds))
             problems.Add($"No poll for {(int)(now - lastRun.LastRunAt).TotalSeconds} s (every {intervalSeconds} s): it has stopped.");

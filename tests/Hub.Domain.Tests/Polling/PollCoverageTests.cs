@@ -58,16 +58,15 @@ public class PollCoverageTests
     }
 
     [Fact]
-    public void holes_past_the_listed_ones_are_counted_and_a_sweep_over_everything_clears_them()
+    public void holes_past_the_listed_ones_widen_the_last_so_none_is_understated_and_a_sweep_over_everything_clears_them()
     {
         var windows = new List<PollWindowCovered> { Window(null, 1) };
         for (var i = 1; i <= PollCoverage.MaxOpenGaps + 3; i++) windows.Add(Window(i * 10, i * 10 + 1));
         var coverage = Fold([.. windows]);
 
         coverage.OpenGaps.Count.ShouldBe(PollCoverage.MaxOpenGaps);
-        coverage.UnlistedGaps.ShouldBe(3);
         coverage.GapsFound.ShouldBe(PollCoverage.MaxOpenGaps + 3);
-        var swept = PollCoverage.Step(coverage, Key, Window(0, 1000));
-        (swept.OpenGaps.Count, swept.UnlistedGaps).ShouldBe((0, 0));
+        coverage.OpenGaps[^1].ShouldBe(new PollGap(T0.AddMinutes(PollCoverage.MaxOpenGaps * 10 - 9), T0.AddMinutes((PollCoverage.MaxOpenGaps + 3) * 10)));
+        PollCoverage.Step(coverage, Key, Window(0, 1000)).OpenGaps.ShouldBeEmpty();
     }
 }
