@@ -6,6 +6,7 @@ using Hub.Api.Infrastructure;
 using Hub.Api.Orders.Ingesting;
 using Hub.Api.Orders.Polling;
 using Hub.Api.Orders.Rechecking;
+using Hub.Api.Polling;
 using Hub.Api.Orders.Syncing;
 using Hub.Api.Replays;
 using Hub.Api.Security;
@@ -86,6 +87,7 @@ builder.Services.AddMarten(opts =>
         opts.AddHubProjections();
         opts.Schema.For<WebhookReceipt>();
         opts.Schema.For<PollCheckpoint>();
+        opts.Projections.Add(new PollCoverageProjection(), JasperFx.Events.Projections.ProjectionLifecycle.Inline);
         opts.Schema.For<ReplayBatch>().Index(x => x.ReplayId);
         opts.Schema.For<ReplayResult>();
         opts.Schema.For<Hub.Domain.Customers.CustomerMatchClaim>();

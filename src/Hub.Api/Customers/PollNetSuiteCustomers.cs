@@ -2,7 +2,7 @@ using System.Globalization;
 using Hub.Api.Infrastructure;
 using Hub.Api.Mappings;
 using Hub.Api.NetSuite;
-using Hub.Api.Orders.Polling;
+using Hub.Api.Polling;
 using Hub.Domain.Common;
 using Hub.Domain.Customers;
 using Hub.NetSuite;
@@ -25,7 +25,7 @@ public static class PollNetSuiteCustomersHandler
 {
     public const string CheckpointId = "netsuite-customers";
 
-    public static readonly NetSuiteChangeFeed Feed = new(CheckpointId, NetSuitePriority.Customers,
+    public static readonly NetSuiteChangeFeed Feed = new(PollerRegistry.NetSuiteCustomers, NetSuitePriority.Customers,
         NetSuiteTranslator.CustomersChangedSinceQuery, LinkedOutletsAsync);
 
     public static Task<OutgoingMessages> Handle(PollNetSuiteCustomers _, IDocumentSession session, NetSuiteClient netSuite,

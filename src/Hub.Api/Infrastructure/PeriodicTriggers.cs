@@ -1,18 +1,16 @@
-using Hub.Api.Orders.Polling;
 using Hub.Api.Orders.Rechecking;
+using Hub.Api.Polling;
 using Microsoft.Extensions.Options;
 using Wolverine;
 
 namespace Hub.Api.Infrastructure;
 
-/// <summary>Sends the poll and re-check messages on their intervals; the work itself runs in Wolverine handlers.</summary>
+/// <summary>Sends each poller's message (from <see cref="PollerRegistry"/>) and the re-check on their intervals; the work itself runs in Wolverine handlers.</summary>
 public sealed class PeriodicTriggers(IServiceProvider services, IOptions<HubOptions> options, ILogger<PeriodicTriggers> log) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
-        RunAsync(options.Value.PollIntervalSeconds, () => new PollOrderEz(), stoppingToken),
-        RunAsync(options.Value.RecheckIntervalSeconds, () => new RecheckParkedOrders(), stoppingToken),
-        RunAsync(options.Value.NetSuitePollIntervalSeconds, () => new Customers.PollNetSuiteCustomers(), stoppingToken),
-        RunAsync(options.Value.NetSuitePollIntervalSeconds, () => new PollNetSuiteSalesOrders(), stoppingToken));
+        PollerRegistry.All.Select(p => RunAsync(p.IntervalSeconds(options.Value), p.Message, stoppingToken))
+            .Append(RunAsync(options.Value.RecheckIntervalSeconds, () => new RecheckParkedOrders(), stoppingToken)));
 
     private async Task RunAsync(int seconds, Func<object> message, CancellationToken ct)
     {

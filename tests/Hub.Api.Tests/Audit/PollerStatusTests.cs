@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Hub.Api.Audit;
 using Hub.Api.Orders.Polling;
+using Hub.Api.Polling;
 using Hub.Api.Tests.Infrastructure;
 using Wolverine.Tracking;
 

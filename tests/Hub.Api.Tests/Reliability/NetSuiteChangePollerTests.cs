@@ -1,5 +1,6 @@
-using Hub.Api.NetSuite;
+using Hub.Api.Polling;
 using Hub.Api.Orders.Polling;
+using Hub.Domain.Polling;
 
 namespace Hub.Api.Tests.Reliability;
 
@@ -11,18 +12,19 @@ public class NetSuiteChangePollerTests
     [Fact]
     public void a_poll_reaches_back_past_the_watermark_by_the_overlap_and_the_first_one_reads_everything()
     {
-        NetSuiteChangePoller.Since(new PollCheckpoint("x", W, W, 0, 0), 120).ShouldBe(W.AddSeconds(-120));
-        NetSuiteChangePoller.Since(null, 120).ShouldBe(DateTimeOffset.UnixEpoch.AddSeconds(-120));
+        NetSuiteChangePoller.QueryFrom(PollWindows.Since(W, 120)).ShouldBe(W.AddSeconds(-120));
+        NetSuiteChangePoller.QueryFrom(PollWindows.Since(null, 120)).ShouldBe(DateTimeOffset.UnixEpoch);
     }
 
     [Fact]
     public void the_watermark_moves_only_to_a_newer_readable_lastmodifieddate()
     {
-        NetSuiteChangePoller.Advance(null, "2026-12-01 10:00:00").ShouldBe(W);
-        NetSuiteChangePoller.Advance(W, "2026-12-01 10:00:01").ShouldBe(W.AddSeconds(1));
-        NetSuiteChangePoller.Advance(W, "2026-12-01 09:59:59").ShouldBe(W, "an older row (from the overlap) does not move it back");
-        NetSuiteChangePoller.Advance(W, "1/12/2026 10:00").ShouldBe(W, "an unreadable date does not move it");
-        NetSuiteChangePoller.Advance(W, null).ShouldBe(W);
+        static DateTimeOffset? Advance(DateTimeOffset? w, string? lastModified) => PollWindows.Advance(w, NetSuiteChangePoller.At(lastModified));
+        Advance(null, "2026-12-01 10:00:00").ShouldBe(W);
+        Advance(W, "2026-12-01 10:00:01").ShouldBe(W.AddSeconds(1));
+        Advance(W, "2026-12-01 09:59:59").ShouldBe(W, "an older row (from the overlap) does not move it back");
+        Advance(W, "1/12/2026 10:00").ShouldBe(W, "an unreadable date does not move it");
+        Advance(W, null).ShouldBe(W);
     }
 
     [Fact]

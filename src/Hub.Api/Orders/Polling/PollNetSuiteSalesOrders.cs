@@ -1,5 +1,6 @@
 using Hub.Api.Infrastructure;
 using Hub.Api.NetSuite;
+using Hub.Api.Polling;
 using Hub.Domain.Orders;
 using Hub.NetSuite;
 using Marten;
@@ -24,7 +25,7 @@ public static class PollNetSuiteSalesOrdersHandler
 {
     public const string CheckpointId = "netsuite-sales-orders";
 
-    public static readonly NetSuiteChangeFeed Feed = new(CheckpointId, NetSuitePriority.Orders,
+    public static readonly NetSuiteChangeFeed Feed = new(PollerRegistry.NetSuiteSalesOrders, NetSuitePriority.Orders,
         NetSuiteTranslator.SalesOrdersChangedSinceQuery, StatusChangesAsync);
 
     public static Task<OutgoingMessages> Handle(PollNetSuiteSalesOrders _, IDocumentSession session, NetSuiteClient netSuite,

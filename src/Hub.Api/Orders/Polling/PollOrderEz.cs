@@ -3,6 +3,7 @@ using FluentValidation;
 using Hub.Api.Infrastructure;
 using Hub.Api.OrderEz;
 using Hub.Api.Orders.Ingesting;
+using Hub.Api.Polling;
 using Hub.Domain.Common;
 using Hub.OrderEz;
 using Marten;
@@ -10,11 +11,11 @@ using Microsoft.Extensions.Options;
 
 namespace Hub.Api.Orders.Polling;
 
-/// <summary>Read OrderEZ orders changed since the last poll, so a lost webhook is recovered.</summary>
-public sealed record PollOrderEz;
-
-/// <summary>The poller's watermark: the newest source updatedAt it has taken in.</summary>
-public sealed record PollCheckpoint(string Id, DateTimeOffset? Watermark, DateTimeOffset LastRunAt, int LastSeen, int LastAppended);
+/// <summary>
+/// Read OrderEZ orders and outlets changed since the last poll, so a lost webhook is recovered: one source when
+/// <paramref name="Source"/> names it (the timers poll each on its own), both, orders first, when it is null.
+/// </summary>
+public sealed record PollOrderEz(string? Source = null);
 
 public static class PollOrderEzHandler
 {
@@ -22,15 +23,35 @@ public static class PollOrderEzHandler
 
     public const string OutletCheckpointId = "orderez-outlets";
 
+    /// <summary>Rows per page OrderEZ is asked for.</summary>
+    public const int PageSize = 100;
+
     /// <summary>Orders and outlets are polled the same way, so a lost webhook of either kind is recovered.</summary>
-    public static async Task<PollCheckpoint> Handle(
-        PollOrderEz _, IDocumentStore store, OrderEzClient orderEz, OrderChangeIngestor ingestor, IValidator<OezOrder> validator,
+    public static async Task Handle(
+        PollOrderEz command, IDocumentStore store, OrderEzClient orderEz, OrderChangeIngestor ingestor, IValidator<OezOrder> validator,
         IOptions<HubOptions> options, HubClock clock, ILogger<PollOrderEz> log, CancellationToken ct)
     {
-        var orders = await PollAsync(CheckpointId, store, options.Value, clock, ct,
-            (since, page) => orderEz.ListOrdersAsync(since, page, 100, ct),
+        if (command.Source is not (null or CheckpointId or OutletCheckpointId))
+            throw new ArgumentException($"'{command.Source}' is not an OrderEZ poller.", nameof(command));
+        var opts = options.Value;
+        // The ingestor commits each change on its record's stream as it is read (de-duplicated on content, so the
+        // overlap is free); this session commits the checkpoints and covered windows once the sweeps are done.
+        await using var session = store.LightweightSession();
+        int orders = 0, outlets = 0;
+        if (command.Source is null or CheckpointId)
+            orders = (await PollLoop.RunAsync(Orders(orderEz, ingestor, validator, log), session, opts.PollOverlapSeconds, opts.PollMaxPages, clock.Now, ct)).Window.TakenIn;
+        if (command.Source is null or OutletCheckpointId)
+            outlets = (await PollLoop.RunAsync(Outlets(orderEz, ingestor), session, opts.PollOverlapSeconds, opts.PollMaxPages, clock.Now, ct)).Window.TakenIn;
+        await session.SaveChangesAsync(ct);
+        if (orders + outlets > 0)
+            log.LogInformation("OrderEZ poll: {Orders} new order change(s), {Outlets} new outlet change(s)", orders, outlets);
+    }
+
+    public static PollSource<OezOrder> Orders(OrderEzClient orderEz, OrderChangeIngestor ingestor, IValidator<OezOrder> validator, ILogger log) =>
+        new(PollerRegistry.OrderEzOrders,
+            async (since, page, ct) => PageOf(await orderEz.ListOrdersAsync(since, page, PageSize, ct), page),
             o => o.UpdatedAt,
-            async (order, source) =>
+            (orders, reading, ct) => IngestEachAsync(orders, reading, o => o.UpdatedAt, async (order, source) =>
             {
                 var raw = JsonSerializer.Serialize(order, OrderEzJson.Options);
                 var validation = await validator.ValidateAsync(order, ct);
@@ -43,11 +64,13 @@ public static class PollOrderEzHandler
                     ? await ingestor.RecordUnreadableOrderAsync(order.Id, reason, source, raw, ct)
                     : await ingestor.RecordUnattributedAsync(reason, source, raw, ct);
                 return recorded == IngestOutcome.Appended;
-            });
-        var outlets = await PollAsync(OutletCheckpointId, store, options.Value, clock, ct,
-            (since, page) => orderEz.ListOutletsAsync(since, page, 100, ct),
+            }));
+
+    public static PollSource<OezOutlet> Outlets(OrderEzClient orderEz, OrderChangeIngestor ingestor) =>
+        new(PollerRegistry.OrderEzOutlets,
+            async (since, page, ct) => PageOf(await orderEz.ListOutletsAsync(since, page, PageSize, ct), page),
             o => o.UpdatedAt,
-            async (outlet, source) =>
+            (outlets, reading, ct) => IngestEachAsync(outlets, reading, o => o.UpdatedAt, async (outlet, source) =>
             {
                 if (outlet.Id > 0 && !string.IsNullOrWhiteSpace(outlet.Name))
                     return await ingestor.IngestOutletAsync(OrderEzTranslator.ToSnapshot(outlet), source, ct) == IngestOutcome.Appended;
@@ -57,50 +80,17 @@ public static class PollOrderEzHandler
                     ? await ingestor.RecordUnreadableOutletAsync(outlet.Id, reason, source, raw, ct)
                     : await ingestor.RecordUnattributedAsync(reason, source, raw, ct);
                 return recorded == IngestOutcome.Appended;
-            });
+            }));
 
-        await using var session = store.LightweightSession();
-        session.Store(orders, outlets);
-        await session.SaveChangesAsync(ct);
-        if (orders.LastAppended + outlets.LastAppended > 0)
-            log.LogInformation("OrderEZ poll: {Orders} new order change(s), {Outlets} new outlet change(s)", orders.LastAppended, outlets.LastAppended);
-        return orders;
-    }
+    private static PollPage<T> PageOf<T>(OezPage<T> result, int page) => new(result.Data, result.Meta.TotalPages > page);
 
-    /// <summary>
-    /// One bounded sweep of a list sorted by updatedAt. It reaches back past the watermark: a change committed at
-    /// the source just before our last poll may carry an older updatedAt than the newest one we saw; content
-    /// de-duplication makes the overlap free.
-    /// </summary>
-    private static async Task<PollCheckpoint> PollAsync<T>(string checkpointId, IDocumentStore store, HubOptions opts, HubClock clock, CancellationToken ct,
-        Func<DateTimeOffset?, int, Task<OezPage<T>>> list, Func<T, DateTimeOffset> updatedAt, Func<T, ChangeSource, Task<bool>> ingest)
+    /// <summary>Each row through the one ingest path webhooks take, in list order; the count is what was news.</summary>
+    private static async Task<PollFanOut> IngestEachAsync<T>(IReadOnlyList<T> rows, PollReading reading, Func<T, DateTimeOffset> updatedAt,
+        Func<T, ChangeSource, Task<bool>> ingest)
     {
-        PollCheckpoint? checkpoint;
-        await using (var query = store.QuerySession())
-            checkpoint = await query.LoadAsync<PollCheckpoint>(checkpointId, ct);
-        var since = checkpoint?.Watermark?.AddSeconds(-opts.PollOverlapSeconds);
-        var window = $"{since?.ToString("O") ?? "beginning"}..{clock.Now:O}";
-        var watermark = checkpoint?.Watermark;
-        int seen = 0, appended = 0;
-        // Page by cursor (the next page starts at the last updatedAt read; the bound is inclusive), not by page
-        // number: the hub's own write-backs move orders of earlier pages to the end while it sweeps, and a
-        // page-numbered sweep skipped those that slid across a page boundary, for good once the watermark passed.
-        var cursor = since;
-        var page = 1;
-        for (var request = 1; request <= opts.PollMaxPages; request++)
-        {
-            var result = await list(cursor, page);
-            foreach (var item in result.Data)
-            {
-                seen++;
-                if (await ingest(item, new ChangeSource(ChangeSource.Poll, null, null, window, updatedAt(item)))) appended++;
-                if (watermark is null || updatedAt(item) > watermark) watermark = updatedAt(item);
-            }
-            if (result.Data.Count == 0 || result.Meta.TotalPages <= page) break;
-            var last = updatedAt(result.Data[^1]);
-            // A whole page of one timestamp gives the cursor nowhere to go: take the next page of it instead.
-            (cursor, page) = last == cursor ? (cursor, page + 1) : (last, 1);
-        }
-        return new PollCheckpoint(checkpointId, watermark, clock.Now, seen, appended);
+        var appended = 0;
+        foreach (var row in rows)
+            if (await ingest(row, new ChangeSource(ChangeSource.Poll, null, null, reading.Window, updatedAt(row)))) appended++;
+        return new PollFanOut([], appended);
     }
 }

@@ -1,0 +1,32 @@
+using Hub.Api.Customers;
+using Hub.Api.Infrastructure;
+using Hub.Api.Orders.Polling;
+using Hub.Domain.Polling;
+
+namespace Hub.Api.Polling;
+
+/// <summary>
+/// One poller: the source it follows (its checkpoint and window stream are named by <paramref name="Id"/>), the
+/// system it reads, the setting that paces it (0 = off) and the message that runs one poll.
+/// </summary>
+public sealed record PollerDefinition(string Id, string System, Func<HubOptions, int> IntervalSeconds, Func<object> Message);
+
+/// <summary>Every poller the hub runs: the timers start them from here and the watchdog watches them from here.</summary>
+public static class PollerRegistry
+{
+    public static readonly PollerDefinition OrderEzOrders = new(PollOrderEzHandler.CheckpointId, PollSystems.OrderEz,
+        o => o.PollIntervalSeconds, () => new PollOrderEz(PollOrderEzHandler.CheckpointId));
+
+    public static readonly PollerDefinition OrderEzOutlets = new(PollOrderEzHandler.OutletCheckpointId, PollSystems.OrderEz,
+        o => o.PollIntervalSeconds, () => new PollOrderEz(PollOrderEzHandler.OutletCheckpointId));
+
+    public static readonly PollerDefinition NetSuiteCustomers = new(PollNetSuiteCustomersHandler.CheckpointId, PollSystems.NetSuite,
+        o => o.NetSuitePollIntervalSeconds, () => new PollNetSuiteCustomers());
+
+    public static readonly PollerDefinition NetSuiteSalesOrders = new(PollNetSuiteSalesOrdersHandler.CheckpointId, PollSystems.NetSuite,
+        o => o.NetSuitePollIntervalSeconds, () => new PollNetSuiteSalesOrders());
+
+    public static readonly IReadOnlyList<PollerDefinition> All = [OrderEzOrders, OrderEzOutlets, NetSuiteCustomers, NetSuiteSalesOrders];
+
+    public static PollerDefinition? Find(string id) => All.FirstOrDefault(p => p.Id == id);
+}
