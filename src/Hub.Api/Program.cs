@@ -87,7 +87,6 @@ builder.Services.AddMarten(opts =>
         opts.AddHubProjections();
         opts.Schema.For<WebhookReceipt>();
         opts.Schema.For<PollCheckpoint>();
-        opts.Projections.Add(new PollCoverageProjection(), JasperFx.Events.Projections.ProjectionLifecycle.Inline);
         opts.Schema.For<ReplayBatch>().Index(x => x.ReplayId);
         opts.Schema.For<ReplayResult>();
         opts.Schema.For<Hub.Domain.Customers.CustomerMatchClaim>();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Hub.Api.Infrastructure;
 using Hub.Api.Mappings;
 using Hub.Api.NetSuite;
@@ -54,24 +53,24 @@ public static class PollNetSuiteCustomersHandler
 
 public static class ObserveNetSuiteCustomerHandler
 {
-    public static async Task<OutgoingMessages> Handle(ObserveNetSuiteCustomer command, IDocumentSession session, NetSuiteClient netSuite,
+    public static async Task<OutgoingMessages> Handle(ObserveNetSuiteCustomer command, IDocumentSession session, NetSuitePort netSuite,
         MappingRegistry mappings, IOptions<HubOptions> options, HubClock clock, CancellationToken ct)
     {
         using var lane = NetSuiteLane.Use(NetSuitePriority.Customers);
-        var stream = await session.Events.FetchForWriting<CustomerSync>(CustomerSync.StreamKey(command.OutletId), ct);
-        var state = stream.Aggregate;
-        // No longer linked to this customer, or an older change than one already seen.
-        if (state is null || state.NetSuiteCustomerId != command.NetSuiteCustomerId
-            || (state.NetSuiteLastModified is not null && string.CompareOrdinal(command.LastModified, state.NetSuiteLastModified) < 0))
+        // Read first, holding nothing; the stream is taken only to record what NetSuite said (as a step's answer is,
+        // ADR 0028), so a change recorded during the read does not make the hub read again.
+        if (!StillWanted(await session.LoadAsync<CustomerSync>(CustomerSync.StreamKey(command.OutletId), ct), command))
             return [];
-        var record = await netSuite.GetAsync("customer", command.NetSuiteCustomerId, expandSubResources: true, ct: ct);
-        if (record is null) return [];
-
-        var observed = NetSuiteTranslator.CustomerFieldsOf(record);
+        if (await netSuite.ReadCustomerAsync(command.NetSuiteCustomerId, ct) is not var (observed, modified))
+            return [];
+        var stream = await session.Events.FetchForExclusiveWriting<CustomerSync>(CustomerSync.StreamKey(command.OutletId), ct);
+        var state = stream.Aggregate;
+        if (state is null || !StillWanted(state, command))
+            return [];
         // Same content as the last observation (a re-read within the overlap window): nothing to record.
         if (state.NetSuiteObservedHash == ContentHash.Of(observed.OrderBy(kv => kv.Key).ToList()))
             return [];
-        var modifiedAt = DateTimeOffset.TryParse(NetSuiteJson.Text(record["lastModifiedDate"]), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var m) ? m : clock.Now;
+        var modifiedAt = modified ?? clock.Now;
         var mapping = await mappings.CurrentAsync(session, ct);
         var events = CustomerObservations.FromNetSuite(state, command.NetSuiteCustomerId, observed, command.LastModified, modifiedAt, mapping.Definition, clock.Now);
 
@@ -85,4 +84,9 @@ public static class ObserveNetSuiteCustomerHandler
         stream.AppendMany(events);
         return [new SyncCustomer(command.OutletId)];
     }
+
+    /// <summary>Still linked to this customer, and not an older change than one already seen.</summary>
+    private static bool StillWanted(CustomerSync? state, ObserveNetSuiteCustomer command) =>
+        state is not null && state.NetSuiteCustomerId == command.NetSuiteCustomerId
+        && (state.NetSuiteLastModified is null || string.CompareOrdinal(command.LastModified, state.NetSuiteLastModified) >= 0);
 }

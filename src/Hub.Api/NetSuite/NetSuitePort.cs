@@ -49,6 +49,12 @@ public sealed class NetSuitePort(NetSuiteClient client)
             ? NetSuiteTranslator.PostalCodesOf(record).ToList()
             : [];
 
+    /// <summary>A customer's shared fields as NetSuite holds them now, and when NetSuite last modified it; null when it has no such record.</summary>
+    public async Task<(IReadOnlyDictionary<string, string?> Fields, DateTimeOffset? ModifiedAt)?> ReadCustomerAsync(string customerId, CancellationToken ct) =>
+        await client.GetAsync(NetSuiteTranslator.CustomerRecord, customerId, expandSubResources: true, ct: ct) is { } record
+            ? (NetSuiteTranslator.CustomerFieldsOf(record), NetSuiteTranslator.LastModifiedOf(record))
+            : null;
+
     /// <summary>Adopt: our externalId on a customer found by another key, so later writes and lookups find it.</summary>
     public Task AdoptCustomerAsync(string customerId, string externalId, CancellationToken ct) =>
         client.PatchAsync(NetSuiteTranslator.CustomerRecord, customerId, NetSuiteTranslator.ExternalIdBody(externalId), ct: ct);

@@ -95,6 +95,10 @@ public static class NetSuiteTranslator
         };
     }
 
+    /// <summary>When NetSuite last modified a record, as its record API shows it.</summary>
+    public static DateTimeOffset? LastModifiedOf(JsonObject record) =>
+        DateTimeOffset.TryParse(NetSuiteJson.Text(record["lastModifiedDate"]), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+
     /// <summary>SuiteQL string literal; SKUs and emails come from outside, so quotes are doubled.</summary>
     public static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 

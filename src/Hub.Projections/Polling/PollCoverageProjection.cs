@@ -2,7 +2,7 @@ using Hub.Domain.Polling;
 using JasperFx.Events;
 using Marten.Events.Aggregation;
 
-namespace Hub.Api.Polling;
+namespace Hub.Projections.Polling;
 
 /// <summary>Inline fold of each poller's window stream into its coverage, so the watchdog reads one document, not the stream.</summary>
 public sealed class PollCoverageProjection : SingleStreamProjection<PollCoverage, string>
