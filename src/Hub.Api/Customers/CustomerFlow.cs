@@ -68,27 +68,21 @@ public sealed class CustomerFlow(NetSuitePort netSuite, OrderEzPort orderEz, Map
     private static void ReleaseMatchKeys(IDocumentSession session, long outletId) =>
         session.DeleteWhere<CustomerMatchClaim>(c => c.OutletId == outletId);
 
-    /// <summary>
-    /// Match before create, key by key in the mapping's order. The first key that finds anything decides: one
-    /// candidate is linked (and adopted when it has no externalId), several ask a person, and the weak key
-    /// (company name) always asks a person. Nothing found: the customer is created.
-    /// </summary>
+    /// <summary>Match before create, key by key in the mapping's order (<see cref="CustomerMatchPolicy"/> decides); nothing found: create.</summary>
     public static async Task<List<object>> MatchAsync(NetSuitePort netSuite, CustomerSync state, DesiredCustomer desired, CustomerSection config,
         string commandId, HubClock clock, CancellationToken ct)
     {
         var outlet = state.Outlet!;
         foreach (var key in config.MatchKeys)
         {
-            var candidates = await CandidatesAsync(netSuite, key, outlet, desired, config, ct);
-            if (candidates.Count == 0) continue;
-            if (candidates.Count > 1 || key == "companyName")
-                return [new CustomerMatchAmbiguous(outlet.OutletId, commandId, key, candidates, clock.Now)];
-
-            var match = candidates[0];
-            var owns = string.IsNullOrEmpty(match.ExternalId) || match.ExternalId == desired.ExternalId;
-            if (string.IsNullOrEmpty(match.ExternalId))
-                await netSuite.AdoptCustomerAsync(match.NetSuiteCustomerId, desired.ExternalId, ct);
-            return [new CustomerLinked(outlet.OutletId, match.NetSuiteCustomerId, key, desired.ExternalId, clock.Now, owns)];
+            switch (CustomerMatchPolicy.Decide(key, await CandidatesAsync(netSuite, key, outlet, desired, config, ct), desired.ExternalId))
+            {
+                case MatchVerdict.Ambiguous ambiguous:
+                    return [new CustomerMatchAmbiguous(outlet.OutletId, commandId, key, ambiguous.Candidates, clock.Now)];
+                case MatchVerdict.Link link:
+                    if (link.Adopt) await netSuite.AdoptCustomerAsync(link.Customer.NetSuiteCustomerId, desired.ExternalId, ct);
+                    return [new CustomerLinked(outlet.OutletId, link.Customer.NetSuiteCustomerId, key, desired.ExternalId, clock.Now, link.OwnsExternalId)];
+            }
         }
 
         return Created(outlet.OutletId, await netSuite.UpsertCustomerAsync(desired, ct), desired, commandId, clock);
@@ -109,7 +103,7 @@ public sealed class CustomerFlow(NetSuitePort netSuite, OrderEzPort orderEz, Map
                 // The port narrows to the same mailbox with any +tag; the exact comparison happens here.
                 return (await netSuite.FindCustomersByMailboxAsync(local, domain, ct))
                     .Where(c => c.Email is { } e && EmailAddress.Normalize(e, config.IgnorePlusAddressing) == wanted).ToList();
-            case "companyName":
+            case CustomerMatchPolicy.WeakKey:
                 var named = await netSuite.FindCustomersByCompanyNameAsync(RuleEngine.Normalize(outlet.CompanyName, "collapse")!.ToLowerInvariant(), ct);
                 // The weak key is name + postal code: a same-named business elsewhere is not a candidate.
                 var postal = Postal(outlet.DeliveryAddress?.PostalCode ?? outlet.BillingAddress?.PostalCode);

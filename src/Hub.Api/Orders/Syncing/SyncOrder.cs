@@ -32,47 +32,9 @@ public static class SyncOrderHandler
         var known = unresolved.Count == 0 || options.Value.ItemReferenceMinutes <= 0
             ? new Dictionary<string, ItemReference>()
             : (await session.LoadManyAsync<ItemReference>(ct, unresolved)).ToDictionary(r => r.Id);
-        var (events, execute) = Plan(stream.Aggregate, catalog.CurrentVersion!.Value, v => mappings.Get(catalog, v), clock.Now, clock.NewId(),
+        var (events, issued) = OrderSyncPlan.Plan(stream.Aggregate, catalog.CurrentVersion!.Value, v => mappings.Get(catalog, v), clock.Now, clock.NewId(),
             known, TimeSpan.FromMinutes(options.Value.ItemReferenceMinutes));
         stream.AppendMany(events);
-        return execute is null ? [] : new OutgoingMessages().Send(execute);
-    }
-
-    /// <summary>
-    /// Pure: the events to append and the message to send. An order gets the current mapping version the first
-    /// time it has something to map, and keeps it until an apply moves it.
-    /// </summary>
-    public static (IReadOnlyList<object> Events, ExecuteStep? Execute) Plan(
-        OrderSync state, int currentVersion, Func<int, VersionedMapping> mappings, DateTimeOffset now, string commandId,
-        IReadOnlyDictionary<string, ItemReference>? knownItems = null, TimeSpan itemReferenceMaxAge = default)
-    {
-        var events = new List<object>();
-        if (state.MappingVersion is null && state.Committed is not null)
-        {
-            var assigned = new MappingVersionAssigned(state.OrderId, currentVersion, "first sync", now);
-            events.Add(assigned);
-            state = state.When(assigned);
-        }
-        if (state.MappingVersion is null) return (events, null);
-
-        var mapping = mappings(state.MappingVersion.Value);
-        var decision = OrderSyncDecider.Decide(state, mapping);
-        // An item lookup whose every answer is already known (and recent enough) is recorded without a NetSuite call.
-        if (decision.Step is { Kind: SyncCommandKind.ResolveItems, Skus: { } skus } && knownItems is not null
-            && ItemReference.Resolve(state.OrderId, skus, knownItems, itemReferenceMaxAge, now) is { } fromReference)
-        {
-            events.Add(fromReference);
-            state = state.When(fromReference);
-            decision = OrderSyncDecider.Decide(state, mapping);
-        }
-        if (decision.Step is { } step)
-        {
-            events.Add(SyncCommandIssued.Of(state.OrderId, commandId, step, mapping.Version, now));
-            return (events, ExecuteStep.For(OrderFlow.FlowName, state.Id, commandId, step.Target.System));
-        }
-        // Record a block once per distinct reason, so re-triggers do not flood the history.
-        if (decision.BlockCode is not null && (state.Blocked?.Code != decision.BlockCode || state.Blocked.Reason != decision.BlockReason))
-            events.Add(new OrderSyncBlocked(state.OrderId, decision.BlockCode, decision.BlockReason!, mapping.Version, now));
-        return (events, null);
+        return issued is null ? [] : new OutgoingMessages().Send(ExecuteStep.For(OrderFlow.FlowName, stream.Aggregate.Id, issued.CommandId, issued.Kind.System()));
     }
 }

@@ -1,0 +1,47 @@
+using Hub.Domain.Catalog;
+using Hub.Domain.Mapping;
+
+namespace Hub.Domain.Orders;
+
+public static class OrderSyncPlan
+{
+    /// <summary>
+    /// Pure: the events to append, and the step issued among them if there is one (the caller sends its executor).
+    /// An order gets the current mapping version the first time it has something to map, and keeps it until an
+    /// apply moves it.
+    /// </summary>
+    public static (IReadOnlyList<object> Events, SyncCommandIssued? Issued) Plan(
+        OrderSync state, int currentVersion, Func<int, VersionedMapping> mappings, DateTimeOffset now, string commandId,
+        IReadOnlyDictionary<string, ItemReference>? knownItems = null, TimeSpan itemReferenceMaxAge = default)
+    {
+        var events = new List<object>();
+        if (state.MappingVersion is null && state.Committed is not null)
+        {
+            var assigned = new MappingVersionAssigned(state.OrderId, currentVersion, "first sync", now);
+            events.Add(assigned);
+            state = state.When(assigned);
+        }
+        if (state.MappingVersion is null) return (events, null);
+
+        var mapping = mappings(state.MappingVersion.Value);
+        var decision = OrderSyncDecider.Decide(state, mapping);
+        // An item lookup whose every answer is already known (and recent enough) is recorded without a NetSuite call.
+        if (decision.Step is { Kind: SyncCommandKind.ResolveItems, Skus: { } skus } && knownItems is not null
+            && ItemReference.Resolve(state.OrderId, skus, knownItems, itemReferenceMaxAge, now) is { } fromReference)
+        {
+            events.Add(fromReference);
+            state = state.When(fromReference);
+            decision = OrderSyncDecider.Decide(state, mapping);
+        }
+        if (decision.Step is { } step)
+        {
+            var issued = SyncCommandIssued.Of(state.OrderId, commandId, step, mapping.Version, now);
+            events.Add(issued);
+            return (events, issued);
+        }
+        // Record a block once per distinct reason, so re-triggers do not flood the history.
+        if (decision.BlockCode is not null && (state.Blocked?.Code != decision.BlockCode || state.Blocked.Reason != decision.BlockReason))
+            events.Add(new OrderSyncBlocked(state.OrderId, decision.BlockCode, decision.BlockReason!, mapping.Version, now));
+        return (events, null);
+    }
+}
