@@ -30,8 +30,13 @@ public sealed class OrderFlow(NetSuitePort netSuite, OrderEzPort orderEz, HubClo
 
     protected override object Decide(OrderSync state) => new SyncOrder(state.OrderId);
 
+    /// <summary>Failures a move of the outlet's customer may clear: the outlet's data, a choice made about it, an outage
+    /// its sync waited out, or a wait of its own. Others (NetSuite refusing the sales order, say) stay parked.</summary>
+    private static readonly IReadOnlyList<string> CustomerCauses =
+        ProblemCodes.WithCause(ProblemCause.OutletData, ProblemCause.Decision, ProblemCause.Outage, ProblemCause.Waiting);
+
     protected override object? RetryParked(OrderSync state, string reason) =>
-        state.Failure is null ? null : new RetryOrderSync(state.OrderId, reason, "hub");
+        state.Failure is { } failure && CustomerCauses.Contains(failure.Code) ? new RetryOrderSync(state.OrderId, reason, "hub") : null;
 
     protected override object Parked(OrderSync state, StepFailure failure, string code, int attempts) =>
         new SyncCommandFailed(state.OrderId, state.Pending!.CommandId, state.Pending.Kind, failure.Status, code, failure.Detail, attempts, Clock.Now);
