@@ -232,6 +232,30 @@ public sealed class HubProcesses : IAsyncDisposable
         return await KillAsync(node, nodePorts, aimedAt);
     }
 
+    /// <summary>
+    /// SIGKILL whichever of <paramref name="nodes"/> first has a young NetSuite write in flight (as
+    /// <see cref="KillMidWriteAsync"/> does for one node): which node ends up with the work depends on who takes in
+    /// each webhook and who runs each due retry, so a test that needs "a node killed mid-write" aims at any of them.
+    /// </summary>
+    public async Task<(Process Node, Kill Kill)> KillFirstMidWriteAsync(IReadOnlyList<Process> nodes, TimeSpan? limit = null)
+    {
+        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(60));
+        var young = TimeSpan.FromMilliseconds(Math.Max(10, _netSuiteLatencyMs / 3));
+        var ports = nodes.ToDictionary(n => n, n => LocalPortsTo(n.Id, NetSuitePort));
+        while (DateTime.UtcNow < deadline)
+        {
+            var writes = await WritesInFlightAsync();
+            if (writes.Any(w => !ports.Values.Any(p => p.Contains(w.Port))))
+                foreach (var n in nodes) ports[n] = LocalPortsTo(n.Id, NetSuitePort);
+            var now = DateTimeOffset.UtcNow;
+            foreach (var node in nodes)
+                if (writes.Count(w => ports[node].Contains(w.Port) && now - w.Since < young) is var aimed and > 0)
+                    return (node, await KillAsync(node, ports[node], aimed));
+            await Task.Delay(5);
+        }
+        throw new ShouldAssertException($"no NetSuite write of any node was in flight within {(limit ?? TimeSpan.FromSeconds(60)).TotalSeconds:F0} s");
+    }
+
     /// <summary>SIGKILL now, whatever is in flight, and report what the kill hit.</summary>
     public async Task<Kill> KillNowAsync(Process node)
     {

@@ -202,11 +202,16 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
             orders.Add(await DataId(await _h.OrderEzHttp.PostAsJsonAsync("/_sim/orders", new { outletId = outlet, placedBy = "supplier", lines = new[] { new { sku = "COF-1", quantity = i + 1 } } })));
         }
 
-        var beforeKill = await KillMidFlightAsync(nodeA, of: 20);
+        // The node with a write in flight is killed, whichever it is: the other must finish its work.
+        var (killed, kill) = await _h.KillFirstMidWriteAsync([nodeA, nodeB]);
+        var (gone, survivor) = killed == nodeA ? ("A", urlB) : ("B", urlA);
+        output.WriteLine($"Killed node {gone} with {kill.WritesInFlightBefore} of its NetSuite writes in flight; {kill.WritesOutlivingCaller} of its writes outlived it.");
+        kill.MidWrite.ShouldBeTrue($"the kill must land while the node's writes are in flight: {kill}");
+        kill.SalesOrdersBefore.ShouldBeLessThan(20, "the kill must land while work remains");
         var takeover = Stopwatch.StartNew();
 
-        var synced = await _h.WaitAllSyncedAsync(orders, TimeSpan.FromSeconds(120), urlB);
-        output.WriteLine($"Node A killed with {beforeKill}/20 sales orders in NetSuite; node B finished all {synced} {takeover.Elapsed.TotalSeconds:F1} s later.");
+        var synced = await _h.WaitAllSyncedAsync(orders, TimeSpan.FromSeconds(120), survivor);
+        output.WriteLine($"Node {gone} killed with {kill.SalesOrdersBefore}/20 sales orders in NetSuite; the other finished all {synced} {takeover.Elapsed.TotalSeconds:F1} s later.");
         synced.ShouldBe(orders.Count);
 
         // Both nodes took in webhooks (202 = appended; the other node's copy is answered 200 as a duplicate).
