@@ -25,6 +25,8 @@ public sealed class CustomerFlow(NetSuitePort netSuite, OrderEzPort orderEz, Map
 
     protected override NetSuitePriority Lane => NetSuitePriority.Customers;
 
+    protected override string StreamOf(CustomerSync state) => state.Id;
+
     protected override InFlightStep? InFlight(CustomerSync state) =>
         state.Pending is { } p ? new InFlightStep(p.CommandId, p.Kind.System()) : null;
 

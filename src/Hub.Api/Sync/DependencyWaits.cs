@@ -33,12 +33,10 @@ public static class WakeDependentsHandler
     {
         var waits = await session.Query<StepWait>().Where(w => w.Dependency == wake.Stream).Take(MaxPerRun).ToListAsync(ct);
         var messages = new OutgoingMessages();
-        foreach (var wait in waits)
-        {
-            session.Delete(wait);
-            if (flows.Find(wait.Flow) is { } flow)
-                messages.AddRange(await flow.WakeAsync(wait, session, ct));
-        }
+        foreach (var wait in waits) session.Delete(wait);
+        foreach (var flow in waits.GroupBy(w => w.Flow))
+            if (flows.Find(flow.Key) is { } found)
+                messages.AddRange(await found.WakeAsync(flow.ToList(), session, ct));
         // The rest in the next run: those woken here are deleted, so this ends.
         if (waits.Count == MaxPerRun) messages.Add(wake);
         return messages;

@@ -15,7 +15,7 @@ public interface ISyncFlow
 {
     string Name { get; }
     Task<OutgoingMessages> RunAsync(ExecuteStep step, IDocumentSession session, CancellationToken ct);
-    Task<OutgoingMessages> WakeAsync(StepWait wait, IDocumentSession session, CancellationToken ct);
+    Task<OutgoingMessages> WakeAsync(IReadOnlyList<StepWait> waits, IDocumentSession session, CancellationToken ct);
 }
 
 /// <summary>Every flow, by name; registered once, so a new flow is one more registration.</summary>
@@ -48,6 +48,8 @@ public abstract class SyncFlow<TState>(HubClock clock, IOptions<HubOptions> opti
 
     /// <summary>The NetSuite budget lane this flow's calls use.</summary>
     protected virtual NetSuitePriority Lane => NetSuitePriority.Orders;
+
+    protected abstract string StreamOf(TState state);
 
     protected abstract InFlightStep? InFlight(TState state);
 
@@ -126,13 +128,20 @@ public abstract class SyncFlow<TState>(HubClock clock, IOptions<HubOptions> opti
         return next;
     }
 
-    public async Task<OutgoingMessages> WakeAsync(StepWait wait, IDocumentSession session, CancellationToken ct)
+    public async Task<OutgoingMessages> WakeAsync(IReadOnlyList<StepWait> waits, IDocumentSession session, CancellationToken ct)
     {
-        var state = await session.LoadAsync<TState>(wait.Dependent, ct);
-        if (state is null) return [];
-        if (InFlight(state) is { } inFlight && inFlight.CommandId == wait.CommandId)
-            // Woken, not retried: the count starts again, since waiting was not failing.
-            return new OutgoingMessages().Send(Execute(wait.Dependent, inFlight.CommandId, inFlight.System));
-        return RetryParked(state, $"{wait.Dependency} changed") is { } retry ? [retry] : [Decide(state)];
+        // One read for all of them: a customer linked at last may wake every order its outlet placed meanwhile.
+        var states = (await session.LoadManyAsync<TState>(ct, waits.Select(w => w.Dependent).Distinct())).ToDictionary(StreamOf);
+        var messages = new OutgoingMessages();
+        foreach (var wait in waits)
+        {
+            if (!states.TryGetValue(wait.Dependent, out var state)) continue;
+            if (InFlight(state) is { } inFlight && inFlight.CommandId == wait.CommandId)
+                // Woken, not retried: the count starts again, since waiting was not failing.
+                messages.Send(Execute(wait.Dependent, inFlight.CommandId, inFlight.System));
+            else
+                messages.Add(RetryParked(state, $"{wait.Dependency} changed") ?? Decide(state));
+        }
+        return messages;
     }
 }

@@ -23,6 +23,8 @@ public sealed class OrderFlow(NetSuitePort netSuite, OrderEzPort orderEz, HubClo
 
     public override string Name => FlowName;
 
+    protected override string StreamOf(OrderSync state) => state.Id;
+
     protected override InFlightStep? InFlight(OrderSync state) =>
         state.Pending is { } p ? new InFlightStep(p.CommandId, p.System) : null;
 
