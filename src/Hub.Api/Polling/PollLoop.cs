@@ -75,7 +75,10 @@ public static class PollLoop
 
         var window = new PollWindowCovered(id, from, PollWindows.CoveredTo(complete, from, watermark, now), seen, takenIn, pages, complete, now);
         session.Store(new PollCheckpoint(id, watermark, now, seen, takenIn));
-        session.Events.Append(PollWindows.StreamKey(id), window);
+        // Recorded under the poller stream's lock, taken after the reads (as a step's answer is, ADR 0028): two nodes
+        // polling at once would otherwise both fold their window onto the same coverage and one window be lost from it.
+        var coverage = await session.Events.FetchForExclusiveWriting<PollCoverage>(PollWindows.StreamKey(id), ct);
+        coverage.AppendOne(window);
         return new PollRun(window, messages);
     }
 }
