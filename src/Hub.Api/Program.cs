@@ -130,7 +130,8 @@ builder.Host.UseWolverine(opts =>
     // while the outlet's first webhook is taken in): the loser re-reads and usually finds nothing to do.
     opts.OnException(Hub.Api.Infrastructure.MartenErrors.IsStreamConflict)
         .RetryWithCooldown(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250))
-        .Then.RetryWithCooldown(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)).Then.MoveToErrorQueue();
+        // Fifty writers on one stream at once (a burst of webhooks for one order) can lose five races in a row.
+        .Then.RetryWithCooldown(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5)).Then.MoveToErrorQueue();
     opts.OnException<Npgsql.NpgsqlException>()
         .RetryWithCooldown(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))
         .Then.ScheduleRetry(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(5))
