@@ -14,10 +14,13 @@ internal static class OrderStatus
     public const string Declined = "declined";
     public const string Abandoned = "abandoned";
     public const string Completed = "completed";
+    // orderez.md §3.1: an order "can be partially completed by excluding products" when delivery is confirmed.
+    public const string PartiallyCompleted = "partially_completed";
     public const string ActionNeeded = "action_needed";
     public const string InDispute = "in_dispute";
 
-    public static readonly string[] All = [Pending, Accepted, PartiallyAccepted, Declined, Abandoned, Completed, ActionNeeded, InDispute];
+    public static readonly string[] All =
+        [Pending, Accepted, PartiallyAccepted, Declined, Abandoned, Completed, PartiallyCompleted, ActionNeeded, InDispute];
 }
 
 internal sealed class Order
@@ -30,6 +33,7 @@ internal sealed class Order
     public string PlacedBy { get; init; } = "outlet";
     public OutletRef Outlet { get; init; } = new();
     public DateOnly? RequestedDeliveryDate { get; init; }
+    public DateOnly? ScheduledDeliveryDate { get; set; }
     public string Currency { get; set; } = "";
     public List<LineItem> LineItems { get; init; } = [];
     public decimal DeliveryFee { get; set; }
@@ -38,6 +42,12 @@ internal sealed class Order
     public decimal TaxTotal { get; set; }
     public decimal Total { get; set; }
     public List<OrderNote> Notes { get; init; } = [];
+    public Completion? Completion { get; set; }
+    // Written back by the supplier's systems (our assumption, ADR 0029); null until first written.
+    public Fulfilment? Fulfilment { get; set; }
+    public Invoice? Invoice { get; set; }
+    public string? PaymentStatus { get; set; }
+    public decimal? AmountPaid { get; set; }
     public Dictionary<string, string> ExternalRefs { get; init; } = new(StringComparer.Ordinal);
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -59,6 +69,34 @@ internal sealed record StatusChange(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Note);
 
 internal sealed record Actor(string Type, long Id);
+
+// What the outlet confirmed on delivery: the lines it excluded then (lines excluded at acceptance are not listed).
+internal sealed record Completion(DateTimeOffset CompletedAt, IReadOnlyList<ExcludedLine> ExcludedLines);
+
+internal sealed record ExcludedLine(long LineId, string Sku);
+
+internal static class FulfilmentStage
+{
+    public static readonly string[] All = ["picked", "packed", "shipped", "delivered"];
+}
+
+internal sealed record Fulfilment(
+    string Stage, IReadOnlyList<string> TrackingNumbers, string? Carrier, DateTimeOffset? ShippedAt, IReadOnlyList<ShippedLine> Lines);
+
+internal sealed record ShippedLine(long LineId, string Sku, decimal QuantityShipped);
+
+internal static class InvoiceStatus
+{
+    public static readonly string[] All = ["open", "paid", "void"];
+}
+
+internal sealed record Invoice(string Number, decimal? Total, decimal? AmountDue, DateOnly? DueDate, string Status);
+
+internal static class PaymentStatus
+{
+    public const string Unpaid = "unpaid";
+    public static readonly string[] All = [Unpaid, "partially_paid", "paid", "overpaid"];
+}
 
 internal sealed record OrderNote(string Author, string Text, DateTimeOffset At);
 
@@ -128,3 +166,18 @@ internal sealed class Product
 }
 
 internal sealed record PriceTier(decimal MinQuantity, decimal? Price, decimal? DiscountPercent);
+
+// Not an OrderEZ concept (orderez.md §5.6): a payment an outlet made, recorded for the hub to carry to NetSuite.
+internal sealed class Payment
+{
+    public long Id { get; init; }
+    public long OutletId { get; init; }
+    public List<long> OrderIds { get; init; } = [];
+    public decimal Amount { get; init; }
+    public string Currency { get; init; } = "";
+    public string Reference { get; init; } = "";
+    public DateTimeOffset ReceivedAt { get; init; }
+    public Dictionary<string, string> ExternalRefs { get; init; } = new(StringComparer.Ordinal);
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -5,6 +5,7 @@ using Sim.OrderEz.Capacity;
 using Sim.OrderEz.Infrastructure;
 using Sim.OrderEz.Orders;
 using Sim.OrderEz.Outlets;
+using Sim.OrderEz.Payments;
 using Sim.OrderEz.Products;
 using Sim.OrderEz.Webhooks;
 
@@ -47,13 +48,19 @@ public static class OrderEzSimulator
         OrderEndpoints.Map(app);
         OutletEndpoints.Map(app);
         ProductEndpoints.Map(app);
+        PaymentEndpoints.Map(app);
         WebhookEndpoints.Map(app);
         CapacityEndpoints.Map(app);
         // Everything the simulator holds, unauthenticated like the other /_sim hooks: what tests compare the hub against.
         app.MapGet("/_sim/state", (SimState state) =>
         {
             lock (state.Gate)
-                return Results.Json(new { orders = state.Orders.Values.OrderBy(o => o.Id).ToList(), outlets = state.Outlets.Values.OrderBy(o => o.Id).ToList() },
+                return Results.Json(new
+                {
+                    orders = state.Orders.Values.OrderBy(o => o.Id).ToList(),
+                    outlets = state.Outlets.Values.OrderBy(o => o.Id).ToList(),
+                    payments = state.Payments.Values.OrderBy(p => p.Id).ToList(),
+                },
                     Infrastructure.SimJson.Options);
         });
         app.MapPost("/_sim/reset", (SimState state, ApiCapacity capacity) =>

@@ -16,6 +16,7 @@ internal sealed class SimState(OrderEzSimOptions options, MonotonicClock clock)
     public Dictionary<long, Order> Orders { get; } = [];
     public Dictionary<long, Outlet> Outlets { get; } = [];
     public Dictionary<long, Product> Products { get; } = [];
+    public Dictionary<long, Payment> Payments { get; } = [];
     public Dictionary<long, WebhookSubscription> Subscriptions { get; } = [];
     public Dictionary<long, WebhookDelivery> Deliveries { get; } = [];
     public bool WebhooksPaused { get; set; }
@@ -25,13 +26,14 @@ internal sealed class SimState(OrderEzSimOptions options, MonotonicClock clock)
     // Cancelled on reset so retries scheduled before a reset never reach a receiver afterwards.
     private CancellationTokenSource _generation = new();
 
-    private long _orderId, _lineId, _outletId, _contactId, _productId, _subscriptionId, _deliveryId;
+    private long _orderId, _lineId, _outletId, _contactId, _productId, _paymentId, _subscriptionId, _deliveryId;
 
     public long NextOrderId() => ++_orderId;
     public long NextLineId() => ++_lineId;
     public long NextOutletId() => ++_outletId;
     public long NextContactId() => ++_contactId;
     public long NextProductId() => ++_productId;
+    public long NextPaymentId() => ++_paymentId;
     public long NextSubscriptionId() => ++_subscriptionId;
 
     public void Reset()
@@ -39,10 +41,11 @@ internal sealed class SimState(OrderEzSimOptions options, MonotonicClock clock)
         Orders.Clear();
         Outlets.Clear();
         Products.Clear();
+        Payments.Clear();
         Subscriptions.Clear();
         Deliveries.Clear();
         WebhooksPaused = false;
-        _orderId = _lineId = _outletId = _contactId = _productId = _subscriptionId = _deliveryId = 0;
+        _orderId = _lineId = _outletId = _contactId = _productId = _paymentId = _subscriptionId = _deliveryId = 0;
         _generation.Cancel();
         _generation.Dispose();
         _generation = new CancellationTokenSource();

@@ -140,6 +140,36 @@ internal sealed class BodyReader(JsonElement obj, FieldErrors errors, string pre
         return null;
     }
 
+    // An instant must say which one it is: a timestamp without "Z" or an offset is refused rather than guessed.
+    public DateTimeOffset? Timestamp(string name, bool required)
+    {
+        var s = String(name, required);
+        if (s is null) return null;
+        if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var t)
+            && (s.EndsWith('Z') || s.EndsWith('z') || System.Text.RegularExpressions.Regex.IsMatch(s, @"[+-]\d\d:?\d\d$")))
+            return t.ToUniversalTime();
+        errors.Add(Path(name), "must be an ISO 8601 date-time with Z or an offset");
+        return null;
+    }
+
+    // Amounts are cents: a third decimal would be rounded away silently, so it is refused instead.
+    public decimal? Money(string name, bool required, bool positive = false)
+    {
+        var d = Decimal(name, required);
+        if (d is null) return null;
+        if (positive ? d <= 0 : d < 0)
+        {
+            errors.Add(Path(name), positive ? "must be greater than 0" : "must not be less than 0");
+            return null;
+        }
+        if (decimal.Round(d.Value, 2) != d.Value)
+        {
+            errors.Add(Path(name), "must have at most 2 decimal places");
+            return null;
+        }
+        return Infrastructure.Money.Of(d.Value);
+    }
+
     public JsonElement? Array(string name, bool required)
     {
         if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)

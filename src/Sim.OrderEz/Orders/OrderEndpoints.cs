@@ -6,7 +6,7 @@ namespace Sim.OrderEz.Orders;
 
 internal static class OrderEndpoints
 {
-    private static readonly Actor Supplier = new("supplier_user", 1);
+    internal static readonly Actor Supplier = new("supplier_user", 1);
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -32,7 +32,7 @@ internal static class OrderEndpoints
 
         app.MapGetById("/distributor/orders/{id:long}", "Order", s => s.Orders);
 
-        app.MapPatch("/distributor/orders/{id:long}", PatchExternalRefs);
+        app.MapPatch("/distributor/orders/{id:long}", WriteBack.PatchAsync);
 
         app.MapPost("/_sim/orders", Place);
         app.MapPost("/_sim/orders/{id:long}/accept", Accept);
@@ -40,37 +40,16 @@ internal static class OrderEndpoints
             SimpleTransition(id, OrderStatus.Declined, r, s, ct));
         app.MapPost("/_sim/orders/{id:long}/abandon", (long id, HttpRequest r, SimState s, CancellationToken ct) =>
             SimpleTransition(id, OrderStatus.Abandoned, r, s, ct));
-        app.MapPost("/_sim/orders/{id:long}/complete", (long id, HttpRequest r, SimState s, CancellationToken ct) =>
-            SimpleTransition(id, OrderStatus.Completed, r, s, ct));
         // A scenario hook: OrderEZ serving a broken order (a faulty release, a data fix gone wrong), for the hub's
         // handling of what it cannot read. No webhook is sent; the poll finds it.
         app.MapPost("/_sim/orders/{id:long}/corrupt", Corrupt);
-        // The outlet answers "no" to "does the invoice match the order?", or opens a dispute; resolving one completes it.
-        app.MapPost("/_sim/orders/{id:long}/action-needed", (long id, HttpRequest r, SimState s, CancellationToken ct) =>
-            SimpleTransition(id, OrderStatus.ActionNeeded, r, s, ct));
+        // Scheduling, confirming delivery and "the invoice does not match" live in DeliveryEndpoints.
+        DeliveryEndpoints.Map(app);
+        // The outlet opens a dispute; resolving one completes it.
         app.MapPost("/_sim/orders/{id:long}/dispute", (long id, HttpRequest r, SimState s, CancellationToken ct) =>
             SimpleTransition(id, OrderStatus.InDispute, r, s, ct));
         app.MapPost("/_sim/orders/{id:long}/resolve-dispute", (long id, HttpRequest r, SimState s, CancellationToken ct) =>
             SimpleTransition(id, OrderStatus.Completed, r, s, ct));
-    }
-
-    // Write-back is our assumption: OrderEZ documents no update operations (orderez.md §2.2). The hub needs
-    // somewhere to record the NetSuite ids it created, so the simulator offers a merge-patch of externalRefs.
-    private static async Task<IResult> PatchExternalRefs(long id, HttpRequest request, SimState state, CancellationToken ct)
-    {
-        var (changes, error) = await ExternalRefsPatch.ReadAsync(request, ct);
-        if (error is not null) return error;
-
-        lock (state.Gate)
-        {
-            if (!state.Orders.TryGetValue(id, out var order)) return ApiResults.NotFound($"Order {id} not found.");
-            if (ExternalRefsPatch.Apply(order.ExternalRefs, changes!))
-            {
-                order.UpdatedAt = state.Clock.Next();
-                state.Emit("order.updated", order.UpdatedAt, order);
-            }
-            return ApiResults.Data(order);
-        }
     }
 
     private static async Task<IResult> Place(HttpRequest request, SimState state, CancellationToken ct)
@@ -254,13 +233,14 @@ internal static class OrderEndpoints
         }
     }
 
-    private static IResult? IllegalTransition(Order order, string target)
+    internal static IResult? IllegalTransition(Order order, string target)
     {
         var allowed = order.Status switch
         {
             OrderStatus.Pending => target is OrderStatus.Accepted or OrderStatus.PartiallyAccepted or OrderStatus.Declined,
-            OrderStatus.Accepted or OrderStatus.PartiallyAccepted => target is OrderStatus.Abandoned or OrderStatus.Completed or OrderStatus.ActionNeeded,
-            OrderStatus.Completed or OrderStatus.ActionNeeded => target is OrderStatus.InDispute,
+            OrderStatus.Accepted or OrderStatus.PartiallyAccepted => target is OrderStatus.Abandoned or OrderStatus.Completed
+                or OrderStatus.PartiallyCompleted or OrderStatus.ActionNeeded,
+            OrderStatus.Completed or OrderStatus.PartiallyCompleted or OrderStatus.ActionNeeded => target is OrderStatus.InDispute,
             OrderStatus.InDispute => target is OrderStatus.Completed,
             _ => false,
         };
@@ -269,13 +249,19 @@ internal static class OrderEndpoints
             : ApiResults.Unprocessable("status", $"cannot move order {order.Id} from {order.Status} to {target}");
     }
 
-    private static IResult Transition(SimState state, Order order, string target, Actor actor, string? note)
+    internal static IResult Transition(SimState state, Order order, string target, Actor actor, string? note) =>
+        Transition(state, order, target, actor, note, "order." + target);
+
+    // alsoAt applies what else belongs to this change at its instant, before the snapshot goes out.
+    internal static IResult Transition(SimState state, Order order, string target, Actor actor, string? note, string eventType,
+        Action<DateTimeOffset>? alsoAt = null)
     {
         var now = state.Clock.Next();
         order.Status = target;
         order.StatusHistory.Add(new StatusChange(target, now, actor, note));
         order.UpdatedAt = now;
-        state.Emit("order." + target, now, order);
+        alsoAt?.Invoke(now);
+        state.Emit(eventType, now, order);
         return ApiResults.Data(order);
     }
 }

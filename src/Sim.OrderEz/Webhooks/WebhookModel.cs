@@ -5,7 +5,8 @@ internal static class WebhookEvents
     public static readonly string[] All =
     [
         "order.created", "order.accepted", "order.partially_accepted", "order.declined", "order.abandoned",
-        "order.completed", "order.updated", "outlet.created", "outlet.updated", "product.created",
+        "order.delivery_scheduled", "order.completed", "order.action_needed", "order.in_dispute", "order.updated",
+        "outlet.created", "outlet.updated", "product.created", "payment.recorded", "payment.updated",
     ];
 }
 
