@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Hub.OrderEz;
 
@@ -84,6 +85,61 @@ public sealed class OrderEzClient
         return envelope!.Data;
     }
 
+    // Fulfilment, invoice and payment status are written back like externalRefs (assumed, ADR 0029): a merge, so
+    // only what is given is sent and the rest stays as OrderEZ has it.
+    public Task<OezOrder> SetOrderFulfilmentAsync(long orderId, OezFulfilmentUpdate fulfilment, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(fulfilment);
+        var body = new JsonObject { ["stage"] = OezWords.ToWord(fulfilment.Stage) };
+        if (fulfilment.TrackingNumbers is { } tracking) body["trackingNumbers"] = new JsonArray([.. tracking.Select(t => JsonValue.Create(t))]);
+        if (fulfilment.Carrier is { } carrier) body["carrier"] = carrier;
+        if (fulfilment.ShippedAt is { } shippedAt) body["shippedAt"] = Timestamp(shippedAt);
+        if (fulfilment.Lines is { } lines)
+            body["lines"] = new JsonArray([.. lines.Select(l => new JsonObject { ["sku"] = l.Sku, ["quantityShipped"] = l.QuantityShipped })]);
+        return PatchOrderAsync(orderId, new JsonObject { ["fulfilment"] = body }, ct);
+    }
+
+    public Task<OezOrder> SetOrderInvoiceAsync(long orderId, OezInvoiceUpdate invoice, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        var body = new JsonObject { ["number"] = invoice.Number, ["status"] = OezWords.ToWord(invoice.Status) };
+        if (invoice.Total is { } total) body["total"] = total;
+        if (invoice.AmountDue is { } due) body["amountDue"] = due;
+        if (invoice.DueDate is { } dueDate) body["dueDate"] = dueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return PatchOrderAsync(orderId, new JsonObject { ["invoice"] = body }, ct);
+    }
+
+    public Task<OezOrder> SetOrderPaymentStatusAsync(long orderId, OezPaymentStatus status, decimal amountPaid, CancellationToken ct = default) =>
+        PatchOrderAsync(orderId, new JsonObject { ["paymentStatus"] = OezWords.ToWord(status), ["amountPaid"] = amountPaid }, ct);
+
+    public Task<OezPayment?> GetPaymentAsync(long id, CancellationToken ct = default) =>
+        GetOrNullAsync<OezPayment>($"distributor/payments/{id}", ct);
+
+    public Task<OezPage<OezPayment>> ListPaymentsAsync(
+        DateTimeOffset? updatedSince, int page = 1, int limit = 100, CancellationToken ct = default) =>
+        ListAsync<OezPayment>("distributor/payments", updatedSince, page, limit, ct);
+
+    /// <summary>Writes the payment's external ids (e.g. the NetSuite customer payment id); same assumption as for orders.</summary>
+    public async Task<OezPayment> SetPaymentExternalRefsAsync(
+        long paymentId, IReadOnlyDictionary<string, string?> refs, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(refs);
+        var content = JsonContent.Create(new { externalRefs = refs }, options: OrderEzJson.Options);
+        var envelope = await SendAsync<DataEnvelope<OezPayment>>(HttpMethod.Patch, $"distributor/payments/{paymentId}", content, ct);
+        return envelope!.Data;
+    }
+
+    private async Task<OezOrder> PatchOrderAsync(long orderId, JsonObject body, CancellationToken ct)
+    {
+        var content = JsonContent.Create(body, options: OrderEzJson.Options);
+        var envelope = await SendAsync<DataEnvelope<OezOrder>>(HttpMethod.Patch, $"distributor/orders/{orderId}", content, ct);
+        return envelope!.Data;
+    }
+
+    // UTC with a "Z" and milliseconds, the form OrderEZ writes its own timestamps in.
+    private static string Timestamp(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
     private async Task<T?> GetOrNullAsync<T>(string path, CancellationToken ct) where T : class
     {
         var envelope = await SendAsync<DataEnvelope<T>>(HttpMethod.Get, path, null, ct, nullOnNotFound: true);
@@ -99,8 +155,7 @@ public sealed class OrderEzClient
         if (updatedSince is { } since)
         {
             // UTC with a "Z" keeps the value free of "+", which query strings would turn into a space.
-            var text = since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-            query += "&updatedSince=" + Uri.EscapeDataString(text);
+            query += "&updatedSince=" + Uri.EscapeDataString(Timestamp(since));
         }
         return (await SendAsync<OezPage<T>>(HttpMethod.Get, path + query, null, ct))!;
     }

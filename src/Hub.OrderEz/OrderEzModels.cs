@@ -24,7 +24,136 @@ public sealed record OezOrder(
     IReadOnlyList<OezNote> Notes,
     IReadOnlyDictionary<string, string> ExternalRefs,
     DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    // Later life of the order (ADR 0029); null until it happens or, for the write-back fields, until written.
+    DateOnly? ScheduledDeliveryDate = null,
+    OezCompletion? Completion = null,
+    OezFulfilment? Fulfilment = null,
+    OezInvoice? Invoice = null,
+    string? PaymentStatus = null,
+    decimal? AmountPaid = null);
+
+/// <summary>What the outlet confirmed on delivery; <see cref="ExcludedLines"/> are those it excluded then.</summary>
+public sealed record OezCompletion(DateTimeOffset CompletedAt, IReadOnlyList<OezExcludedLine> ExcludedLines);
+
+public sealed record OezExcludedLine(long LineId, string Sku);
+
+// Read side keeps the words as sent (like Status) so an unknown word does not make the whole order unreadable;
+// OezWords turns them into the enums below.
+public sealed record OezFulfilment(
+    string Stage, IReadOnlyList<string> TrackingNumbers, string? Carrier, DateTimeOffset? ShippedAt, IReadOnlyList<OezShippedLine> Lines);
+
+public sealed record OezShippedLine(long LineId, string Sku, decimal QuantityShipped);
+
+public sealed record OezInvoice(string Number, decimal? Total, decimal? AmountDue, DateOnly? DueDate, string Status);
+
+public sealed record OezPayment(
+    long Id,
+    long OutletId,
+    IReadOnlyList<long> OrderIds,
+    decimal Amount,
+    string Currency,
+    string Reference,
+    DateTimeOffset ReceivedAt,
+    IReadOnlyDictionary<string, string> ExternalRefs,
+    DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
+
+public enum OezFulfilmentStage { Picked, Packed, Shipped, Delivered }
+
+public enum OezInvoiceStatus { Open, Paid, Void }
+
+public enum OezPaymentStatus { Unpaid, PartiallyPaid, Paid, Overpaid }
+
+/// <summary>
+/// A fulfilment write-back. Null members are not sent, so OrderEZ keeps what it has (merge); <see cref="Lines"/>
+/// updates only the lines named. The stage is always sent: it is required the first time.
+/// </summary>
+public sealed record OezFulfilmentUpdate(
+    OezFulfilmentStage Stage,
+    IReadOnlyList<string>? TrackingNumbers = null,
+    string? Carrier = null,
+    DateTimeOffset? ShippedAt = null,
+    IReadOnlyList<OezShippedQuantity>? Lines = null);
+
+/// <summary>How much of one order line was shipped, named by its SKU (the join key).</summary>
+public sealed record OezShippedQuantity(string Sku, decimal QuantityShipped);
+
+/// <summary>An invoice write-back; null members are not sent, so OrderEZ keeps what it has.</summary>
+public sealed record OezInvoiceUpdate(
+    string Number,
+    OezInvoiceStatus Status,
+    decimal? Total = null,
+    decimal? AmountDue = null,
+    DateOnly? DueDate = null);
+
+/// <summary>The OrderEZ words for the states the hub reads and writes (assumed, ADR 0029), in one place.</summary>
+public static class OezWords
+{
+    public static class OrderStatus
+    {
+        public const string Pending = "pending";
+        public const string Accepted = "accepted";
+        public const string PartiallyAccepted = "partially_accepted";
+        public const string Declined = "declined";
+        public const string Abandoned = "abandoned";
+        public const string Completed = "completed";
+        public const string PartiallyCompleted = "partially_completed";
+        public const string ActionNeeded = "action_needed";
+        public const string InDispute = "in_dispute";
+    }
+
+    public static class LineStatus
+    {
+        public const string Included = "included";
+        public const string Excluded = "excluded";
+    }
+
+    public static class Events
+    {
+        public const string OrderDeliveryScheduled = "order.delivery_scheduled";
+        public const string OrderCompleted = "order.completed";
+        public const string OrderActionNeeded = "order.action_needed";
+        public const string OrderUpdated = "order.updated";
+        public const string PaymentRecorded = "payment.recorded";
+        public const string PaymentUpdated = "payment.updated";
+    }
+
+    public static string ToWord(OezFulfilmentStage stage) => stage switch
+    {
+        OezFulfilmentStage.Picked => "picked",
+        OezFulfilmentStage.Packed => "packed",
+        OezFulfilmentStage.Shipped => "shipped",
+        OezFulfilmentStage.Delivered => "delivered",
+        _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, null),
+    };
+
+    public static string ToWord(OezInvoiceStatus status) => status switch
+    {
+        OezInvoiceStatus.Open => "open",
+        OezInvoiceStatus.Paid => "paid",
+        OezInvoiceStatus.Void => "void",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    public static string ToWord(OezPaymentStatus status) => status switch
+    {
+        OezPaymentStatus.Unpaid => "unpaid",
+        OezPaymentStatus.PartiallyPaid => "partially_paid",
+        OezPaymentStatus.Paid => "paid",
+        OezPaymentStatus.Overpaid => "overpaid",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    public static OezFulfilmentStage? ToFulfilmentStage(string? word) =>
+        Enum.GetValues<OezFulfilmentStage>().Cast<OezFulfilmentStage?>().FirstOrDefault(s => ToWord(s!.Value) == word);
+
+    public static OezInvoiceStatus? ToInvoiceStatus(string? word) =>
+        Enum.GetValues<OezInvoiceStatus>().Cast<OezInvoiceStatus?>().FirstOrDefault(s => ToWord(s!.Value) == word);
+
+    public static OezPaymentStatus? ToPaymentStatus(string? word) =>
+        Enum.GetValues<OezPaymentStatus>().Cast<OezPaymentStatus?>().FirstOrDefault(s => ToWord(s!.Value) == word);
+}
 
 public sealed record OezStatusChange(string Status, DateTimeOffset At, OezActor By, string? Note = null);
 
@@ -90,12 +219,13 @@ public sealed record OezPage<T>(IReadOnlyList<T> Data, OezPageMeta Meta);
 
 public sealed record OezPageMeta(int Page, int Limit, int Total, int TotalPages);
 
-// Data is kept raw: its shape depends on Type (order.*, outlet.*, product.*). Use ReadOrder/ReadOutlet/ReadProduct.
+// Data is kept raw: its shape depends on Type (order.*, outlet.*, product.*, payment.*). Use the Read methods.
 public sealed record OezWebhookMessage(string Type, DateTimeOffset Timestamp, JsonElement Data)
 {
     public OezOrder ReadOrder() => Read<OezOrder>("order.");
     public OezOutlet ReadOutlet() => Read<OezOutlet>("outlet.");
     public OezProduct ReadProduct() => Read<OezProduct>("product.");
+    public OezPayment ReadPayment() => Read<OezPayment>("payment.");
 
     private T Read<T>(string prefix)
     {
