@@ -8,6 +8,7 @@ using Hub.Api.Orders.Polling;
 using Hub.Api.Orders.Rechecking;
 using Hub.Api.Polling;
 using Hub.Api.Orders.Syncing;
+using Hub.Api.Payments;
 using Hub.Api.Replays;
 using Hub.Api.Security;
 using Hub.Api.Sync;
@@ -56,6 +57,7 @@ builder.Services.AddSingleton<Hub.Api.OrderEz.OrderEzPort>();
 // The sync kernel's flows: each kind of record the hub keeps in step is one registration.
 builder.Services.AddSingleton<ISyncFlow, OrderFlow>();
 builder.Services.AddSingleton<ISyncFlow, CustomerFlow>();
+builder.Services.AddSingleton<ISyncFlow, Hub.Api.Payments.PaymentFlow>();
 builder.Services.AddSingleton<SyncFlows>();
 builder.Services.AddSingleton<IValidator<OezOrder>, Hub.Api.OrderEz.OezOrderValidator>();
 builder.Services.AddHostedService<PeriodicTriggers>();
@@ -122,6 +124,9 @@ builder.Host.UseWolverine(opts =>
     Steps.Route(opts);
     opts.PublishMessage<RecheckOrderItems>().ToLocalQueue("netsuite");
     opts.PublishMessage<ObserveNetSuiteCustomer>().ToLocalQueue("netsuite");
+    opts.PublishMessage<ObserveNetSuiteTransaction>().ToLocalQueue("netsuite");
+    opts.PublishMessage<LocateNetSuiteTransaction>().ToLocalQueue("netsuite");
+    opts.PublishMessage<ObserveNetSuitePayment>().ToLocalQueue("netsuite");
     // One replay at a time: a dry run or apply walks every order, and two would only compete for the database.
     opts.LocalQueue("replays").Sequential();
     opts.PublishMessage<RunReplay>().ToLocalQueue("replays");
@@ -154,9 +159,11 @@ app.UseAuthorization();
 app.MapOpenApi();
 app.MapGet("/health", Health.Check).WithTags("Health");
 app.MapOrderEzWebhook();
+app.MapNetSuiteNudge();
 app.MapAuditEndpoints();
 app.MapMappingEndpoints();
 app.MapCustomerEndpoints();
+app.MapPaymentEndpoints();
 app.MapDeadLetterEndpoints();
 app.MapReplayEndpoints();
 app.MapPollerEndpoints();

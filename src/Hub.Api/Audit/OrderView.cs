@@ -22,7 +22,8 @@ public sealed record OrderView(
     int? MappingVersion,
     DateTimeOffset? LastObservedAt,
     DateTimeOffset? LastSyncedAt,
-    DateTimeOffset? NetSuiteStatusAt)
+    DateTimeOffset? NetSuiteStatusAt,
+    OrderToCashView? OrderToCash = null)
 {
     /// <param name="mapping">The order's mapping version (or the current one when it has none yet).</param>
     public static OrderView From(OrderSync s, VersionedMapping mapping)
@@ -45,7 +46,28 @@ public sealed record OrderView(
             s.MappingVersion,
             s.LastObservedAt,
             s.LastSyncedAt,
-            s.NetSuiteStatusAt);
+            s.NetSuiteStatusAt,
+            OrderToCashView.From(s));
+    }
+}
+
+/// <summary>
+/// After the sales order, for both systems: NetSuite's fulfilments (stage, lines, tracking) and invoices (number,
+/// total, remaining), what OrderEZ should show and what it last acknowledged, and the payment status.
+/// </summary>
+public sealed record OrderToCashView(
+    IReadOnlyList<Fulfilment> NetSuiteFulfilments,
+    IReadOnlyList<Invoice> NetSuiteInvoices,
+    OrderProgress Desired,
+    OrderProgress? OrderEzAcknowledged,
+    string PaymentStatus,
+    decimal AmountPaid)
+{
+    public static OrderToCashView? From(OrderSync s)
+    {
+        var desired = OrderProgressPlan.Of(s);
+        return desired.IsEmpty && s.ProgressWritten is null ? null
+            : new OrderToCashView(s.Fulfilments, s.Invoices, desired, s.ProgressWritten, desired.PaymentStatus.ToString(), desired.AmountPaid);
     }
 }
 

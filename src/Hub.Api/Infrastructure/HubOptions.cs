@@ -42,6 +42,12 @@ public sealed class HubOptions
         return null;
     }
 
+    /// <summary>
+    /// Secrets (whsec_…) NetSuite's user-event script signs its nudges with (POST /webhooks/netsuite); none = nudges
+    /// are refused and the hub relies on polling alone.
+    /// </summary>
+    public List<string> NetSuiteNudgeSecrets { get; set; } = [];
+
     public int WebhookMaxBytes { get; set; } = 1024 * 1024;
     public int WebhookToleranceSeconds { get; set; } = 300;
 

@@ -77,4 +77,102 @@ public sealed class NetSuitePort(NetSuiteClient client)
         await client.PatchAsync(NetSuiteTranslator.CustomerRecord, customerId, body, replace: NetSuiteTranslator.ReplacedSublists(body), ct: ct);
         return NetSuiteTranslator.PatchDescription(NetSuiteTranslator.CustomerRecord, customerId);
     }
+
+    /// <summary>An item fulfilment as NetSuite holds it now, and the sales order it was made from; null when it has none.</summary>
+    public async Task<(Fulfilment Fulfilment, string? SalesOrderId)?> ReadFulfilmentAsync(string fulfilmentId, IReadOnlyDictionary<string, string> skuByItemId, CancellationToken ct) =>
+        await client.GetAsync(NetSuiteTranslator.FulfilmentRecord, fulfilmentId, expandSubResources: true, ct: ct) is { } record
+        && NetSuiteTranslator.FulfilmentOf(record, skuByItemId) is { } fulfilment
+            ? (fulfilment, NetSuiteTranslator.CreatedFromOf(record))
+            : null;
+
+    /// <summary>An invoice as NetSuite holds it now (number, money, what is owed), and its sales order; null when it has none.</summary>
+    public async Task<(Invoice Invoice, string? SalesOrderId)?> ReadInvoiceAsync(string invoiceId, IReadOnlyDictionary<string, string> skuByItemId, CancellationToken ct) =>
+        await client.GetAsync(NetSuiteTranslator.InvoiceRecord, invoiceId, expandSubResources: true, ct: ct) is { } record
+        && NetSuiteTranslator.InvoiceOf(record, skuByItemId) is { } invoice
+            ? (invoice, NetSuiteTranslator.CreatedFromOf(record))
+            : null;
+
+    /// <summary>The sales order a fulfilment or invoice was made from (for a nudge, which names only the record).</summary>
+    public async Task<string?> CreatedFromAsync(TransformKind kind, string recordId, CancellationToken ct) =>
+        await client.GetAsync(NetSuiteTranslator.RecordOf(kind), recordId, ct: ct) is { } record ? NetSuiteTranslator.CreatedFromOf(record) : null;
+
+    /// <summary>
+    /// Make the invoice or fulfilment by transforming the sales order, with exactly the milestone's lines. Not
+    /// idempotent in NetSuite, so the externalId carries it: when NetSuite refuses the transform (the record exists,
+    /// made by an earlier attempt whose answer was lost, or before a crash), the record is looked up by externalId and
+    /// adopted, never made twice. Returns the record's id and what the history shows.
+    /// </summary>
+    public async Task<(string Id, string Request)> TransformAsync(string salesOrderId, DesiredTransform transform, IReadOnlyDictionary<string, string> itemBySku, CancellationToken ct)
+    {
+        var record = NetSuiteTranslator.RecordOf(transform.Kind);
+        var lines = transform.Lines.All(l => l.OrderLine is not null)
+            ? transform.Lines.Select(l => (l.OrderLine!.Value, l.Quantity)).ToList()
+            : Allocate(transform.Lines, itemBySku, await SalesOrderLinesAsync(salesOrderId, ct));
+        try
+        {
+            var id = await client.TransformAsync(NetSuiteTranslator.SalesOrderRecord, salesOrderId, record,
+                NetSuiteTranslator.TransformBody(transform, lines), replace: NetSuiteTranslator.SalesOrderLines, ct: ct);
+            return (id, NetSuiteTranslator.TransformDescription(salesOrderId, transform, id));
+        }
+        catch (NetSuiteException e) when (!e.IsTransient)
+        {
+            if (await client.GetAsync(record, NetSuiteTranslator.ByExternalId(transform.ExternalId), ct: ct) is { } existing
+                && NetSuiteJson.Text(existing["id"]) is { } existingId)
+                return (existingId, NetSuiteTranslator.AdoptTransformDescription(transform, existingId));
+            throw;
+        }
+    }
+
+    private async Task<IReadOnlyList<(int Line, string? ItemId, decimal Quantity)>> SalesOrderLinesAsync(string salesOrderId, CancellationToken ct) =>
+        await client.GetAsync(NetSuiteTranslator.SalesOrderRecord, salesOrderId, expandSubResources: true, ct: ct) is { } so
+            ? NetSuiteTranslator.SalesOrderLinesOf(so)
+            : throw new NetSuiteException(404, "NONEXISTENT_ID", $"NetSuite has no sales order {salesOrderId} to transform.", isTransient: false);
+
+    /// <summary>Quantities by SKU spread over the sales order's open lines of that item, in line order.</summary>
+    private static List<(int OrderLine, decimal Quantity)> Allocate(IReadOnlyList<TransactionLine> wanted, IReadOnlyDictionary<string, string> itemBySku,
+        IReadOnlyList<(int Line, string? ItemId, decimal Quantity)> soLines)
+    {
+        var result = new List<(int, decimal)>();
+        foreach (var line in wanted)
+        {
+            var left = line.Quantity;
+            var itemId = itemBySku.GetValueOrDefault(line.Sku);
+            foreach (var so in soLines.Where(l => l.ItemId == itemId && itemId is not null))
+            {
+                if (left <= 0) break;
+                var take = Math.Min(left, so.Quantity);
+                result.Add((so.Line, take));
+                left -= take;
+            }
+            if (left > 0)
+                throw new NetSuiteException(400, "INVALID_CONTENT", $"The sales order has no open line for {line.Sku} to take {left} more.", isTransient: false);
+        }
+        return result;
+    }
+
+    /// <summary>The invoices a NetSuite customer payment is applied to; none when NetSuite has no such payment.</summary>
+    public async Task<IReadOnlyList<string>> InvoicesPaidByAsync(string paymentId, CancellationToken ct) =>
+        await client.GetAsync(NetSuiteTranslator.CustomerPaymentRecord, paymentId, expandSubResources: true, ct: ct) is { } record
+            ? NetSuiteTranslator.AppliedInvoicesOf(record)
+            : [];
+
+    /// <summary>
+    /// The customer payment, applied to its invoices. A create has no upsert, so the externalId carries retries: when
+    /// NetSuite refuses it because an earlier attempt recorded it (lost answer, crash), that one is found and adopted.
+    /// </summary>
+    public async Task<(string Id, string Request)> CreateCustomerPaymentAsync(Hub.Domain.Payments.DesiredCustomerPayment payment, CancellationToken ct)
+    {
+        try
+        {
+            var id = await client.CreateAsync(NetSuiteTranslator.CustomerPaymentRecord, NetSuiteTranslator.CustomerPaymentBody(payment), ct);
+            return (id, NetSuiteTranslator.CustomerPaymentDescription(payment, id, adopted: false));
+        }
+        catch (NetSuiteException e) when (!e.IsTransient)
+        {
+            if (await client.GetAsync(NetSuiteTranslator.CustomerPaymentRecord, NetSuiteTranslator.ByExternalId(payment.ExternalId), ct: ct) is { } existing
+                && NetSuiteJson.Text(existing["id"]) is { } existingId)
+                return (existingId, NetSuiteTranslator.CustomerPaymentDescription(payment, existingId, adopted: true));
+            throw;
+        }
+    }
 }

@@ -227,7 +227,164 @@ public static class NetSuiteTranslator
             body = SalesOrderBody(c.SalesOrder),
         },
         SyncCommandKind.ResolveItems => new { method = "POST", path = "/services/rest/query/v1/suiteql", body = new { q = ItemsBySkuQuery(c.Skus ?? []) } },
+        SyncCommandKind.CreateInvoice or SyncCommandKind.CreateFulfilment when c.Transform is { } t => new
+        {
+            method = "POST",
+            path = $"/services/rest/record/v1/salesOrder/{{id}}/!transform/{RecordOf(t.Kind)}?replace=item",
+            body = new { externalId = t.ExternalId, lines = t.Lines, milestone = t.Milestone },
+        },
         SyncCommandKind.EnsureCustomer => new { method = "PUT", path = c.To is { } to ? $"/services/rest/record/v1/{CustomerRecord}/{ByExternalId(to.Key)}" : $"/services/rest/record/v1/{c.Target}" },
         _ => new { target = c.Target },
     };
+
+    // ---- Order to cash: item fulfilments, invoices, customer payments (netsuite.md §2.8, §3.3–3.5) ----
+
+    public const string FulfilmentRecord = "itemFulfillment";
+    public const string InvoiceRecord = "invoice";
+    public const string CustomerPaymentRecord = "customerPayment";
+
+    /// <summary>SuiteQL's transaction types of the records the hub follows after the sales order.</summary>
+    private static readonly Dictionary<string, TransformKind> TransactionTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ItemShip"] = TransformKind.Fulfilment,
+        ["CustInvc"] = TransformKind.Invoice,
+    };
+
+    public const string PaymentTransactionType = "CustPymt";
+    public const string TypeColumn = "type";
+    public const string CreatedFromColumn = "createdfrom";
+
+    public static string RecordOf(TransformKind kind) => kind == TransformKind.Invoice ? InvoiceRecord : FulfilmentRecord;
+
+    /// <summary>Which of the hub's records a SuiteQL transaction type is (null: a payment, or one the hub does not follow).</summary>
+    public static TransformKind? KindOfTransaction(string? type) => type is not null && TransactionTypes.TryGetValue(type, out var k) ? k : null;
+
+    /// <summary>The record type a NetSuite nudge names (as the user-event script sends <c>record.type</c>).</summary>
+    public static TransformKind? KindOfRecordType(string? recordType) => recordType?.ToLowerInvariant() switch
+    {
+        "itemfulfillment" => TransformKind.Fulfilment,
+        "invoice" => TransformKind.Invoice,
+        _ => null,
+    };
+
+    public static bool IsPaymentRecordType(string? recordType) => string.Equals(recordType, CustomerPaymentRecord, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Fulfilments, invoices and payments changed since a moment (one poll for all three, so one call).</summary>
+    public static string TransactionsChangedSinceQuery(DateTimeOffset since) =>
+        $"SELECT id, type, externalid, status, createdfrom, lastmodifieddate FROM transaction WHERE type IN ('ItemShip', 'CustInvc', 'CustPymt') AND lastmodifieddate >= {Timestamp(since)} ORDER BY lastmodifieddate, id";
+
+    private static readonly Dictionary<string, FulfilmentStage> ShipStatuses = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["A"] = FulfilmentStage.Picked,
+        ["B"] = FulfilmentStage.Packed,
+        ["C"] = FulfilmentStage.Shipped,
+    };
+
+    private static string ShipStatusLetter(FulfilmentStage stage) => ShipStatuses.First(kv => kv.Value == stage).Key;
+
+    /// <summary>The sales order a fulfilment or invoice was made from.</summary>
+    public static string? CreatedFromOf(JsonObject record) => NetSuiteJson.Text(record["createdFrom"]?["id"]) ?? NetSuiteJson.Text(record["createdFrom"]);
+
+    private static IEnumerable<JsonObject> ItemLines(JsonObject record) => (record["item"]?["items"] as JsonArray)?.OfType<JsonObject>() ?? [];
+
+    private static decimal Money(JsonNode? node) =>
+        decimal.TryParse(NetSuiteJson.Text(node), NumberStyles.Number, CultureInfo.InvariantCulture, out var d) ? d : 0m;
+
+    private static int? Int(JsonNode? node) => int.TryParse(NetSuiteJson.Text(node), NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : null;
+
+    private static DateOnly? Date(JsonNode? node) =>
+        DateOnly.TryParse(NetSuiteJson.Text(node), CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+
+    /// <summary>Lines of a transaction, SKUs through the items the order learned (an item it does not know keeps NetSuite's id).</summary>
+    private static List<TransactionLine> LinesOf(JsonObject record, IReadOnlyDictionary<string, string> skuByItemId) =>
+        ItemLines(record)
+            .Where(l => l["itemReceive"]?.GetValue<bool>() != false)
+            .Select(l => (Item: NetSuiteJson.Text(l["item"]?["id"]) ?? NetSuiteJson.Text(l["item"]), Quantity: Money(l["quantity"]), Line: Int(l["orderLine"]) ?? Int(l["line"])))
+            .Where(l => l.Quantity > 0)
+            .Select(l => new TransactionLine(l.Item is not null && skuByItemId.TryGetValue(l.Item, out var sku) ? sku : $"item {l.Item}", l.Quantity, l.Line))
+            .ToList();
+
+    /// <summary>Tracking numbers: the record's own field (NetSuite separates several with "&lt;BR&gt;") and its packages.</summary>
+    private static List<string> TrackingOf(JsonObject record)
+    {
+        var numbers = (NetSuiteJson.Text(record["trackingNumbers"]) ?? "")
+            .Split(["<BR>", "<br>", ",", " ", "\n"], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        numbers.AddRange(((record["package"]?["items"] as JsonArray)?.OfType<JsonObject>() ?? [])
+            .Select(p => NetSuiteJson.Text(p["packageTrackingNumber"])).OfType<string>().Where(t => t.Length > 0));
+        return numbers.Distinct().ToList();
+    }
+
+    public static Fulfilment? FulfilmentOf(JsonObject record, IReadOnlyDictionary<string, string> skuByItemId)
+    {
+        var id = NetSuiteJson.Text(record["id"]);
+        var letter = NetSuiteJson.Text(record["shipStatus"]?["id"]) ?? NetSuiteJson.Text(record["shipStatus"]);
+        if (id is null || letter is null || !ShipStatuses.TryGetValue(letter, out var stage)) return null;
+        return new Fulfilment(id, NetSuiteJson.Text(record["externalId"]), stage, TrackingOf(record),
+            NetSuiteJson.Text(record["shipMethod"]?["refName"]) ?? NetSuiteJson.Text(record["shipMethod"]),
+            LinesOf(record, skuByItemId), LastModifiedOf(record) ?? DateTimeOffset.UnixEpoch,
+            stage == FulfilmentStage.Shipped ? Date(record["shipDate"]) ?? Date(record["tranDate"]) : null);
+    }
+
+    public static Invoice? InvoiceOf(JsonObject record, IReadOnlyDictionary<string, string> skuByItemId)
+    {
+        var id = NetSuiteJson.Text(record["id"]);
+        if (id is null) return null;
+        var remaining = Money(record["amountRemaining"]);
+        var status = NetSuiteJson.Text(record["status"]?["id"]) ?? NetSuiteJson.Text(record["status"]);
+        var paid = string.Equals(status, "B", StringComparison.OrdinalIgnoreCase) || string.Equals(status, "paidInFull", StringComparison.OrdinalIgnoreCase);
+        return new Invoice(id, NetSuiteJson.Text(record["externalId"]), NetSuiteJson.Text(record["tranId"]) ?? id, Money(record["total"]), remaining,
+            Date(record["dueDate"]), paid ? InvoiceStage.PaidInFull : InvoiceStage.Open, LinesOf(record, skuByItemId),
+            LastModifiedOf(record) ?? DateTimeOffset.UnixEpoch);
+    }
+
+    /// <summary>Sales order lines as NetSuite numbers them (the <c>orderLine</c> a transform names), with their item.</summary>
+    public static IReadOnlyList<(int Line, string? ItemId, decimal Quantity)> SalesOrderLinesOf(JsonObject record) =>
+        ItemLines(record).Where(l => l["isClosed"]?.GetValue<bool>() != true)
+            .Select(l => (Line: Int(l["line"]) ?? Int(l["orderLine"]) ?? 0, ItemId: NetSuiteJson.Text(l["item"]?["id"]), Quantity: Money(l["quantity"])))
+            .Where(l => l.Line > 0).ToList();
+
+    /// <summary>
+    /// The transform's body: exactly the lines (by NetSuite's order line) and quantities the milestone reached, with
+    /// <c>?replace=item</c> so no other line is carried over by default; our externalId makes a second one a 400.
+    /// </summary>
+    public static JsonObject TransformBody(DesiredTransform transform, IReadOnlyList<(int OrderLine, decimal Quantity)> lines)
+    {
+        var body = new JsonObject
+        {
+            ["externalId"] = transform.ExternalId,
+            ["item"] = new JsonObject { ["items"] = new JsonArray(lines.Select(l => (JsonNode)new JsonObject { ["orderLine"] = l.OrderLine, ["quantity"] = l.Quantity }).ToArray()) },
+        };
+        if (transform.Kind == TransformKind.Fulfilment) body["shipStatus"] = Ref(ShipStatusLetter(FulfilmentStage.Shipped));
+        return body;
+    }
+
+    public static string TransformDescription(string salesOrderId, DesiredTransform t, string newId) =>
+        $"POST salesOrder/{salesOrderId}/!transform/{RecordOf(t.Kind)} (externalId {t.ExternalId}) → {newId}";
+
+    public static string AdoptTransformDescription(DesiredTransform t, string existingId) =>
+        $"GET {RecordOf(t.Kind)}/eid:{t.ExternalId} → {existingId} (made before; adopted, not made again)";
+
+    /// <summary>The invoices a customer payment is applied to (its <c>apply</c> sublist, lines with <c>apply: true</c>).</summary>
+    public static IReadOnlyList<string> AppliedInvoicesOf(JsonObject payment) =>
+        ((payment["apply"]?["items"] as JsonArray)?.OfType<JsonObject>() ?? [])
+            .Where(l => l["apply"]?.GetValue<bool>() != false && Money(l["amount"]) > 0)
+            .Select(l => NetSuiteJson.Text(l["doc"]?["id"]) ?? NetSuiteJson.Text(l["doc"])).OfType<string>().Distinct().ToList();
+
+    /// <summary>A customer payment applied to the matched invoices (netsuite.md §3.5); the externalId makes a second one a 400.</summary>
+    public static JsonObject CustomerPaymentBody(Hub.Domain.Payments.DesiredCustomerPayment p) => new()
+    {
+        ["externalId"] = p.ExternalId,
+        ["customer"] = Ref(p.CustomerId),
+        ["currency"] = Ref(p.CurrencyId),
+        ["payment"] = p.Amount,
+        ["memo"] = p.Memo,
+        ["apply"] = new JsonObject
+        {
+            ["items"] = new JsonArray(p.Apply.Select(a => (JsonNode)new JsonObject { ["doc"] = Ref(a.InvoiceId), ["apply"] = true, ["amount"] = a.Amount }).ToArray()),
+        },
+    };
+
+    public static string CustomerPaymentDescription(Hub.Domain.Payments.DesiredCustomerPayment p, string id, bool adopted) => adopted
+        ? $"GET {CustomerPaymentRecord}/eid:{p.ExternalId} → {id} (recorded before; adopted, not recorded again)"
+        : $"POST {CustomerPaymentRecord} (externalId {p.ExternalId}, {p.Amount} applied to {string.Join(", ", p.Apply.Select(a => $"invoice {a.InvoiceId}: {a.Amount}"))}) → {id}";
 }

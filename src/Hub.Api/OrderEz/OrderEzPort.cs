@@ -1,4 +1,5 @@
 using Hub.Domain.Customers;
+using Hub.Domain.Orders;
 using Hub.OrderEz;
 
 namespace Hub.Api.OrderEz;
@@ -32,4 +33,34 @@ public sealed class OrderEzPort(OrderEzClient client)
             billing is null ? null : new OezAddress(billing.Line1, billing.Line2, billing.City, billing.PostalCode, billing.Country),
             sendLegalName: fields.ContainsKey(CustomerFields.CompanyName), sendBillingAddress: fields.ContainsKey(CustomerFields.BillingAddress), ct);
     }
+
+    /// <summary>
+    /// The order's progress on the OrderEZ order (fulfilment, invoice, payment status), each part sent only when it
+    /// differs from what OrderEZ last acknowledged (<paramref name="written"/>). Returns what the history shows.
+    /// </summary>
+    public async Task<string> WriteProgressAsync(long orderId, OrderProgress progress, OrderProgress? written, CancellationToken ct)
+    {
+        var sent = new List<string>();
+        if (progress.Stage is { } stage && OrderEzTranslator.FulfilmentUpdate(progress) is var fulfilment
+            && (written?.Stage is null || Same(OrderEzTranslator.FulfilmentUpdate(written), fulfilment) is false))
+        {
+            await client.SetOrderFulfilmentAsync(orderId, fulfilment, ct);
+            sent.Add($"fulfilment.stage={OezWords.ToWord(OrderEzTranslator.Stage(stage))}");
+        }
+        if (OrderEzTranslator.InvoiceUpdate(progress) is { } invoice && (written is null || !Same(OrderEzTranslator.InvoiceUpdate(written), invoice)))
+        {
+            await client.SetOrderInvoiceAsync(orderId, invoice, ct);
+            sent.Add($"invoice.number={invoice.Number}");
+        }
+        if (progress.Invoice is not null
+            && (written is null || written.PaymentStatus != progress.PaymentStatus || written.AmountPaid != progress.AmountPaid))
+        {
+            var status = OrderEzTranslator.PaymentStatus(progress.PaymentStatus);
+            await client.SetOrderPaymentStatusAsync(orderId, status, progress.AmountPaid, ct);
+            sent.Add($"paymentStatus={OezWords.ToWord(status)}");
+        }
+        return OrderEzTranslator.ProgressDescription(orderId, sent);
+    }
+
+    private static bool Same(object? a, object b) => a is not null && Hub.Domain.Common.ContentHash.Of(a) == Hub.Domain.Common.ContentHash.Of(b);
 }

@@ -25,6 +25,9 @@ public static class OrderEzTranslator
         UpdatedAt: o.UpdatedAt,
         StatusWord: ToStatus(o.Status) is null ? o.Status : null);
 
+    public static Hub.Domain.Payments.PaymentSnapshot ToSnapshot(OezPayment p) => new(
+        p.Id, p.OutletId, p.Amount, p.Currency.ToUpperInvariant(), p.Reference ?? "", p.OrderIds ?? [], p.ReceivedAt, p.UpdatedAt);
+
     public static OutletSnapshot ToSnapshot(OezOutlet o)
     {
         // A null contact says nothing about anyone; it is skipped rather than failing the whole outlet.
@@ -46,6 +49,8 @@ public static class OrderEzTranslator
         "declined" => OrderStatus.Declined,
         "abandoned" => OrderStatus.Abandoned,
         "completed" => OrderStatus.Completed,
+        // Delivered with some lines left out: the lines say which (they read as excluded).
+        "partially_completed" => OrderStatus.Completed,
         "action_needed" => OrderStatus.ActionNeeded,
         "in_dispute" => OrderStatus.InDispute,
         _ => null,
@@ -71,6 +76,37 @@ public static class OrderEzTranslator
 
     /// <summary>The NetSuite customer id as OrderEZ keeps it in the outlet's externalRefs (our assumption, ADR 0005).</summary>
     public const string NetSuiteCustomerRef = "netsuiteCustomerId";
+
+    public static OezFulfilmentStage Stage(DeliveryStage stage) => stage switch
+    {
+        DeliveryStage.Picked => OezFulfilmentStage.Picked,
+        DeliveryStage.Packed => OezFulfilmentStage.Packed,
+        DeliveryStage.Shipped => OezFulfilmentStage.Shipped,
+        _ => OezFulfilmentStage.Delivered,
+    };
+
+    public static OezPaymentStatus PaymentStatus(Hub.Domain.Orders.PaymentStatus status) => status switch
+    {
+        Hub.Domain.Orders.PaymentStatus.Unpaid => OezPaymentStatus.Unpaid,
+        Hub.Domain.Orders.PaymentStatus.PartiallyPaid => OezPaymentStatus.PartiallyPaid,
+        Hub.Domain.Orders.PaymentStatus.Paid => OezPaymentStatus.Paid,
+        _ => OezPaymentStatus.Overpaid,
+    };
+
+    /// <summary>The fulfilment part of the order's progress as OrderEZ takes it.</summary>
+    public static OezFulfilmentUpdate FulfilmentUpdate(OrderProgress p) => new(
+        Stage(p.Stage ?? DeliveryStage.Picked),
+        p.TrackingNumbers.Count == 0 ? null : p.TrackingNumbers.ToList(),
+        p.Carrier,
+        p.ShippedOn is { } on ? new DateTimeOffset(on.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
+        p.Shipped.Count == 0 ? null : p.Shipped.Select(l => new OezShippedQuantity(l.Sku, l.Quantity)).ToList());
+
+    public static OezInvoiceUpdate? InvoiceUpdate(OrderProgress p) => p.Invoice is { } i
+        ? new OezInvoiceUpdate(i.Number, i.Paid ? OezInvoiceStatus.Paid : OezInvoiceStatus.Open, i.Total, i.AmountDue, i.DueDate)
+        : null;
+
+    public static string ProgressDescription(long orderId, IReadOnlyList<string> sent) =>
+        sent.Count == 0 ? $"PATCH /distributor/orders/{orderId}: nothing new" : $"PATCH /distributor/orders/{orderId} {string.Join(", ", sent)} → 200";
 
     /// <summary>What the history shows for the sales order id written back to an order.</summary>
     public static string SalesOrderRefDescription(long orderId, string salesOrderId) =>

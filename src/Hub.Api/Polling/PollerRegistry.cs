@@ -20,13 +20,19 @@ public static class PollerRegistry
     public static readonly PollerDefinition OrderEzOutlets = new(PollOrderEzHandler.OutletCheckpointId, PollSystems.OrderEz,
         o => o.PollIntervalSeconds, () => new PollOrderEz(PollOrderEzHandler.OutletCheckpointId));
 
+    public static readonly PollerDefinition OrderEzPayments = new(PollOrderEzHandler.PaymentCheckpointId, PollSystems.OrderEz,
+        o => o.PollIntervalSeconds, () => new PollOrderEz(PollOrderEzHandler.PaymentCheckpointId));
+
     public static readonly PollerDefinition NetSuiteCustomers = new(PollNetSuiteCustomersHandler.CheckpointId, PollSystems.NetSuite,
         o => o.NetSuitePollIntervalSeconds, () => new PollNetSuiteCustomers());
 
     public static readonly PollerDefinition NetSuiteSalesOrders = new(PollNetSuiteSalesOrdersHandler.CheckpointId, PollSystems.NetSuite,
         o => o.NetSuitePollIntervalSeconds, () => new PollNetSuiteSalesOrders());
 
-    public static readonly IReadOnlyList<PollerDefinition> All = [OrderEzOrders, OrderEzOutlets, NetSuiteCustomers, NetSuiteSalesOrders];
+    public static readonly PollerDefinition NetSuiteTransactions = new(PollNetSuiteTransactionsHandler.CheckpointId, PollSystems.NetSuite,
+        o => o.NetSuitePollIntervalSeconds, () => new PollNetSuiteTransactions());
+
+    public static readonly IReadOnlyList<PollerDefinition> All = [OrderEzOrders, OrderEzOutlets, OrderEzPayments, NetSuiteCustomers, NetSuiteSalesOrders, NetSuiteTransactions];
 
     public static PollerDefinition? Find(string id) => All.FirstOrDefault(p => p.Id == id);
 }

@@ -96,11 +96,24 @@ public static class ProblemCodes
     public static readonly ProblemCode OrderEzError = new("ORDEREZ_ERROR", ProblemCause.Refused,
         "OrderEZ refused the call without an error type.");
 
+    public static readonly ProblemCode InvoiceTotalMismatch = new("INVOICE_TOTAL_MISMATCH", ProblemCause.NetSuiteOwnsRecord,
+        "NetSuite's invoice total differs from OrderEZ's order total by more than the currency's rounding.");
+
+    public static readonly ProblemCode PaymentUnmatched = new("PAYMENT_UNMATCHED", ProblemCause.Decision,
+        "No open invoice could be found for an OrderEZ payment; an operator says which invoices it pays.");
+
+    public static readonly ProblemCode PaymentAmbiguous = new("PAYMENT_AMBIGUOUS", ProblemCause.Decision,
+        "Several open invoices could be the one an OrderEZ payment pays; an operator chooses.");
+
+    public static readonly ProblemCode PaymentExceedsOpen = new("PAYMENT_EXCEEDS_OPEN", ProblemCause.Decision,
+        "An OrderEZ payment is larger than what is open on the invoices it matched; an operator decides.");
+
     public static IReadOnlyList<ProblemCode> All { get; } =
     [
         UnreadableChange, UnknownOrderStatus, NoCurrencyMapping, NoRuleMatched, UnknownLookupValue, UnknownSku,
         SalesOrderMovedOnInNetSuite, CustomerDataMissing, CustomerNotMappable, OutletNotFound, AmbiguousCustomerMatch,
         RetriesExhausted, CustomerNotReady, CustomerMatchKeyHeld, Transient, NetSuiteRejected, OrderEzError,
+        InvoiceTotalMismatch, PaymentUnmatched, PaymentAmbiguous, PaymentExceedsOpen,
     ];
 
     /// <summary>Codes whose cause is <paramref name="cause"/>, as strings (for queries over stored state).</summary>

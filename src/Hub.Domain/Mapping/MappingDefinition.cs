@@ -23,6 +23,8 @@ public sealed record MappingDefinition
 
     public SalesOrderSection SalesOrder { get; init; } = new();
     public CustomerSection Customer { get; init; } = new();
+    public FulfilmentSection Fulfilment { get; init; } = new();
+    public BillingSection Billing { get; init; } = new();
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -96,6 +98,30 @@ public sealed record CustomerSection
     public List<MappingRule> Rules { get; init; } = [];
 }
 
+/// <summary>Who fulfils orders: the warehouse in NetSuite ("netsuite"), or the supplier, the outlet confirming
+/// delivery in OrderEZ ("orderez", the hub then records the fulfilment in NetSuite).</summary>
+public sealed record FulfilmentSection
+{
+    public string Source { get; init; } = MappingVocabulary.FulfilledInNetSuite;
+    public string ExternalIdPrefix { get; init; } = "oez-ful-";
+}
+
+/// <summary>When the hub invoices in NetSuite, and how payments are recorded there.</summary>
+public sealed record BillingSection
+{
+    /// <summary>The milestone: "shipped" (NetSuite fulfilment shipped), "delivered" (OrderEZ completed) or "accepted".</summary>
+    public string InvoiceOn { get; init; } = MappingVocabulary.InvoiceOnShipped;
+
+    /// <summary>With "shipped": one invoice per shipment ("shipment") or one once everything has shipped ("order").</summary>
+    public string InvoicePer { get; init; } = MappingVocabulary.InvoicePerShipment;
+
+    public string ExternalIdPrefix { get; init; } = "oez-inv-";
+    public string PaymentExternalIdPrefix { get; init; } = "oez-pay-";
+
+    /// <summary>The NetSuite item (internal id) an OrderEZ delivery fee is billed as; none = fees are not sent.</summary>
+    public string? DeliveryFeeItem { get; init; }
+}
+
 /// <summary>Lets "when" conditions be written as one value or a list of values.</summary>
 public sealed class OneOrManyConverter : JsonConverter<List<string>>
 {
@@ -126,4 +152,5 @@ public sealed record VersionedMapping(int Version, MappingDefinition Definition)
     public string Label => $"v{Version}";
     public string SalesOrderExternalId(long orderId) => $"{Definition.SalesOrder.ExternalIdPrefix}{orderId}";
     public string CustomerExternalId(long outletId) => $"{Definition.Customer.ExternalIdPrefix}{outletId}";
+    public string PaymentExternalId(long paymentId) => $"{Definition.Billing.PaymentExternalIdPrefix}{paymentId}";
 }

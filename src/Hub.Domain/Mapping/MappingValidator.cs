@@ -49,7 +49,21 @@ public sealed partial class MappingValidator : AbstractValidator<MappingDefiniti
             }
             CheckPrefix(m.SalesOrder.ExternalIdPrefix, "salesOrder.externalIdPrefix", ctx);
             CheckPrefix(m.Customer.ExternalIdPrefix, "customer.externalIdPrefix", ctx);
+            CheckPrefix(m.Fulfilment.ExternalIdPrefix, "fulfilment.externalIdPrefix", ctx);
+            CheckPrefix(m.Billing.ExternalIdPrefix, "billing.externalIdPrefix", ctx);
+            CheckPrefix(m.Billing.PaymentExternalIdPrefix, "billing.paymentExternalIdPrefix", ctx);
+            CheckWord(m.Fulfilment.Source, "fulfilment.source", MappingVocabulary.FulfilmentSources, ctx);
+            CheckWord(m.Billing.InvoiceOn, "billing.invoiceOn", MappingVocabulary.InvoiceMilestones, ctx);
+            CheckWord(m.Billing.InvoicePer, "billing.invoicePer", MappingVocabulary.InvoiceGroupings, ctx);
+            if (m.Billing.DeliveryFeeItem is { Length: 0 })
+                ctx.AddFailure("billing.deliveryFeeItem", "must be a NetSuite item id, or left out.");
         });
+    }
+
+    private static void CheckWord(string value, string path, string[] allowed, ValidationContext<MappingDefinition> ctx)
+    {
+        if (!allowed.Contains(value))
+            ctx.AddFailure(path, $"'{value}' is not allowed. Allowed: {string.Join(", ", allowed)}.");
     }
 
     private static void CheckPrefix(string prefix, string path, ValidationContext<MappingDefinition> ctx)

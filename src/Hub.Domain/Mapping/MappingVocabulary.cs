@@ -20,6 +20,19 @@ public static class MappingVocabulary
     public static readonly string[] CustomerMatchKeys = ["externalId", "accountNumber", "email", "companyName"];
     public static readonly string[] Normalizations = ["trim", "lower", "upper", "collapse"];
 
+    public const string FulfilledInNetSuite = "netsuite";
+    public const string FulfilledInOrderEz = "orderez";
+    public static readonly string[] FulfilmentSources = [FulfilledInNetSuite, FulfilledInOrderEz];
+
+    public const string InvoiceOnShipped = "shipped";
+    public const string InvoiceOnDelivered = "delivered";
+    public const string InvoiceOnAccepted = "accepted";
+    public static readonly string[] InvoiceMilestones = [InvoiceOnShipped, InvoiceOnDelivered, InvoiceOnAccepted];
+
+    public const string InvoicePerShipment = "shipment";
+    public const string InvoicePerOrder = "order";
+    public static readonly string[] InvoiceGroupings = [InvoicePerShipment, InvoicePerOrder];
+
     /// <summary>OrderEZ has one stock location per supplier today; the "warehouse" fact is its name.</summary>
     public const string DefaultWarehouse = "default";
 }

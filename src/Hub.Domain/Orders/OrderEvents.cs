@@ -24,11 +24,13 @@ public sealed record SyncCommandIssued(
     IReadOnlyList<string>? Skus,
     int? MappingVersion,
     DateTimeOffset At,
-    SyncTarget? To = null)
+    SyncTarget? To = null,
+    DesiredTransform? Transform = null,
+    OrderProgress? Progress = null)
 {
     // A factory, not a second constructor: the serializers need one constructor to read the event with.
     public static SyncCommandIssued Of(long orderId, string commandId, NextStep step, int? mappingVersion, DateTimeOffset at) =>
-        new(orderId, commandId, step.Kind, step.Target.ToString(), step.SalesOrder, step.Skus, mappingVersion, at, step.Target);
+        new(orderId, commandId, step.Kind, step.Target.ToString(), step.SalesOrder, step.Skus, mappingVersion, at, step.Target, step.Transform, step.Progress);
 }
 
 /// <summary>The NetSuite customer for the order's outlet is known (found, adopted or created).</summary>
@@ -89,12 +91,16 @@ public enum SyncCommandKind
     ResolveItems,
     UpsertSalesOrder,
     WriteBackToOrderEz,
+    WriteProgressToOrderEz,
+    CreateInvoice,
+    CreateFulfilment,
 }
 
 public static class SyncCommandKinds
 {
     /// <summary>Which system a step talks to, and so whose concurrency budget it uses.</summary>
-    public static TargetSystem System(this SyncCommandKind k) => k == SyncCommandKind.WriteBackToOrderEz ? TargetSystem.OrderEz : TargetSystem.NetSuite;
+    public static TargetSystem System(this SyncCommandKind k) =>
+        k is SyncCommandKind.WriteBackToOrderEz or SyncCommandKind.WriteProgressToOrderEz ? TargetSystem.OrderEz : TargetSystem.NetSuite;
 }
 
 /// <summary>

@@ -46,10 +46,43 @@ public sealed record OrderSync
     public Problem? Unreadable { get; init; }
     public string? WrittenBackSalesOrderId { get; init; }
     public PendingCommand? Pending { get; init; }
+
+    /// <summary>NetSuite's item fulfilments and invoices of the order, each as last read (newest lastModifiedDate wins).</summary>
+    public IReadOnlyList<Fulfilment> Fulfilments { get; init; } = [];
+    public IReadOnlyList<Invoice> Invoices { get; init; } = [];
+
+    /// <summary>ExternalIds of the records the hub's transforms created (invoices, fulfilments): never made twice.</summary>
+    public IReadOnlyList<string> Transformed { get; init; } = [];
+
+    /// <summary>What OrderEZ last acknowledged of the order's progress (stage, tracking, invoice, payment).</summary>
+    public string? ProgressAckedHash { get; init; }
+    public OrderProgress? ProgressWritten { get; init; }
+
+    /// <summary>The furthest delivery stage NetSuite reported: OrderEZ is never moved back from it.</summary>
+    public DeliveryStage? DeliveryReached { get; init; }
+
+    /// <summary>An invoice total that disagrees with OrderEZ's order total, kept until they agree.</summary>
+    public Problem? Mismatch { get; init; }
     public DateTimeOffset? LastObservedAt { get; init; }
     public DateTimeOffset? LastSyncedAt { get; init; }
 
-    public Problem? ActionNeeded => Failure ?? Blocked ?? Unreadable;
+    public Problem? ActionNeeded => Failure ?? Blocked ?? Unreadable ?? Mismatch;
+
+    /// <summary>NetSuite item id → the SKU this order learned it for (to read NetSuite's lines in our terms).</summary>
+    public IReadOnlyDictionary<string, string> SkuByItemId() =>
+        Items.GroupBy(kv => kv.Value).ToDictionary(g => g.Key, g => g.First().Key);
+
+    /// <summary>Whether a fulfilment or invoice as read is newer than the order's copy (or one it does not have yet).</summary>
+    public bool IsNews(object observed) => observed switch
+    {
+        FulfilmentObserved f => Fulfilments.FirstOrDefault(x => x.Id == f.Fulfilment.Id) is not { } had || Newer(f.Fulfilment, had, x => x.ModifiedAt),
+        InvoiceObserved i => Invoices.FirstOrDefault(x => x.Id == i.Invoice.Id) is not { } had || Newer(i.Invoice, had, x => x.ModifiedAt),
+        _ => true,
+    };
+
+    /// <summary>Whether NetSuite has (or the hub has made) the record with this externalId.</summary>
+    public bool Has(string externalId) =>
+        Transformed.Contains(externalId) || Invoices.Any(i => i.ExternalId == externalId) || Fulfilments.Any(f => f.ExternalId == externalId);
 
     public static string StreamKey(long orderId) => $"oez-order-{orderId}";
 
@@ -87,7 +120,7 @@ public sealed record OrderSync
         OrderCustomerResolved e => this with { CustomerId = e.NetSuiteCustomerId, CustomerCountry = e.Country, Pending = Clears(e.CommandId) },
         SyncCommandIssued e => this with
         {
-            Pending = new PendingCommand(e.CommandId, e.Kind, e.Target, e.SalesOrder, e.Skus, e.At, e.To),
+            Pending = new PendingCommand(e.CommandId, e.Kind, e.Target, e.SalesOrder, e.Skus, e.At, e.To, e.Transform, e.Progress),
             Blocked = null,
         },
         SyncCommandSucceeded e => Succeeded(e),
@@ -98,6 +131,26 @@ public sealed record OrderSync
             FailedAt = e.At,
         },
         SyncRetryRequested => this with { Failure = null, FailedAt = null },
+        FulfilmentObserved e => this with
+        {
+            Fulfilments = Upsert(Fulfilments, e.Fulfilment, f => f.Id, f => f.ModifiedAt),
+            DeliveryReached = Max(DeliveryReached, (DeliveryStage)(int)e.Fulfilment.Stage),
+            Transformed = e.Fulfilment.ExternalId is { } fx && !Transformed.Contains(fx) && e.CommandId is not null ? Transformed.Append(fx).ToList() : Transformed,
+            Pending = Clears(e.CommandId),
+        },
+        InvoiceObserved e => this with
+        {
+            Invoices = Upsert(Invoices, e.Invoice, i => i.Id, i => i.ModifiedAt),
+            Transformed = e.Invoice.ExternalId is { } ix && !Transformed.Contains(ix) && e.CommandId is not null ? Transformed.Append(ix).ToList() : Transformed,
+            Pending = Clears(e.CommandId),
+            Mismatch = Mismatch is { } m && m.Stage == e.Invoice.Id ? null : Mismatch,
+        },
+        InvoiceTotalMismatched e => this with
+        {
+            Mismatch = new Problem(ProblemCodes.InvoiceTotalMismatch.Code,
+                $"NetSuite invoice {e.InvoiceId} totals {e.NetSuiteTotal.ToString(System.Globalization.CultureInfo.InvariantCulture)}; OrderEZ says the order totals {e.OrderEzTotal.ToString(System.Globalization.CultureInfo.InvariantCulture)}.",
+                e.InvoiceId),
+        },
         MappingVersionAssigned e => this with { MappingVersion = e.Version, Blocked = null },
         OrderSyncBlocked e => this with { Blocked = new Problem(e.Code, e.Reason, "Mapping") },
         _ => this,
@@ -135,6 +188,9 @@ public sealed record OrderSync
                 NetSuiteSalesOrderId = e.ResultId ?? NetSuiteSalesOrderId,
             },
             SyncCommandKind.WriteBackToOrderEz => next with { WrittenBackSalesOrderId = e.ResultId },
+            SyncCommandKind.WriteProgressToOrderEz => next with { ProgressAckedHash = e.DesiredHash, ProgressWritten = pending?.Progress ?? ProgressWritten },
+            SyncCommandKind.CreateInvoice or SyncCommandKind.CreateFulfilment when pending?.Transform is { } t && !Transformed.Contains(t.ExternalId) =>
+                next with { Transformed = Transformed.Append(t.ExternalId).ToList() },
             _ => next,
         };
     }
@@ -164,6 +220,19 @@ public sealed record OrderSync
     /// <summary>Whether <paramref name="desired"/> may be written over NetSuite's sales order as NetSuite last reported it.</summary>
     public bool NetSuiteAccepts(DesiredSalesOrder desired) => NetSuiteStage.AcceptsReplace(desired);
 
+    private static IReadOnlyList<T> Upsert<T>(IReadOnlyList<T> list, T item, Func<T, string> id, Func<T, DateTimeOffset> modifiedAt)
+    {
+        var existing = list.FirstOrDefault(x => id(x) == id(item));
+        if (existing is not null && modifiedAt(existing) > modifiedAt(item)) return list;
+        return list.Where(x => id(x) != id(item)).Append(item).OrderBy(id, StringComparer.Ordinal).ToList();
+    }
+
+    // NetSuite keeps whole seconds: a change within the same second is news when its content differs.
+    private static bool Newer<T>(T read, T had, Func<T, DateTimeOffset> modifiedAt) where T : notnull =>
+        modifiedAt(read) > modifiedAt(had) || (modifiedAt(read) == modifiedAt(had) && ContentHash.Of(read) != ContentHash.Of(had));
+
+    private static DeliveryStage? Max(DeliveryStage? a, DeliveryStage b) => a is { } x && x > b ? x : b;
+
     private static IReadOnlyDictionary<string, string> Merge(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
     {
         var d = new Dictionary<string, string>(a);
@@ -179,7 +248,9 @@ public sealed record PendingCommand(
     DesiredSalesOrder? SalesOrder,
     IReadOnlyList<string>? Skus,
     DateTimeOffset IssuedAt,
-    SyncTarget? To = null)
+    SyncTarget? To = null,
+    DesiredTransform? Transform = null,
+    OrderProgress? Progress = null)
 {
     public TargetSystem System => To?.System ?? Kind.System();
 }

@@ -5,7 +5,8 @@ using Hub.Domain.Sync;
 namespace Hub.Domain.Orders;
 
 /// <summary>The next step needed to bring NetSuite and OrderEZ in line with an order's desired state.</summary>
-public sealed record NextStep(SyncCommandKind Kind, SyncTarget Target, DesiredSalesOrder? SalesOrder, IReadOnlyList<string>? Skus);
+public sealed record NextStep(SyncCommandKind Kind, SyncTarget Target, DesiredSalesOrder? SalesOrder, IReadOnlyList<string>? Skus,
+    DesiredTransform? Transform = null, OrderProgress? Progress = null);
 
 /// <summary>What the decider concluded: a step to take, a reason the order is blocked, or nothing to do.</summary>
 public sealed record Decision(NextStep? Step, string? BlockCode, string? BlockReason)
@@ -47,7 +48,8 @@ public static class OrderSyncDecider
             return Decision.Block(outcome.BlockedCode!, outcome.BlockedReason!);
 
         if (outcome.SalesOrder.Hash() != s.AckedHash && !s.NetSuiteAccepts(outcome.SalesOrder))
-            return Decision.Block(ProblemCodes.SalesOrderMovedOnInNetSuite.Code,
+            // What NetSuite did with the order still reaches OrderEZ (and gets invoiced) while the change waits for a person.
+            return AfterSalesOrder(s, mapping) ?? Decision.Block(ProblemCodes.SalesOrderMovedOnInNetSuite.Code,
                 $"NetSuite has sales order {s.NetSuiteSalesOrderId} as '{s.NetSuiteStatus}'. The hub does not replace the lines of an order NetSuite has moved past Pending Fulfillment; make this change in NetSuite (or with a return or credit).");
 
         if (outcome.SalesOrder.Hash() != s.AckedHash)
@@ -56,6 +58,24 @@ public static class OrderSyncDecider
         if (s.NetSuiteSalesOrderId is not null && s.NetSuiteSalesOrderId != s.WrittenBackSalesOrderId)
             return Decision.Take(new NextStep(SyncCommandKind.WriteBackToOrderEz, SyncTarget.OrderEz(RecordKind.Order, s.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture)), null, null));
 
-        return Decision.Nothing;
+        return AfterSalesOrder(s, mapping) ?? Decision.Nothing;
+    }
+
+    /// <summary>
+    /// Order to cash once NetSuite has the sales order: OrderEZ first learns what NetSuite did (so staff see "shipped"
+    /// without waiting on billing), then the milestone's fulfilment or invoice is made.
+    /// </summary>
+    private static Decision? AfterSalesOrder(OrderSync s, VersionedMapping mapping)
+    {
+        if (s.NetSuiteSalesOrderId is null) return null;
+        var orderKey = s.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var progress = OrderProgressPlan.Of(s);
+        if (!progress.IsEmpty && progress.Hash() != s.ProgressAckedHash)
+            return Decision.Take(new NextStep(SyncCommandKind.WriteProgressToOrderEz, SyncTarget.OrderEz(RecordKind.Order, orderKey), null, null, Progress: progress));
+        if (BillingPlan.Next(s, mapping.Definition) is { } transform)
+            return Decision.Take(transform.Kind == TransformKind.Invoice
+                ? new NextStep(SyncCommandKind.CreateInvoice, SyncTarget.NetSuite(RecordKind.Invoice, transform.ExternalId), null, null, transform)
+                : new NextStep(SyncCommandKind.CreateFulfilment, SyncTarget.NetSuite(RecordKind.Fulfilment, transform.ExternalId), null, null, transform));
+        return null;
     }
 }

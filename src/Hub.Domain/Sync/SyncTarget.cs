@@ -15,6 +15,9 @@ public enum RecordKind
     SalesOrder,
     Order,
     Outlet,
+    Fulfilment,
+    Invoice,
+    Payment,
 }
 
 /// <summary>

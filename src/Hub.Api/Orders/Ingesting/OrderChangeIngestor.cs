@@ -53,6 +53,17 @@ public sealed class OrderChangeIngestor(IServiceProvider services, HubClock cloc
             return true;
         });
 
+    /// <summary>Same path for payments: de-duplicated on delivery id and content, appended to the payment's stream, and
+    /// its matching queued in the same commit.</summary>
+    public Task<IngestOutcome> IngestPaymentAsync(Hub.Domain.Payments.PaymentSnapshot snapshot, ChangeSource source, string raw, CancellationToken ct) =>
+        IngestAsync<Hub.Domain.Payments.PaymentSync>(Hub.Domain.Payments.PaymentSync.StreamKey(snapshot.PaymentId), source, ct, async (stream, _, outbox) =>
+        {
+            if (stream.Aggregate?.SeenHashes.Contains(snapshot.BusinessHash()) == true) return false;
+            stream.AppendOne(new Hub.Domain.Payments.PaymentObserved(snapshot.PaymentId, snapshot, source, clock.Now, raw));
+            await outbox.PublishAsync(new Payments.SyncPayment(snapshot.PaymentId));
+            return true;
+        });
+
     /// <summary>
     /// A change to order <paramref name="orderId"/> that cannot be read is recorded raw with the reason (once per
     /// content), so it is on the order's record as "action needed" instead of lost.

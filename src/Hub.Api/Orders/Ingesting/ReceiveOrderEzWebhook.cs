@@ -114,6 +114,16 @@ public static class ReceiveOrderEzWebhook
             return Answer(await ingestor.IngestOutletAsync(OrderEzTranslator.ToSnapshot(outlet!), source with { OccurredAt = outlet!.UpdatedAt }, ct));
         }
 
+        if (message.Type.StartsWith("payment.", StringComparison.Ordinal))
+        {
+            var (payment, errors) = await ReadAsync<OezPayment>(message.Data, "payment", null, ct);
+            if (errors is null && (payment!.Id <= 0 || payment.OutletId <= 0 || payment.Amount <= 0 || string.IsNullOrWhiteSpace(payment.Currency)))
+                errors = Errors("data", "'data' must be a payment with 'id', 'outletId', a positive 'amount' and a 'currency'.");
+            if (errors is not null)
+                return await UnreadableAsync(ingestor, source, raw, null, null, errors, ct);
+            return Answer(await ingestor.IngestPaymentAsync(OrderEzTranslator.ToSnapshot(payment!), source with { OccurredAt = payment!.UpdatedAt }, raw, ct));
+        }
+
         // Event types we do not act on yet are acknowledged so OrderEZ stops retrying them.
         return Results.Ok(new { status = "ignored", type = message.Type });
     }
@@ -207,7 +217,7 @@ public static class ReceiveOrderEzWebhook
     }
 
     /// <summary>Reads at most <paramref name="max"/> bytes; null when the body is larger, without buffering the rest.</summary>
-    private static async Task<byte[]?> ReadLimitedAsync(HttpRequest request, int max, CancellationToken ct)
+    internal static async Task<byte[]?> ReadLimitedAsync(HttpRequest request, int max, CancellationToken ct)
     {
         if (request.ContentLength > max) return null;
         using var buffer = new MemoryStream();

@@ -23,6 +23,8 @@ public static class PollOrderEzHandler
 
     public const string OutletCheckpointId = "orderez-outlets";
 
+    public const string PaymentCheckpointId = "orderez-payments";
+
     /// <summary>Rows per page OrderEZ is asked for.</summary>
     public const int PageSize = 100;
 
@@ -31,20 +33,22 @@ public static class PollOrderEzHandler
         PollOrderEz command, IDocumentStore store, OrderEzClient orderEz, OrderChangeIngestor ingestor, IValidator<OezOrder> validator,
         IOptions<HubOptions> options, HubClock clock, ILogger<PollOrderEz> log, CancellationToken ct)
     {
-        if (command.Source is not (null or CheckpointId or OutletCheckpointId))
+        if (command.Source is not (null or CheckpointId or OutletCheckpointId or PaymentCheckpointId))
             throw new ArgumentException($"'{command.Source}' is not an OrderEZ poller.", nameof(command));
         var opts = options.Value;
         // The ingestor commits each change on its record's stream as it is read (de-duplicated on content, so the
         // overlap is free); this session commits the checkpoints and covered windows once the sweeps are done.
         await using var session = store.LightweightSession();
-        int orders = 0, outlets = 0;
+        int orders = 0, outlets = 0, payments = 0;
         if (command.Source is null or CheckpointId)
             orders = (await PollLoop.RunAsync(Orders(orderEz, ingestor, validator, log), session, opts.PollOverlapSeconds, opts.PollMaxPages, clock.Now, ct)).Window.TakenIn;
         if (command.Source is null or OutletCheckpointId)
             outlets = (await PollLoop.RunAsync(Outlets(orderEz, ingestor), session, opts.PollOverlapSeconds, opts.PollMaxPages, clock.Now, ct)).Window.TakenIn;
+        if (command.Source is null or PaymentCheckpointId)
+            payments = (await PollLoop.RunAsync(Payments(orderEz, ingestor), session, opts.PollOverlapSeconds, opts.PollMaxPages, clock.Now, ct)).Window.TakenIn;
         await session.SaveChangesAsync(ct);
-        if (orders + outlets > 0)
-            log.LogInformation("OrderEZ poll: {Orders} new order change(s), {Outlets} new outlet change(s)", orders, outlets);
+        if (orders + outlets + payments > 0)
+            log.LogInformation("OrderEZ poll: {Orders} new order change(s), {Outlets} new outlet change(s), {Payments} new payment(s)", orders, outlets, payments);
     }
 
     public static PollSource<OezOrder> Orders(OrderEzClient orderEz, OrderChangeIngestor ingestor, IValidator<OezOrder> validator, ILogger log) =>
@@ -80,6 +84,19 @@ public static class PollOrderEzHandler
                     ? await ingestor.RecordUnreadableOutletAsync(outlet.Id, reason, source, raw, ct)
                     : await ingestor.RecordUnattributedAsync(reason, source, raw, ct);
                 return recorded == IngestOutcome.Appended;
+            }));
+
+    public static PollSource<OezPayment> Payments(OrderEzClient orderEz, OrderChangeIngestor ingestor) =>
+        new(PollerRegistry.OrderEzPayments,
+            async (since, page, ct) => PageOf(await orderEz.ListPaymentsAsync(since, page, PageSize, ct), page),
+            p => p.UpdatedAt,
+            (payments, reading, ct) => IngestEachAsync(payments, reading, p => p.UpdatedAt, async (payment, source) =>
+            {
+                var raw = JsonSerializer.Serialize(payment, OrderEzJson.Options);
+                if (payment.Id > 0 && payment.OutletId > 0 && payment.Amount > 0 && !string.IsNullOrWhiteSpace(payment.Currency))
+                    return await ingestor.IngestPaymentAsync(OrderEzTranslator.ToSnapshot(payment), source, raw, ct) == IngestOutcome.Appended;
+                const string reason = "OrderEZ listed a payment the hub cannot read: it needs an 'id', an 'outletId', a positive 'amount' and a 'currency'.";
+                return await ingestor.RecordUnattributedAsync(reason, source, raw, ct) == IngestOutcome.Appended;
             }));
 
     private static PollPage<T> PageOf<T>(OezPage<T> result, int page) => new(result.Data, result.Meta.TotalPages > page);

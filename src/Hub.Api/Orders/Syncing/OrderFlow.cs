@@ -52,6 +52,8 @@ public sealed class OrderFlow(NetSuitePort netSuite, OrderEzPort orderEz, HubClo
             SyncCommandKind.EnsureCustomer => await EnsureCustomerAsync(state, pending, session, ct),
             SyncCommandKind.UpsertSalesOrder => new StepResult.Done(await UpsertSalesOrderAsync(state, pending, ct)),
             SyncCommandKind.WriteBackToOrderEz => await WriteBackAsync(state, pending, ct),
+            SyncCommandKind.WriteProgressToOrderEz => await WriteProgressAsync(state, pending, ct),
+            SyncCommandKind.CreateInvoice or SyncCommandKind.CreateFulfilment => new StepResult.Done(await TransformAsync(state, pending, ct)),
             _ => throw new InvalidOperationException($"Order step {pending.Kind} has no executor."),
         };
     }
@@ -111,5 +113,32 @@ public sealed class OrderFlow(NetSuitePort netSuite, OrderEzPort orderEz, HubClo
         var salesOrderId = state.NetSuiteSalesOrderId!;
         var request = await orderEz.WriteSalesOrderRefAsync(state.OrderId, salesOrderId, ct);
         return StepResult.With(new SyncCommandSucceeded(state.OrderId, pending.CommandId, pending.Kind, salesOrderId, null, request, Clock.Now));
+    }
+
+    /// <summary>
+    /// What NetSuite did, told to OrderEZ: stage, tracking and shipped quantities, the invoice, the payment status.
+    /// Only the parts that changed since OrderEZ last acknowledged are sent; a repeat sends the same values.
+    /// </summary>
+    private async Task<StepResult> WriteProgressAsync(OrderSync state, PendingCommand pending, CancellationToken ct)
+    {
+        var progress = pending.Progress ?? throw new InvalidOperationException("A progress write-back always carries its progress.");
+        var request = await orderEz.WriteProgressAsync(state.OrderId, progress, state.ProgressWritten, ct);
+        return StepResult.With(new SyncCommandSucceeded(state.OrderId, pending.CommandId, pending.Kind, null, progress.Hash(), request, Clock.Now));
+    }
+
+    /// <summary>
+    /// The invoice or fulfilment the milestone calls for, by transform (found and adopted by its externalId when an
+    /// earlier attempt made it), then read back so the order holds NetSuite's own figures (number, total, due date).
+    /// </summary>
+    private async Task<object[]> TransformAsync(OrderSync state, PendingCommand pending, CancellationToken ct)
+    {
+        var transform = pending.Transform ?? throw new InvalidOperationException("A transform step always carries what it makes.");
+        var (id, request) = await netSuite.TransformAsync(state.NetSuiteSalesOrderId!, transform, state.Items, ct);
+        var succeeded = new SyncCommandSucceeded(state.OrderId, pending.CommandId, pending.Kind, id, null, request, Clock.Now);
+        var skus = state.SkuByItemId();
+        object? observed = transform.Kind == TransformKind.Invoice
+            ? await netSuite.ReadInvoiceAsync(id, skus, ct) is { } invoice ? new InvoiceObserved(state.OrderId, null, invoice.Invoice, "after transform", Clock.Now) : null
+            : await netSuite.ReadFulfilmentAsync(id, skus, ct) is { } fulfilment ? new FulfilmentObserved(state.OrderId, null, fulfilment.Fulfilment, "after transform", Clock.Now) : null;
+        return observed is null ? [succeeded] : [succeeded, observed];
     }
 }
