@@ -36,8 +36,8 @@ public static class SyncPaymentHandler
             if (state.Unmatched is not null) return [];
             object verdict = PaymentMatcher.Match(payment, open) switch
             {
-                MatchVerdict.Matched m => new PaymentMatched(state.PaymentId, m.Allocations, m.How, clock.Now),
-                MatchVerdict.NeedsAction n => new PaymentNeedsAction(state.PaymentId, n.Code.Code, n.Reason, n.Candidates, clock.Now),
+                PaymentMatch.Matched m => new PaymentMatched(state.PaymentId, m.Allocations, m.How, clock.Now),
+                PaymentMatch.NeedsAction n => new PaymentNeedsAction(state.PaymentId, n.Code.Code, n.Reason, n.Candidates, clock.Now),
                 _ => throw new InvalidOperationException("Unknown match verdict."),
             };
             stream.AppendOne(verdict);

@@ -95,13 +95,13 @@ public sealed record PaymentSync
 }
 
 /// <summary>What matching found: allocations and how, or the problem and the invoices an operator may choose from.</summary>
-public abstract record MatchVerdict
+public abstract record PaymentMatch
 {
-    private MatchVerdict() { }
+    private PaymentMatch() { }
 
-    public sealed record Matched(IReadOnlyList<Allocation> Allocations, string How) : MatchVerdict;
+    public sealed record Matched(IReadOnlyList<Allocation> Allocations, string How) : PaymentMatch;
 
-    public sealed record NeedsAction(ProblemCode Code, string Reason, IReadOnlyList<OpenInvoice> Candidates) : MatchVerdict;
+    public sealed record NeedsAction(ProblemCode Code, string Reason, IReadOnlyList<OpenInvoice> Candidates) : PaymentMatch;
 }
 
 /// <summary>
@@ -111,14 +111,14 @@ public abstract record MatchVerdict
 /// </summary>
 public static class PaymentMatcher
 {
-    public static MatchVerdict Match(PaymentSnapshot payment, IReadOnlyList<OpenInvoice> open)
+    public static PaymentMatch Match(PaymentSnapshot payment, IReadOnlyList<OpenInvoice> open)
     {
         var inCurrency = open.Where(i => string.Equals(i.Currency, payment.Currency, StringComparison.OrdinalIgnoreCase) && i.AmountRemaining > 0).ToList();
         if (payment.OrderIds.Count > 0)
         {
             var ofOrders = inCurrency.Where(i => payment.OrderIds.Contains(i.OrderId)).ToList();
             return ofOrders.Count == 0
-                ? new MatchVerdict.NeedsAction(ProblemCodes.PaymentUnmatched,
+                ? new PaymentMatch.NeedsAction(ProblemCodes.PaymentUnmatched,
                     $"The payment names order(s) {string.Join(", ", payment.OrderIds)}, which have no open invoice in {payment.Currency}.", inCurrency)
                 : Allocate(payment, ofOrders, "order ids");
         }
@@ -129,9 +129,9 @@ public static class PaymentMatcher
             return Allocate(payment, inCurrency, "amount of the only open invoice");
         var sameAmount = inCurrency.Where(i => i.AmountRemaining == payment.Amount).ToList();
         if (sameAmount.Count > 1)
-            return new MatchVerdict.NeedsAction(ProblemCodes.PaymentAmbiguous,
+            return new PaymentMatch.NeedsAction(ProblemCodes.PaymentAmbiguous,
                 $"{sameAmount.Count} open invoices are for exactly {payment.Amount} {payment.Currency}; choose which this payment pays.", sameAmount);
-        return new MatchVerdict.NeedsAction(ProblemCodes.PaymentUnmatched,
+        return new PaymentMatch.NeedsAction(ProblemCodes.PaymentUnmatched,
             inCurrency.Count == 0
                 ? $"The outlet has no open invoice in {payment.Currency} for this payment of {payment.Amount}."
                 : $"Neither the reference '{payment.Reference}' nor the amount {payment.Amount} identifies one of the outlet's {inCurrency.Count} open invoice(s).",
@@ -139,12 +139,12 @@ public static class PaymentMatcher
     }
 
     /// <summary>Oldest invoice first; a payment larger than everything it matched needs a person.</summary>
-    private static MatchVerdict Allocate(PaymentSnapshot payment, IReadOnlyList<OpenInvoice> invoices, string how)
+    private static PaymentMatch Allocate(PaymentSnapshot payment, IReadOnlyList<OpenInvoice> invoices, string how)
     {
         var ordered = invoices.OrderBy(i => i.OrderId).ThenBy(i => i.InvoiceNumber, StringComparer.Ordinal).ToList();
         var open = ordered.Sum(i => i.AmountRemaining);
         if (payment.Amount > open)
-            return new MatchVerdict.NeedsAction(ProblemCodes.PaymentExceedsOpen,
+            return new PaymentMatch.NeedsAction(ProblemCodes.PaymentExceedsOpen,
                 $"The payment of {payment.Amount} {payment.Currency} is more than the {open} open on the invoice(s) it matched by {how}.", ordered);
         var left = payment.Amount;
         var allocations = new List<Allocation>();
@@ -155,7 +155,7 @@ public static class PaymentMatcher
             allocations.Add(new Allocation(invoice.OrderId, invoice.InvoiceId, invoice.InvoiceNumber, amount));
             left -= amount;
         }
-        return new MatchVerdict.Matched(allocations, how);
+        return new PaymentMatch.Matched(allocations, how);
     }
 
     /// <summary>
