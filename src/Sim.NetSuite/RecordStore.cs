@@ -380,7 +380,8 @@ internal sealed class RecordStore
         foreach (var (rawKey, value) in raw)
         {
             var key = sub.CanonicalField(rawKey);
-            if (key is "links" or "amount") continue;
+            // A transaction line's amount is quantity × rate; an apply line's amount is what the client applies.
+            if (key == "links" || key == "amount" && sub.Name == "item") continue;
             if (value is not null && sub.RefFor(key) is { } rf)
                 line[key] = ResolveRef(rf, value, $"{path}.{key}");
             else

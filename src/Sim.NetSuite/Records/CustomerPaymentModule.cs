@@ -52,8 +52,8 @@ internal sealed class CustomerPaymentModule : IRecordModule
         var customerId = Cell.RefId(body, "customer")
             ?? throw NsError.UserError("Please enter value(s) for: Customer", "customer");
         var customer = write.Find("customer", customerId)!;
-        body["currency"] ??= customer.Body["currency"]?.DeepClone();
-        body["subsidiary"] = customer.Body["subsidiary"]?.DeepClone();
+        Transforming.Default(body, "currency", customer.Body["currency"]);
+        Transforming.Take(body, customer.Body, "subsidiary");
         body["tranDate"] ??= write.Today;
         var payment = body["payment"] is { } sent
             ? Json.Decimal(sent) ?? throw NsError.BadContent($"You have entered an Invalid Field Value {Json.Text(sent) ?? sent.ToJsonString()} for the following field: payment", "payment")

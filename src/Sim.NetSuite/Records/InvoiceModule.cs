@@ -72,11 +72,9 @@ internal sealed class InvoiceModule : IRecordModule
     {
         var body = write.Body;
         var order = Transforming.Source(write, "invoice");
-        foreach (var field in new[] { "entity", "currency", "subsidiary", "taxCode" })
-            body[field] = order.Body[field]?.DeepClone();
-        body["location"] ??= order.Body["location"]?.DeepClone();
-        body["otherRefNum"] ??= order.Body["otherRefNum"]?.DeepClone();
-        body["exchangeRate"] ??= order.Body["exchangeRate"]?.DeepClone();
+        Transforming.Take(body, order.Body, "entity", "currency", "subsidiary", "taxCode");
+        foreach (var field in new[] { "location", "otherRefNum", "exchangeRate" })
+            Transforming.Default(body, field, order.Body[field]);
         body["tranDate"] ??= write.Today;
         // The order's terms, else the customer's, else due on receipt.
         var customer = write.Find("customer", Cell.RefId(body, "entity") ?? "");
@@ -105,9 +103,8 @@ internal sealed class InvoiceModule : IRecordModule
                     $"{path}.quantity");
             lines[i]["orderLine"] = Json.Decimal(line.OrderLine["line"]);
             lines[i]["quantity"] = quantity;
-            foreach (var field in new[] { "item", "rate", "taxCode", "description" })
-                lines[i][field] = line.OrderLine[field]?.DeepClone();
-            lines[i]["location"] ??= line.OrderLine["location"]?.DeepClone();
+            Transforming.Take(lines[i], line.OrderLine, "item", "rate", "taxCode", "description");
+            Transforming.Default(lines[i], "location", line.OrderLine["location"]);
         }
         Totals.Apply(body, write.Lookup);
         SettleAmounts(body, write.Id, write.Lookup);

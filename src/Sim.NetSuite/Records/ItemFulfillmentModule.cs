@@ -84,11 +84,10 @@ internal sealed class ItemFulfillmentModule : IRecordModule
     {
         var body = write.Body;
         var order = Transforming.Source(write, "itemFulfillment");
-        body["entity"] = order.Body["entity"]?.DeepClone();
-        body["subsidiary"] = order.Body["subsidiary"]?.DeepClone();
+        Transforming.Take(body, order.Body, "entity", "subsidiary");
         body["tranDate"] ??= write.Today;
         body["shipStatus"] ??= Status.Of("C");
-        body["shipMethod"] ??= order.Body["shipMethod"]?.DeepClone();
+        Transforming.Default(body, "shipMethod", order.Body["shipMethod"]);
         if (body["trackingNumbers"] is null
             && Cell.Lines(body, "package").Select(p => Cell.Text(p, "packageTrackingNumber")).OfType<string>().ToList() is { Count: > 0 } numbers)
             body["trackingNumbers"] = string.Join(TrackingSeparator, numbers);
@@ -112,8 +111,8 @@ internal sealed class ItemFulfillmentModule : IRecordModule
                     $"{path}.quantity");
             lines[i]["orderLine"] = Json.Decimal(line.OrderLine["line"]);
             lines[i]["quantity"] = quantity;
-            lines[i]["item"] = line.OrderLine["item"]?.DeepClone();
-            lines[i]["location"] ??= (line.OrderLine["location"] ?? order.Body["location"])?.DeepClone();
+            Transforming.Take(lines[i], line.OrderLine, "item");
+            Transforming.Default(lines[i], "location", line.OrderLine["location"] ?? order.Body["location"]);
         }
         if (write.IsCreate) body["tranId"] ??= write.TakeTranId("IF");
     }
@@ -143,6 +142,22 @@ internal static class Transforming
                 body[key] = value?.DeepClone();
         }
         return body;
+    }
+
+    /// <summary>Sets fields to the source's values, removing those the source lacks (records hold no nulls).</summary>
+    public static void Take(JsonObject to, JsonObject from, params string[] fields)
+    {
+        foreach (var field in fields)
+        {
+            if (from[field] is { } value) to[field] = value.DeepClone();
+            else to.Remove(field);
+        }
+    }
+
+    /// <summary>Sets a field the record does not have yet, when there is a value for it.</summary>
+    public static void Default(JsonObject to, string field, JsonNode? value)
+    {
+        if (to[field] is null && value is not null) to[field] = value.DeepClone();
     }
 
     /// <summary>A request field as the client spelt it (NetSuite takes any case).</summary>
