@@ -31,8 +31,19 @@ internal sealed class LedgerEntry
 /// In-memory records. One lock guards everything so a write validates and commits atomically:
 /// a request that fails leaves no trace.
 /// </summary>
-internal sealed class RecordStore(TimeProvider time, RecordModules modules)
+internal sealed class RecordStore
 {
+    private readonly TimeProvider time;
+    private readonly RecordModules modules;
+    private readonly RecordLookup _lookup;
+
+    public RecordStore(TimeProvider time, RecordModules modules)
+    {
+        this.time = time;
+        this.modules = modules;
+        _lookup = new RecordLookup(FindLocked, type => _records[type].Values);
+    }
+
     private const long FirstId = 100;
     private const int FirstTranId = 1001;
 
@@ -127,9 +138,8 @@ internal sealed class RecordStore(TimeProvider time, RecordModules modules)
         lock (_gate)
         {
             var source = FindLocked(sourceType, sourceId) ?? throw NsError.NotFound();
-            var body = handler.Build(Clone(source)!, input);
-            body["createdFrom"] = Ref(source.Id);
-            return Commit(ApplyWrite(target, null, body, replace, null), created: true);
+            var body = handler.Build(Clone(source)!, input, _lookup);
+            return Commit(ApplyWrite(target, null, body, replace, null, new JsonObject { ["createdFrom"] = Ref(source.Id) }), created: true);
         }
     }
 
@@ -138,7 +148,10 @@ internal sealed class RecordStore(TimeProvider time, RecordModules modules)
         lock (_gate)
         {
             var existing = FindLocked(type, idOrEid) ?? throw NsError.NotFound();
+            var module = modules[type];
+            module.CheckDelete(existing, _lookup);
             _records[type].Remove(existing.NumericId);
+            Settle(module.Affects(existing.Body));
         }
     }
 
@@ -174,7 +187,8 @@ internal sealed class RecordStore(TimeProvider time, RecordModules modules)
                         foreach (var line in (value?["items"] as JsonArray ?? []).OfType<JsonObject>())
                         {
                             index++;
-                            var lineKey = sub.Keyed ? Json.Text(line["line"]) : index.ToString(CultureInfo.InvariantCulture);
+                            var lineKey = sub.KeyRef is { } keyRef ? Json.Text(line[keyRef]?["id"])
+                                : sub.Keyed ? Json.Text(line["line"]) : index.ToString(CultureInfo.InvariantCulture);
                             var outLine = new JsonObject { ["links"] = new JsonArray(Json.Link("self", $"{subHref}/{lineKey}")) };
                             foreach (var (lk, lv) in line)
                                 outLine[lk] = sub.RefFor(lk) is { } lr ? RenderRef(lr, lv, baseUrl) : lv?.DeepClone();
@@ -202,11 +216,12 @@ internal sealed class RecordStore(TimeProvider time, RecordModules modules)
     {
         var id = Json.Text(stored?["id"]);
         if (id is null) return stored?.DeepClone();
-        var target = FindLocked(rf.TargetType, id);
+        var target = rf.Types.Select(t => FindLocked(t, id)).FirstOrDefault(r => r is not null);
+        var type = target?.Type ?? rf.TargetType;
         var node = new JsonObject { ["id"] = id };
-        var refName = target is null ? null : modules[rf.TargetType].Schema.RefName(target.Body);
+        var refName = target is null ? null : modules[type].Schema.RefName(target.Body);
         if (refName is not null) node["refName"] = refName;
-        node["links"] = new JsonArray(Json.Link("self", $"{baseUrl}/services/rest/record/v1/{rf.TargetType}/{id}"));
+        node["links"] = new JsonArray(Json.Link("self", $"{baseUrl}/services/rest/record/v1/{type}/{id}"));
         return node;
     }
 
@@ -214,10 +229,11 @@ internal sealed class RecordStore(TimeProvider time, RecordModules modules)
 
     private static readonly IReadOnlySet<string> EmptyReplace = new HashSet<string>();
 
-    private sealed record PendingWrite(StoredRecord Record, bool UsedTranId);
+    private sealed record PendingWrite(StoredRecord Record, bool UsedTranId, JsonObject? Before);
 
+    /// <param name="server">Fields the server sets whatever the input says (a transform's <c>createdFrom</c>).</param>
     private PendingWrite ApplyWrite(IRecordModule module, StoredRecord? existing, JsonObject input,
-        IReadOnlySet<string> replace, string? urlExternalId)
+        IReadOnlySet<string> replace, string? urlExternalId, JsonObject? server = null)
     {
         var schema = module.Schema;
         foreach (var name in replace)
@@ -231,7 +247,7 @@ internal sealed class RecordStore(TimeProvider time, RecordModules modules)
         foreach (var (rawKey, value) in input)
         {
             var key = schema.CanonicalField(rawKey);
-            if (RecordSchema.ReadOnly.Contains(key)) continue;
+            if (schema.IsServerField(key)) continue;
             if (schema.SublistFor(key) is { } sub)
             {
                 MergeSublist(sub, body, value, replaceCanonical.Contains(key), ref nextLine);
@@ -250,19 +266,20 @@ internal sealed class RecordStore(TimeProvider time, RecordModules modules)
                 body[key] = value.DeepClone();
         }
         if (urlExternalId is not null) body["externalId"] = urlExternalId;
+        foreach (var (key, value) in server ?? []) body[key] = value?.DeepClone();
 
         var externalId = Json.Text(body["externalId"]);
         if (externalId is not null && FindByExternalId(schema.Name, externalId) is { } clash && clash.Id != existing?.Id)
             throw NsError.UserError("A record with this externalId already exists", "externalId");
 
-        var write = new RecordWrite(body, existing is null, time.GetUtcNow(), _nextTranId, FindLocked, type => _records[type].Values);
+        var write = new RecordWrite(body, existing?.Id, time.GetUtcNow(), _nextTranId, _lookup);
         module.Complete(write);
 
         var now = Now();
         if (write.IsCreate) body["createdDate"] = now;
         body["lastModifiedDate"] = now;
         var id = existing?.Id ?? (_lastId + 1).ToString(CultureInfo.InvariantCulture);
-        return new PendingWrite(new StoredRecord { Type = schema.Name, Id = id, Body = body, NextLine = nextLine }, write.UsedTranId);
+        return new PendingWrite(new StoredRecord { Type = schema.Name, Id = id, Body = body, NextLine = nextLine }, write.UsedTranId, existing?.Body);
     }
 
     private StoredRecord Commit(PendingWrite pending, bool created)
@@ -280,7 +297,25 @@ internal sealed class RecordStore(TimeProvider time, RecordModules modules)
         entry.ExternalId = record.ExternalId;
         if (created) entry.Creates++;
         else entry.Updates++;
+        var module = modules[record.Type];
+        Settle(module.Affects(record.Body).Concat(pending.Before is null ? [] : module.Affects(pending.Before)));
         return Clone(record)!;
+    }
+
+    /// <summary>
+    /// NetSuite's own follow-up of a write: the records derived from it take their new quantities, amounts and
+    /// status. A record that changed moves its lastModifiedDate (so pollers see it); it is not a client write, so
+    /// the ledger does not count it.
+    /// </summary>
+    private void Settle(IEnumerable<(string Type, string Id)> affected)
+    {
+        foreach (var (type, id) in affected.Distinct())
+        {
+            if (FindLocked(type, id) is not { } record) continue;
+            var before = record.Body.DeepClone();
+            modules[type].Settle(record, _lookup);
+            if (!JsonNode.DeepEquals(before, record.Body)) record.Body["lastModifiedDate"] = Now();
+        }
     }
 
     private void MergeSublist(SublistSchema sub, JsonObject body, JsonNode? value, bool replace, ref int nextLine)
@@ -300,6 +335,21 @@ internal sealed class RecordStore(TimeProvider time, RecordModules modules)
             var path = $"{sub.Name}.items[{i}]";
             if (incoming[i] is not JsonObject raw) throw NsError.BadContent($"Invalid line in sublist {sub.Name}.", path);
             var line = NormalizeLine(sub, raw, path);
+            if (sub.KeyRef is { } keyRef)
+            {
+                var key = Json.Text(line[keyRef]?["id"]);
+                bool Same(JsonObject l) => key is not null && Json.Text(l[keyRef]?["id"]) == key;
+                var keyed = lines.FindIndex(Same);
+                var updated = (keyed >= 0 ? lines[keyed] : existing.FirstOrDefault(Same))?.DeepClone().AsObject() ?? [];
+                foreach (var (k, v) in line)
+                {
+                    if (v is null) updated.Remove(k);
+                    else updated[k] = v.DeepClone();
+                }
+                if (keyed >= 0) lines[keyed] = updated;
+                else lines.Add(updated);
+                continue;
+            }
             var lineNo = sub.Keyed ? Json.Text(line["line"]) : null;
             if (lineNo is null)
             {
@@ -330,7 +380,8 @@ internal sealed class RecordStore(TimeProvider time, RecordModules modules)
         foreach (var (rawKey, value) in raw)
         {
             var key = sub.CanonicalField(rawKey);
-            if (key is "links" or "amount") continue;
+            // A transaction line's amount is quantity × rate; an apply line's amount is what the client applies.
+            if (key == "links" || key == "amount" && sub.Name == "item") continue;
             if (value is not null && sub.RefFor(key) is { } rf)
                 line[key] = ResolveRef(rf, value, $"{path}.{key}");
             else
@@ -346,8 +397,12 @@ internal sealed class RecordStore(TimeProvider time, RecordModules modules)
         var id = Json.Text(Json.Get(obj, "id"));
         var externalId = Json.Text(Json.Get(obj, "externalId"));
         StoredRecord? target = null;
-        if (id is not null) target = FindLocked(rf.TargetType, id);
-        else if (externalId is not null) target = FindByExternalId(rf.TargetType, externalId);
+        foreach (var type in rf.Types)
+        {
+            if (id is not null) target = FindLocked(type, id);
+            else if (externalId is not null) target = FindByExternalId(type, externalId);
+            if (target is not null) break;
+        }
         if (target is null)
             throw NsError.InvalidReference(id ?? externalId ?? obj.ToJsonString(), rf.Field, path);
         return Ref(target.Id);

@@ -92,9 +92,10 @@ public sealed class JoinTests(SimFixture sim) : SimTestBase(sim)
         var inner = await client.QueryAsync(select + "JOIN inventoryitemlocations l ON i.id = l.item ORDER BY i.itemid");
         var unstocked = await client.QueryAsync("SELECT i.itemid FROM item i LEFT JOIN inventoryitemlocations l ON l.item = i.id WHERE l.item IS NULL");
 
-        left.Select(r => (r["itemid"], r["location"], r["quantityonhand"])).ShouldBe([("SVC-1", null, null), ("TEA-1", "2", "3")]);
+        // The seeded delivery fee is an other-charge item: in the item table, never stocked.
+        left.Select(r => (r["itemid"], r["location"], r["quantityonhand"])).ShouldBe([("DELIVERY", null, null), ("SVC-1", null, null), ("TEA-1", "2", "3")]);
         inner.Select(r => r["itemid"]).ShouldBe(["TEA-1"]);
-        unstocked.Select(r => r["itemid"]).ShouldBe(["SVC-1"]);
+        unstocked.Select(r => r["itemid"]).ShouldBe(["DELIVERY", "SVC-1"]);
     }
 
     [Fact]
@@ -109,7 +110,8 @@ public sealed class JoinTests(SimFixture sim) : SimTestBase(sim)
 
         var row = rows.ShouldHaveSingleItem();
         row.Keys.ShouldBe(["id", "tranid", "type", "status", "entity", "externalid", "otherrefnum", "memo", "currency", "subsidiary",
-            "location", "trandate", "createddate", "lastmodifieddate", "total", "lineitem"]);
+            "location", "trandate", "createddate", "lastmodifieddate", "total", "createdfrom", "foreigntotal", "foreignamountremaining",
+            "duedate", "lineitem"]);
         (row["tranid"], row["type"], row["lineitem"]).ShouldBe(("SO1001", "SalesOrd", item1));
     }
 

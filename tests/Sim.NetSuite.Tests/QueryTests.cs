@@ -135,7 +135,7 @@ public sealed class QueryTests(SimFixture sim) : SimTestBase(sim)
         await Sim.SeedAsync(new { items = Enumerable.Range(1, 25).Select(i => new { itemId = $"SKU-{i:D3}", basePrice = i }).ToArray() });
         var client = Sim.Client();
 
-        var all = await client.QueryAsync("SELECT itemid FROM item ORDER BY itemid", maxRows: 10_000);
+        var all = await client.QueryAsync("SELECT itemid FROM item WHERE itemtype = 'InvtPart' ORDER BY itemid", maxRows: 10_000);
         var capped = await client.QueryAsync("SELECT itemid, baseprice FROM item WHERE baseprice > 5 ORDER BY baseprice DESC", maxRows: 7);
 
         all.Count.ShouldBe(25);
@@ -147,7 +147,7 @@ public sealed class QueryTests(SimFixture sim) : SimTestBase(sim)
     {
         await Sim.SeedAsync(new { items = Enumerable.Range(1, 5).Select(i => new { itemId = $"SKU-{i}" }).ToArray() });
 
-        var page = await SuiteQlRawAsync("SELECT id, itemid FROM item ORDER BY id", "?limit=2&offset=2", prefer: true);
+        var page = await SuiteQlRawAsync("SELECT id, itemid FROM item WHERE itemtype = 'InvtPart' ORDER BY id", "?limit=2&offset=2", prefer: true);
 
         page.StatusCode.ShouldBe(HttpStatusCode.OK);
         var body = JsonNode.Parse(await page.Content.ReadAsStringAsync())!;

@@ -10,7 +10,7 @@ internal sealed class CustomerModule : IRecordModule
         Fields = ["entityId", "companyName", "isPerson", "firstName", "lastName", "email", "phone", "accountNumber",
             "subsidiary", "currency", "terms", "priceLevel", "externalId", "isInactive", "creditLimit",
             "comments", "addressBook"],
-        Refs = [new("subsidiary", "subsidiary"), new("currency", "currency")],
+        Refs = [new("subsidiary", "subsidiary"), new("currency", "currency"), new("terms", "term")],
         Sublists = [new SublistSchema("addressBook", Keyed: false,
             ["defaultBilling", "defaultShipping", "isResidential", "label", "addressBookAddress"], [])],
         RefName = o => Json.Text(o["companyName"]) ?? Json.Text(o["entityId"]),

@@ -36,6 +36,36 @@ internal interface IRecordModule
 
     /// <summary>Defaults, required fields and derived values, on the merged body before it is committed.</summary>
     void Complete(RecordWrite write) { }
+
+    /// <summary>
+    /// The records whose NetSuite-derived fields depend on a record of this type (a fulfilment's sales order, a
+    /// payment's invoices). After this record is written or deleted the store settles each of them.
+    /// </summary>
+    IEnumerable<(string Type, string Id)> Affects(JsonObject body) => [];
+
+    /// <summary>
+    /// Recomputes the fields NetSuite derives from other records (quantities fulfilled and billed, status, amount
+    /// remaining) in place. It runs inside the write that changed those records and must not refuse.
+    /// </summary>
+    void Settle(StoredRecord record, RecordLookup lookup) { }
+
+    /// <summary>Refuses a delete NetSuite would refuse (a record others depend on).</summary>
+    void CheckDelete(StoredRecord record, RecordLookup lookup) { }
+}
+
+/// <summary>
+/// Read access to the store's records from inside its lock, for rules that weigh one record against others.
+/// The records are the stored ones, not copies: only <see cref="IRecordModule.Settle"/> may change what it is given.
+/// </summary>
+internal sealed class RecordLookup(Func<string, string, StoredRecord?> find, Func<string, IEnumerable<StoredRecord>> all)
+{
+    public StoredRecord? Find(string type, string id) => find(type, id);
+
+    public IEnumerable<StoredRecord> All(string type) => all(type);
+
+    /// <summary>Records of <paramref name="type"/> made from the record <paramref name="sourceId"/> by a transform.</summary>
+    public IEnumerable<StoredRecord> CreatedFrom(string type, string sourceId) =>
+        All(type).Where(r => Json.Text(r.Body["createdFrom"]?["id"]) == sourceId);
 }
 
 /// <summary>
@@ -69,20 +99,25 @@ internal sealed record StatusRules(string Field, string Noun, IReadOnlyDictionar
 }
 
 /// <summary>A write on its way to the store: the merged body, and what a module may look up or take while completing it.</summary>
-internal sealed class RecordWrite(
-    JsonObject body, bool isCreate, DateTimeOffset now, int nextTranId,
-    Func<string, string, StoredRecord?> find, Func<string, IEnumerable<StoredRecord>> all)
+internal sealed class RecordWrite(JsonObject body, string? id, DateTimeOffset now, int nextTranId, RecordLookup lookup)
 {
     public JsonObject Body { get; } = body;
-    public bool IsCreate { get; } = isCreate;
+
+    /// <summary>The record's internal id; null while it is being created.</summary>
+    public string? Id { get; } = id;
+    public bool IsCreate => Id is null;
     public DateTimeOffset Now { get; } = now;
+    public RecordLookup Lookup { get; } = lookup;
+
+    /// <summary>Today in NetSuite's date format, the default of every <c>tranDate</c>.</summary>
+    public string Today => Now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Whether the write took the next document number; the store advances the counter only once it commits.</summary>
     public bool UsedTranId { get; private set; }
 
-    public StoredRecord? Find(string type, string id) => find(type, id);
+    public StoredRecord? Find(string type, string id) => Lookup.Find(type, id);
 
-    public IEnumerable<StoredRecord> All(string type) => all(type);
+    public IEnumerable<StoredRecord> All(string type) => Lookup.All(type);
 
     public string TakeTranId(string prefix)
     {
@@ -103,6 +138,7 @@ internal sealed class RecordWrite(
 /// <summary>
 /// Builds the create body of a transform's target from the source record and the request body (which holds fields
 /// of the target, e.g. the lines to fulfil by <c>orderLine</c>). The store adds <c>createdFrom</c> and runs the
-/// target's usual create rules on the result.
+/// target's usual create rules on the result; the target's <see cref="IRecordModule.Settle"/> of the source then
+/// moves the source on (quantities, status), in the same write.
 /// </summary>
-internal sealed record TransformHandler(string SourceType, Func<StoredRecord, JsonObject, JsonObject> Build);
+internal sealed record TransformHandler(string SourceType, Func<StoredRecord, JsonObject, RecordLookup, JsonObject> Build);

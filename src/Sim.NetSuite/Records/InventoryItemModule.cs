@@ -20,7 +20,7 @@ internal sealed class InventoryItemModule : IRecordModule
     public IEnumerable<SuiteQlTable> Tables { get; } =
     [
         // SuiteQL's item table covers every item type; itemtype tells them apart.
-        SuiteQlTable.OfRecords("item", "inventoryItem",
+        SuiteQlTable.OfRecords("item", Items.Types,
             new("id", ColumnKind.Number, r => r.Id),
             new("itemid", ColumnKind.String, r => Cell.Text(r.Body, "itemId")),
             new("displayname", ColumnKind.String, r => Cell.Text(r.Body, "displayName")),

@@ -2,9 +2,21 @@ using System.Text.Json.Nodes;
 
 namespace Sim.NetSuite.Records;
 
-internal sealed record RefField(string Field, string TargetType);
+/// <summary>
+/// A reference field and the record type it points at. <paramref name="Others"/> are further types the same field
+/// may point at, as an item line takes any kind of item (NetSuite's item ids are unique across item types).
+/// </summary>
+internal sealed record RefField(string Field, string TargetType, string[]? Others = null)
+{
+    public IEnumerable<string> Types => Others is null ? [TargetType] : [TargetType, .. Others];
+}
 
-internal sealed record SublistSchema(string Name, bool Keyed, string[] Fields, RefField[] Refs)
+/// <summary>
+/// A sublist. Keyed lines carry <c>line</c>, which the server assigns; <paramref name="KeyRef"/> instead keys lines
+/// by a reference the client sends (a payment's <c>apply</c> lines by <c>doc</c>), so sending the same document again
+/// updates its line rather than adding a second one.
+/// </summary>
+internal sealed record SublistSchema(string Name, bool Keyed, string[] Fields, RefField[] Refs, string? KeyRef = null)
 {
     public string CanonicalField(string name) =>
         Fields.FirstOrDefault(f => f.Equals(name, StringComparison.OrdinalIgnoreCase)) ?? LowerFirst(name);
@@ -26,11 +38,16 @@ internal sealed class RecordSchema
     public string[] DateFields { get; init; } = ["createdDate", "lastModifiedDate"];
     public required Func<JsonObject, string?> RefName { get; init; }
 
+    /// <summary>Fields of this type only NetSuite sets (derived from other records); values sent by clients are ignored.</summary>
+    public string[] ServerFields { get; init; } = [];
+
     /// <summary>Fields the server owns; values sent by clients are ignored rather than rejected.</summary>
     public static readonly HashSet<string> ReadOnly = new(StringComparer.OrdinalIgnoreCase)
     {
-        "id", "links", "refName", "createdDate", "lastModifiedDate", "subTotal", "total",
+        "id", "links", "refName", "createdDate", "lastModifiedDate", "subTotal", "taxTotal", "total",
     };
+
+    public bool IsServerField(string canonical) => ReadOnly.Contains(canonical) || ServerFields.Contains(canonical);
 
     public string CanonicalField(string name)
     {

@@ -10,21 +10,25 @@ internal sealed class SalesOrderModule : IRecordModule
         Name = "salesOrder",
         Fields = ["entity", "tranDate", "tranId", "otherRefNum", "memo", "externalId", "currency",
             "exchangeRate", "subsidiary", "location", "orderStatus", "shipDate", "department", "class",
-            "terms", "customForm", "shipMethod", "item", "subTotal", "total"],
+            "terms", "customForm", "shipMethod", "item", "taxCode", "subTotal", "taxTotal", "total"],
         Refs = [new("entity", "customer"), new("subsidiary", "subsidiary"), new("currency", "currency"),
-            new("location", "location")],
+            new("location", "location"), new("terms", "term"), new("taxCode", "salesTaxItem")],
         Sublists = [new SublistSchema("item", Keyed: true,
-            ["item", "quantity", "rate", "amount", "description", "location", "isClosed", "line", "price", "taxCode"],
-            [new("item", "inventoryItem"), new("location", "location"), new("taxCode", "salesTaxItem"), new("price", "priceLevel")])],
+            ["item", "quantity", "rate", "amount", "description", "location", "isClosed", "line", "price", "taxCode",
+                "quantityFulfilled", "quantityBilled"],
+            [Items.Ref, new("location", "location"), new("taxCode", "salesTaxItem"), new("price", "priceLevel")])],
         DateFields = ["createdDate", "lastModifiedDate", "tranDate", "shipDate"],
         RefName = o => "Sales Order #" + Json.Text(o["tranId"]),
     };
 
     /// <summary>
-    /// SalesOrd:A…H. A client sets only A and B (the REST enum has only these two); C–H are NetSuite's own work
-    /// (fulfilment, billing, closing), reached through the scenario hook until those records exist.
+    /// SalesOrd:A…H. A client sets only A and B (the REST enum has only these two); C–H are NetSuite's own work:
+    /// D–G follow the order's fulfilments and invoices (<see cref="OrderProgress.Letter"/>), H follows closing every
+    /// line, and the scenario hook can still put an order in any of them.
     /// </summary>
-    public StatusRules Status { get; } = new("orderStatus", "sales order", new Dictionary<string, string>
+    public StatusRules Status => Statuses;
+
+    public static StatusRules Statuses { get; } = new("orderStatus", "sales order", new Dictionary<string, string>
     {
         ["A"] = "Pending Approval",
         ["B"] = "Pending Fulfillment",
@@ -64,32 +68,58 @@ internal sealed class SalesOrderModule : IRecordModule
         var lines = (body["item"]?["items"] as JsonArray ?? []).OfType<JsonObject>().ToList();
         if (lines.Count == 0)
             throw NsError.UserError("You must enter at least one line item for this transaction.", "item");
-        decimal total = 0;
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
             var path = $"item.items[{i}]";
             var itemId = Json.Text(line["item"]?["id"])
                 ?? throw NsError.UserError("Please enter value(s) for: Item", $"{path}.item");
-            var quantity = RecordWrite.Number(line, "quantity", path) ?? 1m;
-            var rate = RecordWrite.Number(line, "rate", path) ?? Json.Decimal(write.Find("inventoryItem", itemId)?.Body["basePrice"]) ?? 0m;
-            var amount = Math.Round(quantity * rate, 2, MidpointRounding.AwayFromZero);
-            line["quantity"] = quantity;
-            line["rate"] = rate;
-            line["amount"] = amount;
+            line["quantity"] = RecordWrite.Number(line, "quantity", path) ?? 1m;
+            line["rate"] = RecordWrite.Number(line, "rate", path) ?? Json.Decimal(Items.Find(write.Lookup, itemId)?.Body["basePrice"]) ?? 0m;
             line["isClosed"] ??= false;
-            total += amount;
         }
-        body["subTotal"] = total;
-        body["total"] = total;
-        // Closing every line closes the order; reopening a line of a closed order puts it back to Pending Fulfillment.
-        var statusId = Json.Text(body["orderStatus"]?["id"]);
-        if (lines.All(l => Json.Bool(l["isClosed"]) == true) && statusId is "A" or "B")
-            body["orderStatus"] = Status.Of("H");
-        else if (statusId == "H" && lines.Any(l => Json.Bool(l["isClosed"]) != true))
-            body["orderStatus"] = Status.Of("B");
+        Totals.Apply(body, write.Lookup);
+
+        var progress = Derive(body, write.Id, write.Lookup, byNetSuite: false);
+        for (var i = 0; i < progress.Lines.Count; i++)
+            if (progress.Lines[i].Ordered < progress.Lines[i].Fulfilled)
+                throw NsError.UserError($"The quantity of line {progress.Lines[i].Line} cannot be less than the {progress.Lines[i].Fulfilled} already fulfilled.", $"item.items[{i}].quantity");
 
         if (write.IsCreate && body["tranId"] is null) body["tranId"] = write.TakeTranId("SO");
+    }
+
+    public void Settle(StoredRecord record, RecordLookup lookup) => Derive(record.Body, record.Id, lookup, byNetSuite: true);
+
+    public void CheckDelete(StoredRecord record, RecordLookup lookup)
+    {
+        if (lookup.CreatedFrom("itemFulfillment", record.Id).Any() || lookup.CreatedFrom("invoice", record.Id).Any())
+            throw NsError.UserError("This record cannot be deleted because it has dependent records.");
+    }
+
+    /// <summary>
+    /// The lines' quantityFulfilled and quantityBilled, and the status they imply. An order nothing has been
+    /// fulfilled or billed from keeps the status a client or the scenario hook gave it, except that closing every
+    /// line closes it (H) and reopening one reopens it (B); when NetSuite's own work undoes the last fulfilment or
+    /// invoice (<paramref name="byNetSuite"/>), the order goes back to Pending Fulfillment.
+    /// </summary>
+    private OrderProgress Derive(JsonObject body, string? id, RecordLookup lookup, bool byNetSuite)
+    {
+        var progress = OrderProgress.Of(body, id, lookup);
+        foreach (var p in progress.Lines)
+        {
+            p.OrderLine["quantityFulfilled"] = p.Fulfilled;
+            p.OrderLine["quantityBilled"] = p.Billed;
+        }
+        var statusId = Json.Text(body["orderStatus"]?["id"]);
+        var allClosed = progress.Lines.All(l => l.IsClosed);
+        if (statusId == "C" || statusId == "A" && !allClosed) return progress;
+        if (progress.Active)
+            body["orderStatus"] = Status.Of(progress.Letter);
+        else if (allClosed && (statusId is "A" or "B" || byNetSuite))
+            body["orderStatus"] = Status.Of("H");
+        else if (statusId == "H" && !allClosed || byNetSuite && statusId is "D" or "E" or "F" or "G")
+            body["orderStatus"] = Status.Of("B");
+        return progress;
     }
 
     private static bool AllLinesClosed(JsonObject input) =>

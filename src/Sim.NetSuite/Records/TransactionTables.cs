@@ -19,7 +19,8 @@ internal static class TransactionTables
         new("tranid", ColumnKind.String, (_, r) => Cell.Text(r.Body, "tranId")),
         new("type", ColumnKind.String, (m, _) => m.TransactionCode),
         new("status", ColumnKind.String, (m, r) => m.Status is { } s ? Cell.RefId(r.Body, s.Field) : null),
-        new("entity", ColumnKind.Number, (_, r) => Cell.RefId(r.Body, "entity")),
+        // A payment names its customer "customer"; SuiteQL has it as the entity like every other transaction's.
+        new("entity", ColumnKind.Number, (_, r) => Cell.RefId(r.Body, "entity") ?? Cell.RefId(r.Body, "customer")),
         new("externalid", ColumnKind.String, (_, r) => Cell.Text(r.Body, "externalId")),
         new("otherrefnum", ColumnKind.String, (_, r) => Cell.Text(r.Body, "otherRefNum")),
         new("memo", ColumnKind.String, (_, r) => Cell.Text(r.Body, "memo")),
@@ -30,6 +31,11 @@ internal static class TransactionTables
         new("createddate", ColumnKind.Time, (_, r) => Cell.Text(r.Body, "createdDate")),
         new("lastmodifieddate", ColumnKind.Time, (_, r) => Cell.Text(r.Body, "lastModifiedDate")),
         new("total", ColumnKind.Number, (_, r) => Cell.Text(r.Body, "total")),
+        new("createdfrom", ColumnKind.Number, (_, r) => Cell.RefId(r.Body, "createdFrom")),
+        // In the transaction's currency: an invoice's total and what is still owed; a payment's amount and what is unapplied.
+        new("foreigntotal", ColumnKind.Number, (_, r) => Cell.Text(r.Body, "total") ?? Cell.Text(r.Body, "payment")),
+        new("foreignamountremaining", ColumnKind.Number, (_, r) => Cell.Text(r.Body, "amountRemaining") ?? Cell.Text(r.Body, "unapplied")),
+        new("duedate", ColumnKind.Date, (_, r) => Cell.Text(r.Body, "dueDate")),
     ];
 
     /// <summary>
@@ -47,6 +53,11 @@ internal static class TransactionTables
         new("item", ColumnKind.Number, (_, l, _) => l is null ? null : Cell.RefId(l, "item")),
         new("quantity", ColumnKind.Number, (_, l, _) => l is null ? null : Cell.Text(l, "quantity")),
         new("rate", ColumnKind.Number, (_, l, _) => l is null ? null : Cell.Text(l, "rate")),
+        new("amount", ColumnKind.Number, (_, l, _) => l is null ? null : Cell.Text(l, "amount")),
+        // A sales order line's fulfilled and billed quantities; a fulfilment or invoice line's order line.
+        new("quantityshiprecv", ColumnKind.Number, (_, l, _) => l is null ? null : Cell.Text(l, "quantityFulfilled")),
+        new("quantitybilled", ColumnKind.Number, (_, l, _) => l is null ? null : Cell.Text(l, "quantityBilled")),
+        new("orderline", ColumnKind.Number, (_, l, _) => l is null ? null : Cell.Text(l, "orderLine")),
         new("location", ColumnKind.Number, (r, l, _) => Cell.RefId(l ?? r.Body, "location")),
         new("isclosed", ColumnKind.String, (_, l, _) => l is null ? "F" : Cell.Flag(l, "isClosed")),
         new("createdfrom", ColumnKind.Number, (r, _, _) => Cell.RefId(r.Body, "createdFrom")),

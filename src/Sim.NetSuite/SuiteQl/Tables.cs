@@ -25,6 +25,11 @@ internal sealed class SuiteQlTable(string name, IReadOnlyList<Column> columns, F
         new(name, [.. columns.Select(c => new Column(c.Name, c.Kind))],
             records => records(recordType).Select(r => columns.Select(c => c.Get(r)).ToArray()));
 
+    /// <summary>One row per record of any of <paramref name="recordTypes"/>, in internal id order.</summary>
+    public static SuiteQlTable OfRecords(string name, string[] recordTypes, params RecordColumn[] columns) =>
+        new(name, [.. columns.Select(c => new Column(c.Name, c.Kind))],
+            records => recordTypes.SelectMany(t => records(t)).OrderBy(r => r.NumericId).Select(r => columns.Select(c => c.Get(r)).ToArray()));
+
     /// <summary>One row per line of a sublist of <paramref name="recordType"/>.</summary>
     public static SuiteQlTable OfLines(string name, string recordType, string sublist, params LineColumn[] columns) =>
         new(name, [.. columns.Select(c => new Column(c.Name, c.Kind))],
