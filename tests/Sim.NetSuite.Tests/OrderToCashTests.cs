@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Hub.NetSuite;
 
@@ -297,6 +298,23 @@ public sealed class OrderToCashTests(SimFixture sim) : SimTestBase(sim)
         (await CreatesAsync("customerPayment")).ShouldBe(1);
         (await GetAsync("invoice", invoice))["amountRemaining"]!.GetValue<decimal>().ShouldBe(12m);
         _ = item1;
+    }
+
+    [Fact]
+    public async Task a_transform_whose_answer_is_lost_was_written_once_and_a_retry_with_its_externalid_is_refused()
+    {
+        var (so, _, _, _) = await OrderAsync();
+        (await Sim.Raw.PostAsJsonAsync("/_sim/faults", new { mode = "lose-response", requests = 1, path = "!transform/invoice" })).EnsureSuccessStatusCode();
+        await FulfilAsync(so);
+
+        var lost = await Should.ThrowAsync<NetSuiteException>(() => BillAsync(so, """{"externalId":"HUB-INV-L"}"""));
+        var retry = await RefusedAsync(() => BillAsync(so, """{"externalId":"HUB-INV-L"}"""));
+
+        lost.IsTransient.ShouldBeTrue();
+        retry.ErrorPath.ShouldBe("externalId");
+        (await Client.GetAsync("invoice", "eid:HUB-INV-L")).ShouldNotBeNull();
+        (await CreatesAsync("invoice"), await CreatesAsync("itemFulfillment")).ShouldBe((1, 1));
+        (await StatusAsync(so)).ShouldBe("G");
     }
 
     [Fact]
