@@ -55,8 +55,8 @@ internal sealed class RecordStore
     private int _nextTranId = FirstTranId;
 
     /// <summary>
-    /// Moves a record's status as NetSuite's own work would (fulfilment, billing; the simulator's stand-in until those
-    /// records exist): the status changes, lastModifiedDate moves, and it is not a client write, so the ledger does not count it.
+    /// Moves a record's status as NetSuite's own work would, for scenarios that skip the records doing it (the
+    /// scenario hook): the status changes, lastModifiedDate moves, and it is not a client write, so the ledger does not count it.
     /// </summary>
     public StoredRecord SetStatus(string type, string id, string letter)
     {

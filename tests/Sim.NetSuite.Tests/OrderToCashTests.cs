@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
 using System.Text.Json.Nodes;
 using Hub.NetSuite;
 
@@ -340,5 +341,48 @@ public sealed class OrderToCashTests(SimFixture sim) : SimTestBase(sim)
         rows.Select(r => r["tranid"]).ShouldAllBe(t => t != null);
         totals.Select(r => (r["foreigntotal"], r["foreignamountremaining"], r["entity"])).ShouldBe([("17", "0", customer), ("17", "0", customer)]);
         lines.Select(l => (l["quantity"], l["createdfrom"])).ShouldBe([("3", so), ("1", so)]);
+    }
+}
+
+/// <summary>The simulator on a clock the test moves, so that whole-second modification times can be told apart.</summary>
+public sealed class ManualClockSimFixture : SimFixture
+{
+    internal ManualTime Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override WebApplication Build(NetSuiteSimOptions options) => NetSuiteSimulator.Build(options, time: Clock);
+}
+
+/// <summary>When NetSuite's own follow-up moves a sales order, its lastModifiedDate moves too, so a poller sees it.</summary>
+public sealed class OrderToCashModificationTests(ManualClockSimFixture sim) : SimTestBase<ManualClockSimFixture>(sim)
+{
+    [Fact]
+    public async Task the_order_is_modified_when_its_status_or_quantities_move_and_not_when_nothing_about_it_changes()
+    {
+        var client = Sim.Client(Sim.Clock);
+        var (item1, _, customer) = await Sim.SeedBasicsAsync();
+        var so = await client.CreateAsync("salesOrder", SalesOrder(customer, (item1, 2, 5m)));
+        async Task<(string Status, DateTimeOffset Modified)> OrderAsync()
+        {
+            var order = (await client.GetAsync("salesOrder", so))!;
+            return (order["orderStatus"]!["id"]!.GetValue<string>(), DateTimeOffset.Parse(order["lastModifiedDate"]!.GetValue<string>(), CultureInfo.InvariantCulture));
+        }
+        var created = (await OrderAsync()).Modified;
+
+        Sim.Clock.Advance(TimeSpan.FromMinutes(1));
+        var fulfilment = await client.TransformAsync("salesOrder", so, "itemFulfillment", Obj("""{"shipStatus":"A"}"""));
+        var afterFulfilment = await OrderAsync();
+        Sim.Clock.Advance(TimeSpan.FromMinutes(1));
+        await client.PatchAsync("itemFulfillment", fulfilment, Obj("""{"shipStatus":"B"}"""));
+        var afterPacking = await OrderAsync();
+        Sim.Clock.Advance(TimeSpan.FromMinutes(1));
+        await client.DeleteAsync("itemFulfillment", fulfilment);
+        var afterDelete = await OrderAsync();
+        var polled = await client.QueryAsync(
+            $"SELECT id, status FROM transaction WHERE type = 'SalesOrd' AND lastmodifieddate >= TO_TIMESTAMP('{created.AddSeconds(150).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}','YYYY-MM-DD HH24:MI:SS')");
+
+        afterFulfilment.ShouldBe(("F", created.AddMinutes(1)));
+        afterPacking.ShouldBe(afterFulfilment);
+        afterDelete.ShouldBe(("B", created.AddMinutes(3)));
+        polled.Select(r => (r["id"], r["status"])).ShouldBe([(so, "B")]);
     }
 }
