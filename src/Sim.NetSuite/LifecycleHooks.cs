@@ -4,7 +4,8 @@ namespace Sim.NetSuite;
 
 /// <summary>
 /// Scenario hooks for what happens inside NetSuite without a client asking: a warehouse fulfils an order, finance
-/// bills it. Until item fulfilments and invoices exist as records, this moves the sales order's status directly.
+/// bills it. This moves the sales order's status directly; fulfilments and invoices made by transform move it as
+/// NetSuite would (ADR 0030), and the next of them overrides what the hook set.
 /// </summary>
 internal static class LifecycleHooks
 {

@@ -55,8 +55,8 @@ internal sealed class RecordStore
     private int _nextTranId = FirstTranId;
 
     /// <summary>
-    /// Moves a record's status as NetSuite's own work would (fulfilment, billing; the simulator's stand-in until those
-    /// records exist): the status changes, lastModifiedDate moves, and it is not a client write, so the ledger does not count it.
+    /// Moves a record's status as NetSuite's own work would, for scenarios that skip the records doing it (the
+    /// scenario hook): the status changes, lastModifiedDate moves, and it is not a client write, so the ledger does not count it.
     /// </summary>
     public StoredRecord SetStatus(string type, string id, string letter)
     {
@@ -138,6 +138,10 @@ internal sealed class RecordStore
         lock (_gate)
         {
             var source = FindLocked(sourceType, sourceId) ?? throw NsError.NotFound();
+            // Before the handler weighs the source: a retry of a transform that was written says so, rather than
+            // that there is nothing left to fulfil or bill.
+            if (Json.Text(Json.Get(input, "externalId")) is { } externalId && FindByExternalId(target.Schema.Name, externalId) is not null)
+                throw DuplicateExternalId();
             var body = handler.Build(Clone(source)!, input, _lookup);
             return Commit(ApplyWrite(target, null, body, replace, null, new JsonObject { ["createdFrom"] = Ref(source.Id) }), created: true);
         }
@@ -270,7 +274,7 @@ internal sealed class RecordStore
 
         var externalId = Json.Text(body["externalId"]);
         if (externalId is not null && FindByExternalId(schema.Name, externalId) is { } clash && clash.Id != existing?.Id)
-            throw NsError.UserError("A record with this externalId already exists", "externalId");
+            throw DuplicateExternalId();
 
         var write = new RecordWrite(body, existing?.Id, time.GetUtcNow(), _nextTranId, _lookup);
         module.Complete(write);
@@ -428,6 +432,8 @@ internal sealed class RecordStore
     };
 
     private static JsonObject Ref(string id) => new() { ["id"] = id };
+
+    private static NsError DuplicateExternalId() => NsError.UserError("A record with this externalId already exists", "externalId");
 
     private string Now() => FormatTimestamp(time.GetUtcNow());
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
 using System.Text.Json.Nodes;
 using Hub.NetSuite;
 
@@ -275,7 +277,7 @@ public sealed class OrderToCashTests(SimFixture sim) : SimTestBase(sim)
     [Fact]
     public async Task a_payment_that_applies_too_much_or_to_another_customers_invoice_is_refused_and_writes_nothing()
     {
-        var (so, item1, _, customer) = await OrderAsync();
+        var (so, _, _, customer) = await OrderAsync();
         await FulfilAsync(so);
         var invoice = await BillAsync(so); // 17
         var other = (string)(await Sim.SeedAsync(new { customers = new object[] { new { companyName = "Other" } } }))["customers"]![0]!["id"]!;
@@ -296,7 +298,23 @@ public sealed class OrderToCashTests(SimFixture sim) : SimTestBase(sim)
         duplicate.ErrorPath.ShouldBe("externalId");
         (await CreatesAsync("customerPayment")).ShouldBe(1);
         (await GetAsync("invoice", invoice))["amountRemaining"]!.GetValue<decimal>().ShouldBe(12m);
-        _ = item1;
+    }
+
+    [Fact]
+    public async Task a_transform_whose_answer_is_lost_was_written_once_and_a_retry_with_its_externalid_is_refused()
+    {
+        var (so, _, _, _) = await OrderAsync();
+        (await Sim.Raw.PostAsJsonAsync("/_sim/faults", new { mode = "lose-response", requests = 1, path = "!transform/invoice" })).EnsureSuccessStatusCode();
+        await FulfilAsync(so);
+
+        var lost = await Should.ThrowAsync<NetSuiteException>(() => BillAsync(so, """{"externalId":"HUB-INV-L"}"""));
+        var retry = await RefusedAsync(() => BillAsync(so, """{"externalId":"HUB-INV-L"}"""));
+
+        lost.IsTransient.ShouldBeTrue();
+        retry.ErrorPath.ShouldBe("externalId");
+        (await Client.GetAsync("invoice", "eid:HUB-INV-L")).ShouldNotBeNull();
+        (await CreatesAsync("invoice"), await CreatesAsync("itemFulfillment")).ShouldBe((1, 1));
+        (await StatusAsync(so)).ShouldBe("G");
     }
 
     [Fact]
@@ -322,5 +340,48 @@ public sealed class OrderToCashTests(SimFixture sim) : SimTestBase(sim)
         rows.Select(r => r["tranid"]).ShouldAllBe(t => t != null);
         totals.Select(r => (r["foreigntotal"], r["foreignamountremaining"], r["entity"])).ShouldBe([("17", "0", customer), ("17", "0", customer)]);
         lines.Select(l => (l["quantity"], l["createdfrom"])).ShouldBe([("3", so), ("1", so)]);
+    }
+}
+
+/// <summary>The simulator on a clock the test moves, so that whole-second modification times can be told apart.</summary>
+public sealed class ManualClockSimFixture : SimFixture
+{
+    internal ManualTime Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override WebApplication Build(NetSuiteSimOptions options) => NetSuiteSimulator.Build(options, time: Clock);
+}
+
+/// <summary>When NetSuite's own follow-up moves a sales order, its lastModifiedDate moves too, so a poller sees it.</summary>
+public sealed class OrderToCashModificationTests(ManualClockSimFixture sim) : SimTestBase<ManualClockSimFixture>(sim)
+{
+    [Fact]
+    public async Task the_order_is_modified_when_its_status_or_quantities_move_and_not_when_nothing_about_it_changes()
+    {
+        var client = Sim.Client(Sim.Clock);
+        var (item1, _, customer) = await Sim.SeedBasicsAsync();
+        var so = await client.CreateAsync("salesOrder", SalesOrder(customer, (item1, 2, 5m)));
+        async Task<(string Status, DateTimeOffset Modified)> OrderAsync()
+        {
+            var order = (await client.GetAsync("salesOrder", so))!;
+            return (order["orderStatus"]!["id"]!.GetValue<string>(), DateTimeOffset.Parse(order["lastModifiedDate"]!.GetValue<string>(), CultureInfo.InvariantCulture));
+        }
+        var created = (await OrderAsync()).Modified;
+
+        Sim.Clock.Advance(TimeSpan.FromMinutes(1));
+        var fulfilment = await client.TransformAsync("salesOrder", so, "itemFulfillment", Obj("""{"shipStatus":"A"}"""));
+        var afterFulfilment = await OrderAsync();
+        Sim.Clock.Advance(TimeSpan.FromMinutes(1));
+        await client.PatchAsync("itemFulfillment", fulfilment, Obj("""{"shipStatus":"B"}"""));
+        var afterPacking = await OrderAsync();
+        Sim.Clock.Advance(TimeSpan.FromMinutes(1));
+        await client.DeleteAsync("itemFulfillment", fulfilment);
+        var afterDelete = await OrderAsync();
+        var polled = await client.QueryAsync(
+            $"SELECT id, status FROM transaction WHERE type = 'SalesOrd' AND lastmodifieddate >= TO_TIMESTAMP('{created.AddSeconds(150).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}','YYYY-MM-DD HH24:MI:SS')");
+
+        afterFulfilment.ShouldBe(("F", created.AddMinutes(1)));
+        afterPacking.ShouldBe(afterFulfilment);
+        afterDelete.ShouldBe(("B", created.AddMinutes(3)));
+        polled.Select(r => (r["id"], r["status"])).ShouldBe([(so, "B")]);
     }
 }
