@@ -53,7 +53,7 @@ public sealed class OrderEzPort(OrderEzClient client)
             sent.Add($"invoice.number={invoice.Number}");
         }
         if (progress.Invoice is not null
-            && (written is null || written.PaymentStatus != progress.PaymentStatus || written.AmountPaid != progress.AmountPaid))
+            && (written?.Invoice is null || written.PaymentStatus != progress.PaymentStatus || written.AmountPaid != progress.AmountPaid))
         {
             var status = OrderEzTranslator.PaymentStatus(progress.PaymentStatus);
             await client.SetOrderPaymentStatusAsync(orderId, status, progress.AmountPaid, ct);

@@ -24,6 +24,9 @@ public sealed class OrderSyncProjection : SingleStreamProjection<OrderSync, stri
         IncludeType<OrderSyncBlocked>();
         IncludeType<OrderChangeUnreadable>();
         IncludeType<SalesOrderStatusObserved>();
+        IncludeType<FulfilmentObserved>();
+        IncludeType<InvoiceObserved>();
+        IncludeType<InvoiceTotalMismatched>();
 
         // Used by rebuilds only (the projection is inline): read big pages and write each order once per flush
         // (insert-only batches) instead of once per page.

@@ -33,8 +33,16 @@ public static class OrderToCashScenarios
     /// <summary>The hub's NetSuite transaction poll, run once, with everything it cascades.</summary>
     public static Task PollTransactionsAsync(this HubFixture f) => f.Host.InvokeMessageAndWaitAsync(new PollNetSuiteTransactions());
 
-    public static async Task<JsonNode> OrderEzOrderAsync(this HubFixture f, long orderId) =>
-        JsonNode.Parse(await f.OrderEzHttp.GetStringAsync($"/_sim/orders/{orderId}"))!["data"]!;
+    /// <summary>The order as OrderEZ's supplier API shows it (what customer-facing staff see).</summary>
+    public static async Task<JsonNode> OrderEzOrderAsync(this HubFixture f, long orderId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/distributor/orders/{orderId}");
+        request.Headers.Authorization = new("Bearer", HubFixture.OrderEzToken);
+        var response = await f.OrderEzHttp.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        return body["data"] ?? body;
+    }
 
     /// <summary>Bounded wait until OrderEZ's order satisfies <paramref name="done"/>; returns it.</summary>
     public static async Task<JsonNode> OrderEzEventuallyAsync(this HubFixture f, long orderId, Func<JsonNode, bool> done, string what, int seconds = 30)

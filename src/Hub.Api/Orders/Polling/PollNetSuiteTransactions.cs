@@ -67,7 +67,9 @@ public static class PollNetSuiteTransactionsHandler
             var known = t.Kind == TransformKind.Invoice
                 ? order.Invoices.FirstOrDefault(i => i.Id == t.Id)?.ModifiedAt
                 : order.Fulfilments.FirstOrDefault(f => f.Id == t.Id)?.ModifiedAt;
-            if (known is not null && t.At is not null && known >= t.At) continue;
+            // NetSuite keeps whole seconds: a record changed again within the second the hub read it looks the same
+            // here, so only a strictly older row is skipped (the read then tells whether its content is news).
+            if (known is not null && t.At is not null && known > t.At) continue;
             messages.Add(new ObserveNetSuiteTransaction(order.OrderId, t.Kind, t.Id, "poll"));
         }
         return Deduplicated(messages);
