@@ -142,7 +142,7 @@ internal sealed class RecordStore
             // that there is nothing left to fulfil or bill.
             if (Json.Text(Json.Get(input, "externalId")) is { } externalId && FindByExternalId(target.Schema.Name, externalId) is not null)
                 throw DuplicateExternalId();
-            var body = handler.Build(Clone(source)!, input, _lookup);
+            var body = handler.Build(Clone(source)!, input, _lookup, replace.Any(r => r.Equals("item", StringComparison.OrdinalIgnoreCase)));
             return Commit(ApplyWrite(target, null, body, replace, null, new JsonObject { ["createdFrom"] = Ref(source.Id) }), created: true);
         }
     }

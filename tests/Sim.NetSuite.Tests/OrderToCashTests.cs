@@ -161,6 +161,21 @@ public sealed class OrderToCashTests(SimFixture sim) : SimTestBase(sim)
     }
 
     [Fact]
+    public async Task with_replace_item_a_transform_makes_only_the_lines_sent_and_without_it_fills_in_the_rest()
+    {
+        var (so, _, _, _) = await OrderAsync();
+        var part = await Client.TransformAsync("salesOrder", so, "itemFulfillment", Obj("""{"item":{"items":[{"orderLine":2,"quantity":1}]}}"""), replace: "item");
+        LineValues(await GetAsync("itemFulfillment", part), "orderLine").ShouldBe([2m], "line 1 was not sent, so none of it ships");
+        var rest = await FulfilAsync(so, """{"item":{"items":[{"orderLine":1,"quantity":3}]}}""");
+        LineValues(await GetAsync("itemFulfillment", rest), "orderLine").ShouldBe([1m]);
+
+        var named = await Client.TransformAsync("salesOrder", so, "invoice", Obj("""{"item":{"items":[{"orderLine":1,"quantity":3}]}}"""), replace: "item");
+        LineValues(await GetAsync("invoice", named), "orderLine").ShouldBe([1m], "line 2 shipped too, but it was not sent");
+        var filledIn = await BillAsync(so, """{"item":{"items":[{"orderLine":1,"quantity":0}]}}""");
+        LineValues(await GetAsync("invoice", filledIn), "orderLine").ShouldBe([2m], "without replace, line 2 is filled in");
+    }
+
+    [Fact]
     public async Task an_invoice_with_no_lines_bills_what_shipped_and_is_not_billed_and_over_billing_is_refused()
     {
         var (so, item1, _, customer) = await OrderAsync();

@@ -141,4 +141,6 @@ internal sealed class RecordWrite(JsonObject body, string? id, DateTimeOffset no
 /// target's usual create rules on the result; the target's <see cref="IRecordModule.Settle"/> of the source then
 /// moves the source on (quantities, status), in the same write.
 /// </summary>
-internal sealed record TransformHandler(string SourceType, Func<StoredRecord, JsonObject, RecordLookup, JsonObject> Build);
+/// <summary>How a record is made from a source. <c>replaceItems</c> is <c>?replace=item</c>: the lines sent are the
+/// target's lines, and none is filled in from the source the way NetSuite's form fills in lines left out.</summary>
+internal sealed record TransformHandler(string SourceType, Func<StoredRecord, JsonObject, RecordLookup, bool, JsonObject> Build);

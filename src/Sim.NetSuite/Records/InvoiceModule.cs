@@ -43,7 +43,7 @@ internal sealed class InvoiceModule : IRecordModule
     /// what is billable), none for quantity 0, and what is billable of every line not named, as NetSuite fills the
     /// form in. With no lines at all that is everything shipped and not billed yet.
     /// </summary>
-    private static JsonObject Bill(StoredRecord order, JsonObject input, RecordLookup lookup)
+    private static JsonObject Bill(StoredRecord order, JsonObject input, RecordLookup lookup, bool replaceItems)
     {
         if (Cell.RefId(order.Body, "orderStatus") is { } status && status is "A" or "C")
             throw NsError.UserError($"You cannot bill a sales order that is {SalesOrderModule.Statuses.Label(status)}.", "createdFrom");
@@ -60,7 +60,7 @@ internal sealed class InvoiceModule : IRecordModule
             if (quantity == 0) continue;
             lines.Add(new JsonObject { ["orderLine"] = Json.Decimal(line.OrderLine["line"]), ["quantity"] = quantity });
         }
-        foreach (var line in progress.Lines.Where(l => !named.Contains(l.Line) && l.Billable(progress.Shipped) > 0))
+        foreach (var line in progress.Lines.Where(l => !replaceItems && !named.Contains(l.Line) && l.Billable(progress.Shipped) > 0))
             lines.Add(new JsonObject { ["orderLine"] = Json.Decimal(line.OrderLine["line"]), ["quantity"] = line.Billable(progress.Shipped) });
         if (lines.Count == 0)
             throw NsError.UserError("You must enter at least one line item for this transaction: nothing on this sales order has shipped and is not yet billed.", "item");

@@ -53,7 +53,7 @@ internal sealed class ItemFulfillmentModule : IRecordModule
     /// what remains), none for a line sent with <c>itemReceive: false</c> or quantity 0, and, as NetSuite fills the
     /// form in, what remains of every line not named. <see cref="Complete"/> checks the quantities.
     /// </summary>
-    private static JsonObject Fulfil(StoredRecord order, JsonObject input, RecordLookup lookup)
+    private static JsonObject Fulfil(StoredRecord order, JsonObject input, RecordLookup lookup, bool replaceItems)
     {
         CheckSource(order, "fulfil");
         var progress = OrderProgress.Of(order.Body, order.Id, lookup);
@@ -74,7 +74,7 @@ internal sealed class ItemFulfillmentModule : IRecordModule
             if (Json.Get(requested[i], "location") is { } location) copy["location"] = location.DeepClone();
             lines.Add(copy);
         }
-        foreach (var line in progress.Lines.Where(l => !named.Contains(l.Line) && l.ToFulfil > 0))
+        foreach (var line in progress.Lines.Where(l => !replaceItems && !named.Contains(l.Line) && l.ToFulfil > 0))
             lines.Add(new JsonObject { ["orderLine"] = Json.Decimal(line.OrderLine["line"]), ["quantity"] = line.ToFulfil });
         body["item"] = new JsonObject { ["items"] = lines };
         return body;
