@@ -13,6 +13,7 @@ using Hub.Api.Replays;
 using Hub.Api.Security;
 using Hub.Api.Sync;
 using Hub.Api.Mappings;
+using Hub.Api.Notifications;
 using Hub.NetSuite;
 using Hub.OrderEz;
 using Hub.Projections;
@@ -61,6 +62,7 @@ builder.Services.AddSingleton<ISyncFlow, Hub.Api.Payments.PaymentFlow>();
 builder.Services.AddSingleton<SyncFlows>();
 builder.Services.AddSingleton<IValidator<OezOrder>, Hub.Api.OrderEz.OezOrderValidator>();
 builder.Services.AddHostedService<PeriodicTriggers>();
+builder.AddFinanceNotifications();
 
 // One client per external system, over IHttpClientFactory handlers; registered as singletons because Wolverine's
 // generated handlers resolve singletons once instead of locating services per message.

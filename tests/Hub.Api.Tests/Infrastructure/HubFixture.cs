@@ -66,6 +66,9 @@ public class HubFixture : IAsyncLifetime
     /// <summary>When set, the hub talks to NetSuite with OAuth 2.0 client credentials signed by this key instead of TBA.</summary>
     protected virtual RSA? OAuth2 => null;
 
+    /// <summary>More settings for a fixture's own hub (say, a section other tests leave unset).</summary>
+    protected virtual void Configure(Microsoft.AspNetCore.Hosting.IWebHostBuilder hub) { }
+
     public static string ConnectionString =>
         Environment.GetEnvironmentVariable("HUB_TEST_DB")
         ?? "Host=127.0.0.1;Port=55432;Database=hub_test;Username=postgres;Maximum Pool Size=40";
@@ -140,6 +143,7 @@ public class HubFixture : IAsyncLifetime
             b.ConfigureServices(s => s.RunWolverineInSoloMode());
             b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(Logs));
             b.ConfigureServices(s => s.AddSingleton<TimeProvider>(Time));
+            Configure(b);
         });
         await SubscribeWebhooksAsync();
     }
