@@ -12,7 +12,7 @@ namespace Hub.Api.Payments;
 /// Payments on the sync kernel: the one executor (the NetSuite customer payment, applied to the matched invoices)
 /// and how its step ends. Matching and deciding are <see cref="SyncPaymentHandler"/>'s.
 /// </summary>
-public sealed class PaymentFlow(NetSuitePort netSuite, HubClock clock, IOptions<HubOptions> options) : SyncFlow<PaymentSync>(clock, options)
+public sealed class PaymentFlow(NetSuitePort netSuite, Notifications.FinanceNotifications notifications, HubClock clock, IOptions<HubOptions> options) : SyncFlow<PaymentSync>(clock, options)
 {
     public const string FlowName = "payment";
 
@@ -30,6 +30,9 @@ public sealed class PaymentFlow(NetSuitePort netSuite, HubClock clock, IOptions<
     protected override object Decide(PaymentSync state) => new SyncPayment(state.PaymentId);
 
     protected override object? RetryParked(PaymentSync state, string reason) => null;
+
+    protected override IEnumerable<object> Announce(PaymentSync before, PaymentSync after, IDocumentSession session) =>
+        Hub.Domain.Notifications.NoticesOfRecords.Between(before, after, Clock.Now).SelectMany(n => notifications.Raise(session, n));
 
     protected override object Parked(PaymentSync state, StepFailure failure, string code, int attempts) =>
         new PaymentStepFailed(state.PaymentId, state.Pending!.CommandId, failure.Status, code, failure.Detail, attempts, Clock.Now);

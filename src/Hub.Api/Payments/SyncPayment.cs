@@ -19,7 +19,8 @@ public sealed record SyncPayment(long PaymentId) : IRecordMessage
 
 public static class SyncPaymentHandler
 {
-    public static async Task<OutgoingMessages> Handle(SyncPayment command, IDocumentSession session, MappingRegistry mappings, HubClock clock, CancellationToken ct)
+    public static async Task<OutgoingMessages> Handle(SyncPayment command, IDocumentSession session, MappingRegistry mappings,
+        Notifications.FinanceNotifications notifications, HubClock clock, CancellationToken ct)
     {
         var stream = await session.Events.FetchForWriting<PaymentSync>(command.RecordStream(), ct);
         if (stream.Aggregate is not { Payment: { } payment } state || state.Pending is not null || state.Failure is not null) return [];
@@ -41,8 +42,9 @@ public static class SyncPaymentHandler
                 _ => throw new InvalidOperationException("Unknown match verdict."),
             };
             stream.AppendOne(verdict);
-            state = state.When(verdict);
-            if (state.Allocations is null) return [];
+            var matched = state.When(verdict);
+            if (matched.Allocations is null) return Announce(state, matched, session, notifications, clock);
+            state = matched;
         }
 
         var mapping = await mappings.CurrentAsync(session, ct);
@@ -52,16 +54,24 @@ public static class SyncPaymentHandler
         var currency = mapping.Definition.Currencies.GetValueOrDefault(payment.Currency.ToUpperInvariant());
         if (customer is null || currency is null)
         {
-            stream.AppendOne(new PaymentNeedsAction(state.PaymentId, customer is null ? ProblemCodes.PaymentUnmatched.Code : ProblemCodes.NoCurrencyMapping.Code,
+            var unrecordable = new PaymentNeedsAction(state.PaymentId, customer is null ? ProblemCodes.PaymentUnmatched.Code : ProblemCodes.NoCurrencyMapping.Code,
                 customer is null ? "The invoices matched have no NetSuite customer on record." : $"The mapping has no NetSuite currency for {payment.Currency}.",
-                open, clock.Now));
-            return [];
+                open, clock.Now);
+            stream.AppendOne(unrecordable);
+            return Announce(state, state.When(unrecordable), session, notifications, clock);
         }
         var desired = new DesiredCustomerPayment(mapping.PaymentExternalId(payment.PaymentId), customer, currency.NetSuiteId, payment.Amount, allocations,
             $"OrderEZ payment {payment.PaymentId}: {payment.Reference}");
         var issued = new PaymentStepIssued(state.PaymentId, clock.NewId(), desired, clock.Now);
         stream.AppendOne(issued);
         return new OutgoingMessages().Send(ExecuteStep.For(PaymentFlow.FlowName, state.Id, issued.CommandId, TargetSystem.NetSuite));
+    }
+
+    private static OutgoingMessages Announce(PaymentSync before, PaymentSync after, IDocumentSession session, Notifications.FinanceNotifications notifications, HubClock clock)
+    {
+        var messages = new OutgoingMessages();
+        foreach (var notice in Hub.Domain.Notifications.NoticesOfRecords.Between(before, after, clock.Now)) messages.AddRange(notifications.Raise(session, notice));
+        return messages;
     }
 
     private static OutgoingMessages Refresh(IReadOnlyList<Allocation> allocations)

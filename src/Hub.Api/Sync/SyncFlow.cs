@@ -70,6 +70,10 @@ public abstract class SyncFlow<TState>(HubClock clock, IOptions<HubOptions> opti
     /// <summary>The step is over (done or parked), in the recording's commit: release what it held.</summary>
     protected virtual void Settled(TState state, IDocumentSession session) { }
 
+    /// <summary>Messages the move from <paramref name="before"/> to <paramref name="after"/> calls for beyond the
+    /// record's own next step (finance notices), sent in the recording's commit.</summary>
+    protected virtual IEnumerable<object> Announce(TState before, TState after, IDocumentSession session) => [];
+
     /// <summary>Whether records waiting for this one may now go on (it became usable, or its problem changed).</summary>
     protected virtual bool DependentsMayGoOn(TState before, TState after) => false;
 
@@ -125,6 +129,7 @@ public abstract class SyncFlow<TState>(HubClock clock, IOptions<HubOptions> opti
         // A parked record decides nothing until someone (or a dependency's wake-up) clears the park.
         if (result is StepResult.Done) next.Add(Decide(after));
         if (DependentsMayGoOn(current, after)) next.Add(new WakeDependents(step.Stream));
+        next.AddRange(Announce(current, after, session));
         return next;
     }
 

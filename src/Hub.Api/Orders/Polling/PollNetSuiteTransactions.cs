@@ -86,13 +86,14 @@ public static class ObserveNetSuiteTransactionHandler
     /// (ADR 0028) and only if NetSuite's copy is newer than what the order holds, so a late or repeated read never
     /// moves the order back. A fact that changes what the hub must do decides the order's next step.
     /// </summary>
-    public static async Task<OutgoingMessages> Handle(ObserveNetSuiteTransaction command, IDocumentSession session, NetSuitePort netSuite, HubClock clock, CancellationToken ct)
+    public static async Task<OutgoingMessages> Handle(ObserveNetSuiteTransaction command, IDocumentSession session, NetSuitePort netSuite,
+        Notifications.FinanceNotifications notifications, HubClock clock, CancellationToken ct)
     {
         using var lane = NetSuiteLane.Use(NetSuitePriority.Billing);
         var read = await session.LoadAsync<OrderSync>(command.RecordStream(), ct);
         if (read?.NetSuiteSalesOrderId is null) return [];
         var observed = await NetSuiteTransactions.ReadAsync(netSuite, command.Kind, command.RecordId, read, command.How, clock, ct);
-        return observed is null ? [] : await NetSuiteTransactions.RecordAsync(session, command.OrderId, observed, ct);
+        return observed is null ? [] : await NetSuiteTransactions.RecordAsync(session, command.OrderId, observed, notifications, clock, ct);
     }
 }
 
@@ -101,7 +102,8 @@ public sealed record LocateNetSuiteTransaction(TransformKind Kind, string Record
 
 public static class LocateNetSuiteTransactionHandler
 {
-    public static async Task<OutgoingMessages> Handle(LocateNetSuiteTransaction command, IDocumentSession session, NetSuitePort netSuite, HubClock clock, CancellationToken ct)
+    public static async Task<OutgoingMessages> Handle(LocateNetSuiteTransaction command, IDocumentSession session, NetSuitePort netSuite,
+        Notifications.FinanceNotifications notifications, HubClock clock, CancellationToken ct)
     {
         using var lane = NetSuiteLane.Use(NetSuitePriority.Billing);
         var salesOrderId = await netSuite.CreatedFromAsync(command.Kind, command.RecordId, ct);
@@ -110,7 +112,7 @@ public static class LocateNetSuiteTransactionHandler
         var order = await session.Query<OrderSync>().Where(o => o.NetSuiteSalesOrderId == salesOrderId).FirstOrDefaultAsync(ct);
         if (order is null) return [];
         var observed = await NetSuiteTransactions.ReadAsync(netSuite, command.Kind, command.RecordId, order, command.How, clock, ct);
-        return observed is null ? [] : await NetSuiteTransactions.RecordAsync(session, order.OrderId, observed, ct);
+        return observed is null ? [] : await NetSuiteTransactions.RecordAsync(session, order.OrderId, observed, notifications, clock, ct);
     }
 }
 
@@ -142,11 +144,16 @@ public static class NetSuiteTransactions
             : null;
     }
 
-    public static async Task<OutgoingMessages> RecordAsync(IDocumentSession session, long orderId, object observed, CancellationToken ct)
+    /// <summary>An invoice someone made in NetSuite is told to finance as one the hub made would be.</summary>
+    public static async Task<OutgoingMessages> RecordAsync(IDocumentSession session, long orderId, object observed,
+        Notifications.FinanceNotifications notifications, HubClock clock, CancellationToken ct)
     {
         var stream = await session.Events.FetchForExclusiveWriting<OrderSync>(OrderSync.StreamKey(orderId), ct);
         if (stream.Aggregate is not { } current || !current.IsNews(observed)) return [];
         stream.AppendOne(observed);
-        return [new SyncOrder(orderId)];
+        var messages = new OutgoingMessages { new SyncOrder(orderId) };
+        foreach (var notice in Hub.Domain.Notifications.NoticesOfRecords.Between(current, current.When(observed), clock.Now))
+            messages.AddRange(notifications.Raise(session, notice));
+        return messages;
     }
 }

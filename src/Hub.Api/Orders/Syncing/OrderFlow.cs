@@ -16,7 +16,7 @@ namespace Hub.Api.Orders.Syncing;
 /// Orders on the sync kernel: the executors of an order's steps (items, customer, sales order, write-back) and
 /// how its steps end. Deciding is <see cref="SyncOrderHandler"/>'s; recording, retrying and waking are the kernel's.
 /// </summary>
-public sealed class OrderFlow(NetSuitePort netSuite, OrderEzPort orderEz, HubClock clock, IOptions<HubOptions> options)
+public sealed class OrderFlow(NetSuitePort netSuite, OrderEzPort orderEz, Notifications.FinanceNotifications notifications, HubClock clock, IOptions<HubOptions> options)
     : SyncFlow<OrderSync>(clock, options)
 {
     public const string FlowName = "order";
@@ -39,6 +39,9 @@ public sealed class OrderFlow(NetSuitePort netSuite, OrderEzPort orderEz, HubClo
 
     protected override object? RetryParked(OrderSync state, string reason) =>
         state.Failure is { } failure && CustomerCauses.Contains(failure.Code) ? new RetryOrderSync(state.OrderId, reason, "hub") : null;
+
+    protected override IEnumerable<object> Announce(OrderSync before, OrderSync after, IDocumentSession session) =>
+        Hub.Domain.Notifications.NoticesOfRecords.Between(before, after, Clock.Now).SelectMany(n => notifications.Raise(session, n));
 
     protected override object Parked(OrderSync state, StepFailure failure, string code, int attempts) =>
         new SyncCommandFailed(state.OrderId, state.Pending!.CommandId, state.Pending.Kind, failure.Status, code, failure.Detail, attempts, Clock.Now);

@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Hub.Domain.Orders;
+using Hub.Domain.Payments;
+
+namespace Hub.Domain.Notifications;
+
+/// <summary>
+/// Pure: what finance is told when an order or a payment moves (an invoice appeared, a payment was applied or
+/// needs a person, a sync parked). Each notice's identity comes from what triggered it (the invoice, the payment,
+/// the parked step), so deciding again after a retry or a redelivery names the same notice, which is told once.
+/// </summary>
+public static class NoticesOfRecords
+{
+    public static IReadOnlyList<FinanceNotice> Between(OrderSync before, OrderSync after, DateTimeOffset at)
+    {
+        var notices = new List<FinanceNotice>();
+        var order = after.Latest?.OrderNumber ?? after.OrderId.ToString(CultureInfo.InvariantCulture);
+        var currency = after.Latest?.Currency ?? "";
+        foreach (var invoice in after.Invoices.Where(i => before.Invoices.All(b => b.Id != i.Id)))
+            notices.Add(new FinanceNotice(FinanceNoticeKind.InvoiceCreated, after.Id, IdOf($"invoice-created:{invoice.Id}"), at,
+                $"Invoice {invoice.Number} for order {order}: {Money(invoice.Total)} {currency}",
+                Facts(("Order", order), ("Invoice", invoice.Number), ("Total", $"{Money(invoice.Total)} {currency}"),
+                    ("Due", invoice.DueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "on receipt"), ("Outlet", after.Latest?.OutletName ?? ""))));
+        if (after.Failure is { } failure && before.Failure is null)
+            notices.Add(new FinanceNotice(FinanceNoticeKind.SyncFailed, after.Id, IdOf($"sync-failed:{after.Id}:{after.FailedAt:O}:{failure.Code}"), at,
+                $"Order {order} needs action: {failure.Code}",
+                Facts(("Order", order), ("Problem", failure.Code), ("Step", failure.Stage), ("Detail", failure.Reason))));
+        return notices;
+    }
+
+    public static IReadOnlyList<FinanceNotice> Between(PaymentSync before, PaymentSync after, DateTimeOffset at)
+    {
+        var notices = new List<FinanceNotice>();
+        if (after.Payment is not { } payment) return notices;
+        if (after.NetSuitePaymentId is { } recorded && before.NetSuitePaymentId is null)
+            notices.Add(new FinanceNotice(FinanceNoticeKind.PaymentApplied, after.Id, IdOf($"payment-applied:{after.PaymentId}"), at,
+                $"Payment {payment.Reference} of {Money(payment.Amount)} {payment.Currency} applied",
+                Facts(("Payment", payment.PaymentId.ToString(CultureInfo.InvariantCulture)), ("Amount", $"{Money(payment.Amount)} {payment.Currency}"),
+                    ("Applied to", string.Join(", ", (after.Allocations ?? []).Select(a => $"{a.InvoiceNumber} ({Money(a.Amount)})"))),
+                    ("NetSuite payment", recorded), ("Matched by", after.MatchedBy ?? ""))));
+        if (after.ActionNeeded is { } problem && before.ActionNeeded?.Code != problem.Code)
+            notices.Add(new FinanceNotice(problem.Stage == "NetSuite" ? FinanceNoticeKind.SyncFailed : FinanceNoticeKind.PaymentNeedsAction, after.Id,
+                IdOf($"payment-action:{after.PaymentId}:{problem.Code}:{after.SeenHashes.Count}"), at,
+                $"Payment {payment.Reference} of {Money(payment.Amount)} {payment.Currency} needs action: {problem.Code}",
+                Facts(("Payment", payment.PaymentId.ToString(CultureInfo.InvariantCulture)), ("Amount", $"{Money(payment.Amount)} {payment.Currency}"),
+                    ("Problem", problem.Reason),
+                    ("Candidates", string.Join(", ", after.Candidates.Select(c => $"{c.InvoiceNumber} ({Money(c.AmountRemaining)} open, order {c.OrderNumber})"))))));
+        return notices;
+    }
+
+    private static string Money(decimal d) => d.ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static IReadOnlyDictionary<string, string> Facts(params (string Key, string Value)[] facts) =>
+        facts.Where(f => f.Value.Length > 0).ToDictionary(f => f.Key, f => f.Value);
+
+    /// <summary>A stable id for what triggered a notice, so the same trigger is the same notice however often it is seen.</summary>
+    public static Guid IdOf(string trigger) => new(SHA256.HashData(Encoding.UTF8.GetBytes(trigger)).AsSpan(0, 16));
+}
