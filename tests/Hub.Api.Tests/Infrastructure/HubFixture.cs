@@ -46,6 +46,9 @@ public class HubFixture : IAsyncLifetime
     public ShiftableTimeProvider Time { get; } = new();
 
     public string WebhookSecret { get; } = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>The secret NetSuite's user-event script signs its nudges with.</summary>
+    public string NudgeSecret { get; } = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
     public string Schema { get; } = "hub_it_" + Guid.NewGuid().ToString("N")[..8];
     public IAlbaHost Host { get; private set; } = null!;
     public WebApplication NetSuiteApp { get; private set; } = null!;
@@ -108,6 +111,7 @@ public class HubFixture : IAsyncLifetime
             b.UseSetting("ConnectionStrings:Hub", ConnectionString);
             b.UseSetting("Hub:Schema", Schema);
             b.UseSetting("Hub:WebhookSecrets:0", WebhookSecret);
+            b.UseSetting("Hub:NetSuiteNudgeSecrets:0", NudgeSecret);
             b.UseSetting("Hub:ApiKeys:auditor", $"{AuditorKey} sha256:{Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(RotatedAuditorKey)))}");
             b.UseSetting("Hub:AuthFailuresPerMinute", "10");
             b.UseSetting("Hub:ApiKeys:operator", $"{OperatorName}={OperatorKey}");

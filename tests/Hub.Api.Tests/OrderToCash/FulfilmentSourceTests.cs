@@ -1,0 +1,97 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Alba;
+using Hub.Api.Tests.Infrastructure;
+using Hub.OrderEz;
+
+namespace Hub.Api.Tests.OrderToCash;
+
+/// <summary>Who fulfils is the installation's choice; a NetSuite nudge cuts the wait for the poll.</summary>
+public class FulfilmentSourceTests(HubFixture fixture) : IntegrationContext(fixture)
+{
+    private static string DefaultMapping => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "mappings", "default.json"));
+
+    private async Task PublishAndApplyAsync(Action<JsonObject> edit)
+    {
+        var mapping = JsonNode.Parse(DefaultMapping)!.AsObject();
+        edit(mapping);
+        var published = await Hub.Host.Scenario(s =>
+        {
+            s.Post.Text(mapping.ToJsonString()).ToUrl("/api/mappings").ContentType("application/json");
+            s.WithRequestHeader("Authorization", $"Bearer {HubFixture.AdminKey}");
+            s.StatusCodeShouldBe(201);
+        });
+        var version = JsonNode.Parse(await published.ReadAsTextAsync())!["version"]!.GetValue<int>();
+        var applied = await Hub.Host.Scenario(s =>
+        {
+            s.Post.Url($"/api/mappings/{version}/apply");
+            s.WithRequestHeader("Authorization", $"Bearer {HubFixture.AdminKey}");
+            s.StatusCodeShouldBe(202);
+        });
+        var replay = JsonNode.Parse(await applied.ReadAsTextAsync())!["replayId"]!.GetValue<string>();
+        await Eventually.UntilAsync(async () => (await Hub.HubGetAsync($"/api/replays/{replay}"))?["status"]?.GetValue<string>() == "completed",
+            TimeSpan.FromSeconds(30), "the mapping apply");
+    }
+
+    [Fact]
+    public async Task with_orderez_fulfilling_the_outlets_completion_is_one_fulfilment_and_one_invoice_for_the_lines_it_kept()
+    {
+        await PublishAndApplyAsync(m =>
+        {
+            m["fulfilment"] = new JsonObject { ["source"] = "orderez" };
+            m["billing"] = new JsonObject { ["invoiceOn"] = "delivered" };
+        });
+        await Hub.SeedCatalogAsync(["COF-1", "MLK-1"]);
+        var outlet = await Hub.CreateOutletAsync();
+        var orderId = await Hub.PlaceOrderAsync(outlet, [("COF-1", 2), ("MLK-1", 5)]);
+        await Hub.AcceptAsync(orderId);
+        var so = (await Hub.SyncedAsync(orderId)).NetSuiteSalesOrderId!;
+        (await Hub.OrderEzHttp.PostAsync($"/_sim/orders/{orderId}/complete",
+            new StringContent("""{"excludeSkus":["MLK-1"]}""", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+
+        var shown = await Hub.OrderEzEventuallyAsync(orderId, o => o["invoice"]?["number"] is not null && o["fulfilment"]?["stage"]?.GetValue<string>() == "delivered",
+            "delivered and invoiced");
+        var ledger = await Hub.LedgerAsync();
+        ledger.Of("itemFulfillment").ShouldHaveSingleItem().ExternalId.ShouldBe($"oez-ful-{orderId}");
+        var invoice = ledger.Of("invoice").ShouldHaveSingleItem();
+        invoice.ExternalId.ShouldBe($"oez-inv-{orderId}");
+        var lines = (await Hub.NetSuite.GetAsync("invoice", invoice.InternalId, expandSubResources: true))!["item"]!["items"]!.AsArray();
+        lines.Select(l => l!["quantity"]!.GetValue<decimal>()).ShouldBe([2m], "the line the outlet left out is neither shipped nor billed");
+        (await Hub.SalesOrderLinesAsync(so)).Select(l => l!["quantity"]!.GetValue<decimal>()).ShouldBe([2m], "the line left out is off the sales order too");
+        shown["invoice"]!["total"]!.GetValue<decimal>().ShouldBe(shown["total"]!.GetValue<decimal>(), "NetSuite's invoice totals what OrderEZ says the outlet owes");
+        await Hub.InvariantsHoldAsync([orderId]);
+    }
+
+    [Fact]
+    public async Task a_signed_nudge_makes_the_hub_read_the_fulfilment_without_waiting_for_the_poll_and_bad_ones_are_refused()
+    {
+        await Hub.SeedCatalogAsync(["COF-1"]);
+        var orderId = await Hub.PlaceOrderAsync(await Hub.CreateOutletAsync(), [("COF-1", 2)]);
+        await Hub.AcceptAsync(orderId);
+        var so = (await Hub.SyncedAsync(orderId)).NetSuiteSalesOrderId!;
+        var fulfilment = await Hub.FulfilAsync(so, "B");
+
+        await NudgeAsync($$"""{"recordType":"itemfulfillment","id":"{{fulfilment}}"}""", 401, Hub.WebhookSecret);
+        await NudgeAsync("""{"recordType":"itemfulfillment","id":"1; DROP"}""", 400, Hub.NudgeSecret);
+        await NudgeAsync("""{"recordType":"vendorbill","id":"9"}""", 200, Hub.NudgeSecret);
+        await NudgeAsync($$"""{"recordType":"itemfulfillment","id":"{{fulfilment}}"}""", 202, Hub.NudgeSecret);
+
+        await Hub.OrderEzEventuallyAsync(orderId, o => o["fulfilment"]?["stage"]?.GetValue<string>() == "packed", "packed, without a poll");
+        (await Hub.HistoryTextAsync(orderId)).ShouldContain("(nudge)");
+    }
+
+    private async Task NudgeAsync(string body, int status, string secret)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var id = "ns_" + Guid.NewGuid().ToString("N");
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        await Hub.Host.Scenario(s =>
+        {
+            s.Post.ByteArray(bytes).ToUrl("/webhooks/netsuite").ContentType("application/json");
+            s.WithRequestHeader("webhook-id", id);
+            s.WithRequestHeader("webhook-timestamp", ts.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            s.WithRequestHeader("webhook-signature", StandardWebhookVerifier.Sign(id, ts, bytes, secret));
+            s.StatusCodeShouldBe(status);
+        });
+    }
+}
