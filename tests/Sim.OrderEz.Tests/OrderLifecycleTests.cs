@@ -27,6 +27,20 @@ public sealed class OrderLifecycleTests(SimFixture fixture) : SimTest(fixture)
     }
 
     [Fact]
+    public async Task A_delivery_fee_is_taxed_with_the_lines_and_a_bad_one_is_refused()
+    {
+        var (outletId, _) = await Sim.PlaceCoffeeOrderAsync();
+        var (status, body) = await Sim.PostAsync("/_sim/orders", new { outletId, deliveryFee = 8.00m, lines = new[] { new { sku = "COF-BRZ-1KG", quantity = 1 } } });
+        status.ShouldBe(201, body.ToString());
+        var order = (await Client.GetOrderAsync(body.GetProperty("data").GetProperty("id").GetInt64()))!;
+        (order.Subtotal, order.DeliveryFee, order.TaxTotal, order.Total).ShouldBe((32.00m, 8.00m, 3.60m, 43.60m));
+
+        var (refused, error) = await Sim.PostAsync("/_sim/orders", new { outletId, deliveryFee = -1m, lines = new[] { new { sku = "COF-BRZ-1KG", quantity = 1 } } });
+        refused.ShouldBe(422, error.ToString());
+        error.ToString().ShouldContain("deliveryFee");
+    }
+
+    [Fact]
     public async Task Money_is_written_with_two_decimals()
     {
         var (_, order) = await Sim.PlaceCoffeeOrderAsync();

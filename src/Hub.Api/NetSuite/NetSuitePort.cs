@@ -105,9 +105,9 @@ public sealed class NetSuitePort(NetSuiteClient client)
     public async Task<(string Id, string Request)> TransformAsync(string salesOrderId, DesiredTransform transform, IReadOnlyDictionary<string, string> itemBySku, CancellationToken ct)
     {
         var record = NetSuiteTranslator.RecordOf(transform.Kind);
-        var lines = transform.Lines.All(l => l.OrderLine is not null)
-            ? transform.Lines.Select(l => (l.OrderLine!.Value, l.Quantity)).ToList()
-            : Allocate(transform.Lines, itemBySku, await SalesOrderLinesAsync(salesOrderId, ct));
+        var known = transform.Lines.Where(l => l.OrderLine is not null).Select(l => (l.OrderLine!.Value, l.Quantity)).ToList();
+        var toPlace = transform.Lines.Where(l => l.OrderLine is null).ToList();
+        var lines = toPlace.Count == 0 ? known : [.. known, .. Allocate(toPlace, itemBySku, await SalesOrderLinesAsync(salesOrderId, ct))];
         try
         {
             var id = await client.TransformAsync(NetSuiteTranslator.SalesOrderRecord, salesOrderId, record,
@@ -136,7 +136,7 @@ public sealed class NetSuitePort(NetSuiteClient client)
         foreach (var line in wanted)
         {
             var left = line.Quantity;
-            var itemId = itemBySku.GetValueOrDefault(line.Sku);
+            var itemId = line.ItemId ?? itemBySku.GetValueOrDefault(line.Sku);
             foreach (var so in soLines.Where(l => l.ItemId == itemId && itemId is not null))
             {
                 if (left <= 0) break;

@@ -23,7 +23,9 @@ public static class OrderEzTranslator
             .ToList(),
         RequestedDeliveryDate: o.RequestedDeliveryDate,
         UpdatedAt: o.UpdatedAt,
-        StatusWord: ToStatus(o.Status) is null ? o.Status : null);
+        StatusWord: ToStatus(o.Status) is null ? o.Status : null,
+        DeliveryFee: o.DeliveryFee,
+        Total: o.Total);
 
     public static Hub.Domain.Payments.PaymentSnapshot ToSnapshot(OezPayment p) => new(
         p.Id, p.OutletId, p.Amount, p.Currency.ToUpperInvariant(), p.Reference ?? "", p.OrderIds ?? [], p.ReceivedAt, p.UpdatedAt);

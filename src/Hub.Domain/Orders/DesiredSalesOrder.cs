@@ -36,7 +36,11 @@ public sealed record DesiredSalesOrderLine(
     decimal TaxAmount,
     string? PriceLevelId,
     string? LocationId,
-    bool IsClosed);
+    bool IsClosed)
+{
+    /// <summary>The line the OrderEZ delivery fee becomes (not an OrderEZ SKU: the mapping names its NetSuite item).</summary>
+    public const string DeliveryFeeSku = "(delivery fee)";
+}
 
 /// <summary>Result of mapping: either a desired sales order or the reason it cannot be built.</summary>
 public sealed record MappingOutcome(DesiredSalesOrder? SalesOrder, string? BlockedCode, string? BlockedReason)
@@ -117,6 +121,17 @@ public static class SalesOrderMapper
             lines.Add(new DesiredSalesOrderLine(items[l.Sku], l.Sku, quantity, rate, amount, taxCode, tax?.NetSuiteId,
                 tax is null ? 0 : RuleEngine.RoundMoney(amount * tax.Rate / 100m, currency.Precision),
                 lineSet.GetValueOrDefault("priceLevel"), lineSet.GetValueOrDefault("location"), closed));
+        }
+
+        // The delivery fee is billed as the mapping's other-charge item, taxed like the order, so NetSuite's invoice
+        // totals what OrderEZ says the outlet owes.
+        if (mapping.Billing.DeliveryFeeItem is { } feeItem && committed.DeliveryFee is > 0 and var fee)
+        {
+            var taxCode = header.GetValueOrDefault("taxCode");
+            var tax = taxCode is null ? null : mapping.TaxCodes.GetValueOrDefault(taxCode);
+            var amount = RuleEngine.RoundMoney(fee, currency.Precision);
+            lines.Add(new DesiredSalesOrderLine(feeItem, DesiredSalesOrderLine.DeliveryFeeSku, 1, amount, amount, taxCode, tax?.NetSuiteId,
+                tax is null ? 0 : RuleEngine.RoundMoney(amount * tax.Rate / 100m, currency.Precision), null, null, closed));
         }
 
         var extra = header.Where(kv => kv.Key is not ("subsidiary" or "location" or "memo" or "otherRefNum" or "taxCode"))

@@ -12,8 +12,13 @@ public sealed record OrderSnapshot(
     DateOnly? RequestedDeliveryDate,
     DateTimeOffset UpdatedAt,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    string? StatusWord = null)
+    string? StatusWord = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    decimal? DeliveryFee = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    decimal? Total = null)
 {
+    // DeliveryFee and Total are what OrderEZ says the outlet owes: the invoice is checked against them.
     // StatusWord is written only when set, so snapshots of known statuses keep the hash (and JSON) they always had.
 
     /// <summary>The part of the snapshot that matters for NetSuite. UpdatedAt and write-back refs are left out,

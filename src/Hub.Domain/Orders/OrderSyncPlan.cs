@@ -24,6 +24,12 @@ public static class OrderSyncPlan
         if (state.MappingVersion is null) return (events, null);
 
         var mapping = mappings(state.MappingVersion.Value);
+        // Recorded once per set of invoices it is about: a newer read of an invoice clears it and checks again.
+        if (state.Mismatch is null && InvoiceCheck.Mismatch(state, mapping.Definition, now) is { } mismatch)
+        {
+            events.Add(mismatch);
+            state = state.When(mismatch);
+        }
         var decision = OrderSyncDecider.Decide(state, mapping);
         // An item lookup whose every answer is already known (and recent enough) is recorded without a NetSuite call.
         if (decision.Step is { Kind: SyncCommandKind.ResolveItems, Skus: { } skus } && knownItems is not null

@@ -18,8 +18,9 @@ public enum DeliveryStage
     Delivered,
 }
 
-/// <summary>A line of a fulfilment or an invoice: which SKU, how much, and NetSuite's sales order line when known.</summary>
-public sealed record TransactionLine(string Sku, decimal Quantity, int? OrderLine = null);
+/// <summary>A line of a fulfilment or an invoice: which SKU, how much, and NetSuite's sales order line when known
+/// (<paramref name="ItemId"/> names the NetSuite item of a line that is no OrderEZ SKU, the delivery fee).</summary>
+public sealed record TransactionLine(string Sku, decimal Quantity, int? OrderLine = null, string? ItemId = null);
 
 /// <summary>NetSuite's item fulfilment of the order as last read (several add up: partial shipments).</summary>
 public sealed record Fulfilment(

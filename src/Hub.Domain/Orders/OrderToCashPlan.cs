@@ -62,6 +62,12 @@ public static class BillingPlan
 
         var billing = mapping.Billing;
         var prefix = billing.ExternalIdPrefix + id;
+        // The delivery fee goes on the order's first invoice.
+        List<TransactionLine> WithFee(List<TransactionLine> lines) =>
+            billing.DeliveryFeeItem is { } fee && s.Committed.DeliveryFee is > 0 && s.Invoices.Count == 0
+            && !s.Transformed.Any(t => t.StartsWith(billing.ExternalIdPrefix, StringComparison.Ordinal))
+                ? [.. lines, new TransactionLine(DesiredSalesOrderLine.DeliveryFeeSku, 1, null, fee)]
+                : lines;
         switch (billing.InvoiceOn)
         {
             case MappingVocabulary.InvoiceOnShipped when billing.InvoicePer == MappingVocabulary.InvoicePerShipment:
@@ -69,7 +75,7 @@ public static class BillingPlan
                 {
                     var key = $"{prefix}-{f.Id}";
                     if (!s.Has(key) && f.Lines.Any(l => l.Quantity > 0))
-                        return new DesiredTransform(TransformKind.Invoice, key, f.Lines.Where(l => l.Quantity > 0).ToList(), $"shipment {f.Id} shipped");
+                        return new DesiredTransform(TransformKind.Invoice, key, WithFee(f.Lines.Where(l => l.Quantity > 0).ToList()), $"shipment {f.Id} shipped");
                 }
                 return null;
             case MappingVocabulary.InvoiceOnShipped:
@@ -79,17 +85,17 @@ public static class BillingPlan
                 var wanted = s.Committed.Lines.Where(l => l.Included).GroupBy(l => l.Sku).ToDictionary(g => g.Key, g => g.Sum(l => l.Quantity));
                 var got = shipped.GroupBy(l => l.Sku).ToDictionary(g => g.Key, g => g.Sum(l => l.Quantity));
                 var complete = wanted.Count > 0 && wanted.All(w => got.GetValueOrDefault(w.Key) >= w.Value);
-                return complete ? new DesiredTransform(TransformKind.Invoice, prefix, Sum(shipped), "everything shipped") : null;
+                return complete ? new DesiredTransform(TransformKind.Invoice, prefix, WithFee(Sum(shipped)), "everything shipped") : null;
             }
             case MappingVocabulary.InvoiceOnDelivered when s.Latest.Status == OrderStatus.Completed && !s.Has(prefix):
             {
                 var lines = DeliveredLines(s.Latest);
-                return lines.Count == 0 ? null : new DesiredTransform(TransformKind.Invoice, prefix, lines, "delivered");
+                return lines.Count == 0 ? null : new DesiredTransform(TransformKind.Invoice, prefix, WithFee(lines), "delivered");
             }
             case MappingVocabulary.InvoiceOnAccepted when s.Latest.Status.IsCommitted() && !s.Has(prefix) && s.AckedHash is not null:
             {
                 var lines = s.Committed.Lines.Where(l => l.Included && l.Quantity > 0).Select(l => new TransactionLine(l.Sku, l.Quantity)).ToList();
-                return lines.Count == 0 ? null : new DesiredTransform(TransformKind.Invoice, prefix, Sum(lines), "accepted");
+                return lines.Count == 0 ? null : new DesiredTransform(TransformKind.Invoice, prefix, WithFee(Sum(lines)), "accepted");
             }
             default:
                 return null;
@@ -103,4 +109,25 @@ public static class BillingPlan
     private static List<TransactionLine> Sum(IEnumerable<TransactionLine> lines) =>
         lines.GroupBy(l => (l.Sku, l.OrderLine)).Select(g => new TransactionLine(g.Key.Sku, g.Sum(l => l.Quantity), g.Key.OrderLine))
             .OrderBy(l => l.OrderLine ?? int.MaxValue).ThenBy(l => l.Sku, StringComparer.Ordinal).ToList();
+}
+
+/// <summary>
+/// Pure: once everything the outlet kept is invoiced, NetSuite's invoices must total what OrderEZ says the order
+/// costs (lines, delivery fee, tax) within one unit of the currency's smallest coin; otherwise it is an audit finding.
+/// </summary>
+public static class InvoiceCheck
+{
+    public static InvoiceTotalMismatched? Mismatch(OrderSync s, MappingDefinition mapping, DateTimeOffset now)
+    {
+        if (s.Latest?.Total is not { } orderEzTotal || s.Invoices.Count == 0 || s.Latest.Status.IsWithdrawn()) return null;
+        var wanted = s.Latest.Lines.Where(l => l.Included).GroupBy(l => l.Sku).ToDictionary(g => g.Key, g => g.Sum(l => l.Quantity));
+        var billed = s.Invoices.SelectMany(i => i.Lines).GroupBy(l => l.Sku).ToDictionary(g => g.Key, g => g.Sum(l => l.Quantity));
+        if (wanted.Count == 0 || wanted.Any(w => billed.GetValueOrDefault(w.Key) < w.Value)) return null;
+        var precision = mapping.Currencies.GetValueOrDefault(s.Latest.Currency)?.Precision ?? 2;
+        var tolerance = 1m / (decimal)Math.Pow(10, precision);
+        var netSuiteTotal = s.Invoices.Sum(i => i.Total);
+        return Math.Abs(netSuiteTotal - orderEzTotal) > tolerance
+            ? new InvoiceTotalMismatched(s.OrderId, s.Invoices[^1].Id, netSuiteTotal, orderEzTotal, now)
+            : null;
+    }
 }

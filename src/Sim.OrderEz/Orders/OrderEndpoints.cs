@@ -58,8 +58,11 @@ internal static class OrderEndpoints
         if (body.Error is not null) return body.Error;
 
         var reader = new BodyReader(body.Root!.Value, new FieldErrors())
-            .AllowOnly("outletId", "lines", "placedBy", "requestedDeliveryDate", "note");
+            .AllowOnly("outletId", "lines", "placedBy", "requestedDeliveryDate", "note", "deliveryFee");
         var outletId = reader.Long("outletId", required: true);
+        // The supplier's delivery charge for the order (OrderEZ shows one per order, §3.1); taxed with the lines.
+        var deliveryFee = reader.Decimal("deliveryFee", required: false) ?? 0m;
+        if (deliveryFee < 0 || decimal.Round(deliveryFee, 2) != deliveryFee) reader.Errors.Add("deliveryFee", "must be 0 or more, with at most 2 decimals");
         var placedBy = reader.String("placedBy", required: false) ?? "outlet";
         if (placedBy is not ("outlet" or "supplier")) reader.Errors.Add("placedBy", "must be one of: outlet, supplier");
         var requestedDate = reader.Date("requestedDeliveryDate");
@@ -130,6 +133,7 @@ internal static class OrderEndpoints
                     Total = Money.Of(p.Quantity * p.Product.ListPrice),
                 }).ToList(),
                 TaxRate = state.Options.TaxRate,
+                DeliveryFee = deliveryFee,
                 Notes = noteText is null ? [] : [new OrderNote(placedBy, noteText, now)],
                 CreatedAt = now,
                 UpdatedAt = now,

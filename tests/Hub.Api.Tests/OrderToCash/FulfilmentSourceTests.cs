@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Alba;
@@ -60,6 +61,41 @@ public class FulfilmentSourceTests(HubFixture fixture) : IntegrationContext(fixt
         (await Hub.SalesOrderLinesAsync(so)).Select(l => l!["quantity"]!.GetValue<decimal>()).ShouldBe([2m], "the line left out is off the sales order too");
         shown["invoice"]!["total"]!.GetValue<decimal>().ShouldBe(shown["total"]!.GetValue<decimal>(), "NetSuite's invoice totals what OrderEZ says the outlet owes");
         await Hub.InvariantsHoldAsync([orderId]);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task a_delivery_fee_is_billed_as_the_mappings_item_and_without_it_the_invoice_total_is_action_needed(bool mapped)
+    {
+        if (mapped) await PublishAndApplyAsync(m => m["billing"] = new JsonObject { ["deliveryFeeItem"] = "50" });
+        await Hub.SeedCatalogAsync(["COF-1", "MLK-1"]);
+        var outlet = await Hub.CreateOutletAsync();
+        var placed = await Hub.OrderEzHttp.PostAsJsonAsync("/_sim/orders", new { outletId = outlet, deliveryFee = 8.00m, lines = new[] { new { sku = "COF-1", quantity = 2 }, new { sku = "MLK-1", quantity = 5 } } });
+        var orderId = await Hub.DataIdAsync(placed);
+        await Hub.AcceptAsync(orderId);
+        var so = (await Hub.SyncedAsync(orderId)).NetSuiteSalesOrderId!;
+        await Hub.FulfilAsync(so, "C");
+        await Hub.PollTransactionsAsync();
+        var shown = await Hub.OrderEzEventuallyAsync(orderId, o => o["invoice"]?["number"] is not null, "the invoice");
+        var orderEzTotal = shown["total"]!.GetValue<decimal>();
+
+        var view = await Hub.EventuallyAsync(orderId, v => v.PendingCommands.Count == 0 && v.OrderToCash?.OrderEzAcknowledged?.Invoice is not null);
+        var invoiceTotal = view.OrderToCash!.NetSuiteInvoices.Single().Total;
+        if (mapped)
+        {
+            invoiceTotal.ShouldBe(orderEzTotal, "the fee is a line of the sales order and of the invoice");
+            view.ActionNeeded.ShouldBeNull();
+            view.InSync.ShouldBeTrue();
+        }
+        else
+        {
+            invoiceTotal.ShouldBeLessThan(orderEzTotal);
+            view.ActionNeeded!.Code.ShouldBe(global::Hub.Domain.Common.ProblemCodes.InvoiceTotalMismatch.Code);
+            view.ActionNeeded.Reason.ShouldContain(orderEzTotal.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            view.ActionNeeded.Reason.ShouldContain(invoiceTotal.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            view.InSync.ShouldBeFalse();
+        }
     }
 
     [Fact]

@@ -139,4 +139,17 @@ public class OrderToCashTests
             .When(Observed(Snapshot(OrderStatus.Declined, 60)));
         BillingPlan.Next(declined, TestDefinition).ShouldBeNull();
     }
+
+    [Fact]
+    public void the_invoices_are_checked_against_orderezs_total_only_once_everything_kept_is_billed()
+    {
+        var order = Synced(Snapshot(OrderStatus.Accepted) with { Total = 381.51m });
+        Invoice Billing(string id, decimal total, params TransactionLine[] lines) => Bill(id, total, total) with { Lines = lines };
+        var half = order.When(new InvoiceObserved(42, null, Billing("801", 327.00m, L("COF-1KG", 10, 1)), "poll", T0));
+        InvoiceCheck.Mismatch(half, TestDefinition, T0).ShouldBeNull("half billed is not a finding");
+        var whole = half.When(new InvoiceObserved(42, null, Billing("802", 58.87m, L("MLK-1L", 12, 2)), "poll", T0));
+        InvoiceCheck.Mismatch(whole, TestDefinition, T0).ShouldBe(new InvoiceTotalMismatched(42, "802", 385.87m, 381.51m, T0));
+        var rounded = half.When(new InvoiceObserved(42, null, Billing("802", 54.50m, L("MLK-1L", 12, 2)), "poll", T0));
+        InvoiceCheck.Mismatch(rounded, TestDefinition, T0).ShouldBeNull("one cent is the currency's rounding");
+    }
 }
