@@ -67,6 +67,9 @@ public sealed class HubProcesses : IAsyncDisposable
     public HttpClient NetSuiteHttp { get; private set; } = null!;
     public HttpClient OrderEzHttp { get; private set; } = null!;
 
+    /// <summary>The record API as a NetSuite user reaches it (a warehouse user fulfilling, a clerk invoicing).</summary>
+    public Hub.NetSuite.NetSuiteClient NetSuite { get; private set; } = null!;
+
     /// <summary>NetSuite with a limit of 5 and 150 ms per call: slow enough that calls are in flight when the hub dies.</summary>
     public static async Task<HubProcesses> StartAsync(string schemaPrefix = "hub_kill_", int netSuiteLatencyMs = 150)
     {
@@ -87,6 +90,7 @@ public sealed class HubProcesses : IAsyncDisposable
         h._orderEz.Urls.Add("http://127.0.0.1:0");
         await h._orderEz.StartAsync();
         h.NetSuiteHttp = new HttpClient { BaseAddress = new Uri(h._ns.BaseUrl) };
+        h.NetSuite = new Hub.NetSuite.NetSuiteClient(new HttpClient(), h._ns);
         h.OrderEzHttp = new HttpClient { BaseAddress = new Uri(Address(h._orderEz)) };
         return h;
     }

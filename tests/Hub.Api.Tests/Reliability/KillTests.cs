@@ -171,6 +171,36 @@ public sealed class KillTests(Xunit.Abstractions.ITestOutputHelper output) : IAs
     }
 
     [Fact]
+    public async Task killed_between_the_invoice_write_and_its_outcome_the_hub_finds_the_invoice_and_never_makes_a_second()
+    {
+        var settings = new Dictionary<string, string> { ["Hub__NetSuitePollIntervalSeconds"] = "1" };
+        _hub = StartHub(settings);
+        await WaitHealthyAsync();
+        await _h.SubscribeAndSeedAsync();
+        var outlet = await DataId(await _h.OrderEzHttp.PostAsJsonAsync("/_sim/outlets", new { name = "Bar Nine", email = "orders@barnine.example" }));
+        var order = await DataId(await _h.OrderEzHttp.PostAsJsonAsync("/_sim/orders", new { outletId = outlet, placedBy = "supplier", lines = new[] { new { sku = "COF-1", quantity = 3 } } }));
+        (await _h.WaitAllSyncedAsync([order], TimeSpan.FromSeconds(60))).ShouldBe(1);
+        var salesOrder = JsonNode.Parse(await _h.SendAsOrderEzAsync(HttpMethod.Get, $"/distributor/orders/{order}"))!["data"]!["externalRefs"]!["netsuiteSalesOrderId"]!.GetValue<string>();
+        // Slow NetSuite answers, so that the kill lands while the invoice transform is being written.
+        (await _h.NetSuiteHttp.PostAsJsonAsync("/_sim/config", new { latencyMs = 400 })).EnsureSuccessStatusCode();
+
+        await _h.NetSuite.TransformAsync("salesOrder", salesOrder, "itemFulfillment", new JsonObject { ["shipStatus"] = new JsonObject { ["id"] = "C" } });
+        var kill = await _h.KillMidWriteAsync(_hub);
+        output.WriteLine($"Killed with {kill.WritesInFlightBefore} NetSuite write(s) in flight ({kill.Records}); {kill.WritesOutlivingCaller} outlived it.");
+        kill.MidWrite.ShouldBeTrue(kill.ToString());
+        kill.Outliving.ShouldContain(p => p.Contains("!transform/invoice"), kill.ToString());
+        _hub = StartHub(settings);
+        await WaitHealthyAsync();
+
+        await Eventually.UntilAsync(async () => JsonNode.Parse(await _h.SendAsOrderEzAsync(HttpMethod.Get, $"/distributor/orders/{order}"))!["data"]!["invoice"] is JsonObject,
+            TimeSpan.FromSeconds(60), "OrderEZ to show the invoice after the restart");
+        var invoices = await _h.LedgerRecordsAsync("invoice");
+        invoices.Count.ShouldBe(1);
+        invoices.Single()!["creates"]!.GetValue<int>().ShouldBe(1, "the invoice the killed hub wrote was adopted, not made again");
+        await _h.InvariantsHoldAsync([order]);
+    }
+
+    [Fact]
     public async Task two_nodes_share_the_work_and_when_one_is_killed_the_other_finishes_it()
     {
         var cluster = new Dictionary<string, string>
