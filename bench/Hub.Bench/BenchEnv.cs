@@ -24,6 +24,19 @@ public sealed record BenchEnv(string Root, string HubUrl, string NetSuiteUrl, st
         return http;
     }
 
+    /// <summary>The record API as a NetSuite user reaches it (the installation's token), for warehouse work in the bench.</summary>
+    public Hub.NetSuite.NetSuiteClient NetSuiteUser()
+    {
+        string Need(string name) => Environment.GetEnvironmentVariable(name) ?? throw new InvalidOperationException($"{name} is not set; run the bench with ./hub bench.");
+        return new Hub.NetSuite.NetSuiteClient(new HttpClient { Timeout = TimeSpan.FromMinutes(2) }, new Hub.NetSuite.NetSuiteOptions
+        {
+            BaseUrl = NetSuiteUrl, AccountId = Need("NETSUITE_ACCOUNT_ID"), ConsumerKey = Need("NETSUITE_CONSUMER_KEY"),
+            ConsumerSecret = Need("NETSUITE_CONSUMER_SECRET"), TokenId = Need("NETSUITE_TOKEN_ID"), TokenSecret = Need("NETSUITE_TOKEN_SECRET"),
+        });
+    }
+
+    public static string NudgeSecret => Environment.GetEnvironmentVariable("NETSUITE_NUDGE_SECRET") ?? throw new InvalidOperationException("NETSUITE_NUDGE_SECRET is not set; run the bench with ./hub bench.");
+
     public HttpClient NetSuiteSim() => new() { BaseAddress = new Uri(NetSuiteUrl), Timeout = TimeSpan.FromMinutes(2) };
 
     public HttpClient OrderEz()

@@ -51,6 +51,9 @@ public sealed record OrderSync
     public IReadOnlyList<Fulfilment> Fulfilments { get; init; } = [];
     public IReadOnlyList<Invoice> Invoices { get; init; } = [];
 
+    /// <summary>When the hub last read each fulfilment and invoice (its own clock): a poll row from a second before it is not news.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> ReadAt { get; init; } = new Dictionary<string, DateTimeOffset>();
+
     /// <summary>ExternalIds of the records the hub's transforms created (invoices, fulfilments): never made twice.</summary>
     public IReadOnlyList<string> Transformed { get; init; } = [];
 
@@ -134,6 +137,7 @@ public sealed record OrderSync
         FulfilmentObserved e => this with
         {
             Fulfilments = Upsert(Fulfilments, e.Fulfilment, f => f.Id, f => f.ModifiedAt),
+            ReadAt = Merge(ReadAt, e.Fulfilment.Id, e.At),
             DeliveryReached = Max(DeliveryReached, (DeliveryStage)(int)e.Fulfilment.Stage),
             Transformed = e.Fulfilment.ExternalId is { } fx && !Transformed.Contains(fx) && e.CommandId is not null ? Transformed.Append(fx).ToList() : Transformed,
             Pending = Clears(e.CommandId),
@@ -141,6 +145,7 @@ public sealed record OrderSync
         InvoiceObserved e => this with
         {
             Invoices = Upsert(Invoices, e.Invoice, i => i.Id, i => i.ModifiedAt),
+            ReadAt = Merge(ReadAt, e.Invoice.Id, e.At),
             Transformed = e.Invoice.ExternalId is { } ix && !Transformed.Contains(ix) && e.CommandId is not null ? Transformed.Append(ix).ToList() : Transformed,
             Pending = Clears(e.CommandId),
             Mismatch = Mismatch is { } m && m.Stage == e.Invoice.Id ? null : Mismatch,
@@ -232,6 +237,26 @@ public sealed record OrderSync
         modifiedAt(read) > modifiedAt(had) || (modifiedAt(read) == modifiedAt(had) && ContentHash.Of(read) != ContentHash.Of(had));
 
     private static DeliveryStage? Max(DeliveryStage? a, DeliveryStage b) => a is { } x && x > b ? x : b;
+
+    private static IReadOnlyDictionary<string, DateTimeOffset> Merge(IReadOnlyDictionary<string, DateTimeOffset> a, string key, DateTimeOffset at)
+    {
+        var d = new Dictionary<string, DateTimeOffset>(a);
+        if (!d.TryGetValue(key, out var had) || at > had) d[key] = at;
+        return d;
+    }
+
+    /// <summary>
+    /// Whether a poll row of a fulfilment or invoice (NetSuite's lastModifiedDate, whole seconds) may hold something
+    /// the order's copy lacks: newer than the copy, or from the copy's second while the hub read it within that second
+    /// or soon after (a later change in the same second looks the same). The margin covers the clocks' skew.
+    /// </summary>
+    public bool MayBeNews(string recordId, DateTimeOffset rowModifiedAt, TimeSpan skew)
+    {
+        var known = Fulfilments.FirstOrDefault(f => f.Id == recordId)?.ModifiedAt ?? Invoices.FirstOrDefault(i => i.Id == recordId)?.ModifiedAt;
+        if (known is null || rowModifiedAt > known) return true;
+        if (rowModifiedAt < known) return false;
+        return !ReadAt.TryGetValue(recordId, out var read) || read < rowModifiedAt + TimeSpan.FromSeconds(1) + skew;
+    }
 
     private static IReadOnlyDictionary<string, string> Merge(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
     {

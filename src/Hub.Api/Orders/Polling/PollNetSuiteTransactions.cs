@@ -31,6 +31,9 @@ public static class PollNetSuiteTransactionsHandler
 {
     public const string CheckpointId = "netsuite-transactions";
 
+    /// <summary>How far NetSuite's clock and the hub's may differ when a row from the second of the hub's read is judged.</summary>
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(2);
+
     public static readonly NetSuiteChangeFeed Feed = new(PollerRegistry.NetSuiteTransactions, NetSuitePriority.Billing,
         NetSuiteTranslator.TransactionsChangedSinceQuery, ChangesAsync);
 
@@ -46,15 +49,23 @@ public static class PollNetSuiteTransactionsHandler
     {
         var messages = new List<object>();
         var transactions = new List<(TransformKind Kind, string Id, string SalesOrderId, DateTimeOffset? At)>();
+        var payments = new List<string>();
         foreach (var row in rows)
         {
             var id = row.GetValueOrDefault(NetSuiteTranslator.IdColumn);
             if (id is null) continue;
             var type = row.GetValueOrDefault(NetSuiteTranslator.TypeColumn);
             if (string.Equals(type, NetSuiteTranslator.PaymentTransactionType, StringComparison.OrdinalIgnoreCase))
-                messages.Add(new ObserveNetSuitePayment(id, "poll"));
+                payments.Add(id);
             else if (NetSuiteTranslator.KindOfTransaction(type) is { } kind && row.GetValueOrDefault(NetSuiteTranslator.CreatedFromColumn) is { } so)
                 transactions.Add((kind, id, so, NetSuiteChangePoller.At(row.GetValueOrDefault(NetSuiteTranslator.LastModifiedColumn))));
+        }
+        if (payments.Count > 0)
+        {
+            // The hub's own payments already made their orders read their invoices again.
+            var ids = payments.Distinct().ToArray();
+            var ours = (await session.Query<Hub.Domain.Payments.PaymentSync>().Where(p => p.NetSuitePaymentId.IsOneOf(ids)).ToListAsync(ct)).Select(p => p.NetSuitePaymentId).ToHashSet();
+            messages.AddRange(ids.Where(id => !ours.Contains(id)).Select(id => new ObserveNetSuitePayment(id, "poll")));
         }
         if (transactions.Count == 0) return Deduplicated(messages);
         var salesOrders = transactions.Select(t => t.SalesOrderId).Distinct().ToArray();
@@ -64,12 +75,7 @@ public static class PollNetSuiteTransactionsHandler
         foreach (var t in transactions)
         {
             if (!orders.TryGetValue(t.SalesOrderId, out var order)) continue;
-            var known = t.Kind == TransformKind.Invoice
-                ? order.Invoices.FirstOrDefault(i => i.Id == t.Id)?.ModifiedAt
-                : order.Fulfilments.FirstOrDefault(f => f.Id == t.Id)?.ModifiedAt;
-            // NetSuite keeps whole seconds: a record changed again within the second the hub read it looks the same
-            // here, so only a strictly older row is skipped (the read then tells whether its content is news).
-            if (known is not null && t.At is not null && known > t.At) continue;
+            if (t.At is { } at && !order.MayBeNews(t.Id, at, ClockSkew)) continue;
             messages.Add(new ObserveNetSuiteTransaction(order.OrderId, t.Kind, t.Id, "poll"));
         }
         return Deduplicated(messages);
