@@ -81,15 +81,18 @@ public sealed class BenchSystem(BenchEnv env)
         Encoding.UTF8.GetBytes(new JsonObject { ["type"] = type, ["timestamp"] = DateTimeOffset.UtcNow.ToString("O"), ["data"] = order.DeepClone() }.ToJsonString());
 
     /// <summary>Posts one signed delivery; true when the hub answered 2xx (it does only after the commit).</summary>
-    public async Task<(bool Ok, int Status)> PostWebhookAsync(HttpClient hub, byte[] body)
+    public Task<(bool Ok, int Status)> PostWebhookAsync(HttpClient hub, byte[] body) => PostSignedAsync(hub, "/webhooks/orderez", body, Env.WebhookSecret);
+
+    /// <summary>Posts a body signed as Standard Webhooks (OrderEZ's deliveries, NetSuite's nudges).</summary>
+    public static async Task<(bool Ok, int Status)> PostSignedAsync(HttpClient hub, string path, byte[] body, string secret)
     {
         var id = "msg_" + Guid.NewGuid().ToString("N");
         var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/orderez") { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.Add("webhook-id", id);
         request.Headers.Add("webhook-timestamp", ts.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", StandardWebhookVerifier.Sign(id, ts, body, Env.WebhookSecret));
+        request.Headers.Add("webhook-signature", StandardWebhookVerifier.Sign(id, ts, body, secret));
         using var response = await hub.SendAsync(request);
         return (response.IsSuccessStatusCode, (int)response.StatusCode);
     }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Hub.OrderEz;
 
 namespace Hub.Bench;
 
@@ -95,14 +94,8 @@ public static class OrderToCashScenario
 
     private static async Task NudgeAsync(HttpClient hub, string fulfilment)
     {
-        var body = Encoding.UTF8.GetBytes($$"""{"recordType":"itemfulfillment","id":"{{fulfilment}}"}""");
-        var id = "ns_" + Guid.NewGuid().ToString("N");
-        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/netsuite") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new("application/json");
-        request.Headers.Add("webhook-id", id);
-        request.Headers.Add("webhook-timestamp", ts.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", StandardWebhookVerifier.Sign(id, ts, body, BenchEnv.NudgeSecret));
-        (await hub.SendAsync(request)).EnsureSuccessStatusCode();
+        var (ok, status) = await BenchSystem.PostSignedAsync(hub, "/webhooks/netsuite",
+            Encoding.UTF8.GetBytes($$"""{"recordType":"itemfulfillment","id":"{{fulfilment}}"}"""), BenchEnv.NudgeSecret);
+        if (!ok) throw new InvalidOperationException($"The hub refused the nudge with {status}.");
     }
 }

@@ -52,24 +52,7 @@ internal static class DeliveryEndpoints
         if (body.Error is not null) return body.Error;
 
         var errors = new FieldErrors();
-        string? note = null;
-        var excluded = new List<(string Sku, string Path)>();
-        if (body.Root is { } root)
-        {
-            var reader = new BodyReader(root, errors).AllowOnly("excludeSkus", "note");
-            note = reader.String("note", required: false);
-            if (reader.Array("excludeSkus", required: false) is { } array)
-            {
-                var index = 0;
-                foreach (var item in array.EnumerateArray())
-                {
-                    var path = $"excludeSkus[{index++}]";
-                    if (item.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(item.GetString()))
-                        excluded.Add((item.GetString()!, path));
-                    else errors.Add(path, "must be a non-empty string");
-                }
-            }
-        }
+        var (note, excluded) = OrderEndpoints.ReadExclusions(body.Root, errors);
         if (errors.Any) return ApiResults.Unprocessable(errors);
 
         lock (state.Gate)

@@ -145,29 +145,37 @@ internal static class OrderEndpoints
         }
     }
 
+    /// <summary>
+    /// The body acceptance and completion share: an optional note and the SKUs of lines left out, each a non-empty
+    /// string (errors by path). Which SKUs the order has is the caller's check.
+    /// </summary>
+    internal static (string? Note, List<(string Sku, string Path)> Excluded) ReadExclusions(JsonElement? root, FieldErrors errors)
+    {
+        string? note = null;
+        var excluded = new List<(string Sku, string Path)>();
+        if (root is not { } body) return (note, excluded);
+        var reader = new BodyReader(body, errors).AllowOnly("excludeSkus", "note");
+        note = reader.String("note", required: false);
+        if (reader.Array("excludeSkus", required: false) is { } array)
+        {
+            var index = 0;
+            foreach (var item in array.EnumerateArray())
+            {
+                var path = $"excludeSkus[{index++}]";
+                if (item.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(item.GetString())) excluded.Add((item.GetString()!, path));
+                else errors.Add(path, "must be a non-empty string");
+            }
+        }
+        return (note, excluded);
+    }
+
     private static async Task<IResult> Accept(long id, HttpRequest request, SimState state, CancellationToken ct)
     {
         var body = await RequestBody.ReadObjectAsync(request, optional: true, ct);
         if (body.Error is not null) return body.Error;
 
         var errors = new FieldErrors();
-        string? note = null;
-        var excluded = new List<(string Sku, string Path)>();
-        if (body.Root is { } root)
-        {
-            var reader = new BodyReader(root, errors).AllowOnly("excludeSkus", "note");
-            note = reader.String("note", required: false);
-            if (reader.Array("excludeSkus", required: false) is { } array)
-            {
-                var index = 0;
-                foreach (var item in array.EnumerateArray())
-                {
-                    var path = $"excludeSkus[{index++}]";
-                    if (item.ValueKind == JsonValueKind.String) excluded.Add((item.GetString()!, path));
-                    else errors.Add(path, "must be a string");
-                }
-            }
-        }
+        var (note, excluded) = ReadExclusions(body.Root, errors);
         if (errors.Any) return ApiResults.Unprocessable(errors);
 
         lock (state.Gate)

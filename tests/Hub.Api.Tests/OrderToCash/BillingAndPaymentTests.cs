@@ -143,6 +143,28 @@ public class BillingAndPaymentTests(HubFixture fixture) : IntegrationContext(fix
         history.ShouldBe(["PaymentObserved", "PaymentNeedsAction", "PaymentResolved", "PaymentStepIssued", "CustomerPaymentRecorded"]);
     }
 
+    [Fact]
+    public async Task a_payment_finance_records_in_netsuite_reaches_orderez_as_the_payment_status()
+    {
+        var (_, orderId, so) = await SyncedOrderAsync();
+        await Hub.FulfilAsync(so, "C");
+        await Hub.PollTransactionsAsync();
+        await Hub.OrderEzEventuallyAsync(orderId, o => o["paymentStatus"]?.GetValue<string>() == "unpaid", "the invoice, unpaid");
+        var invoice = (await InvoicesAsync(so)).Single();
+        var customer = invoice["entity"]!["id"]!.GetValue<string>();
+
+        // A clerk records part of the amount in NetSuite; the hub is not told, it finds it by polling.
+        await Hub.NetSuite.CreateAsync("customerPayment", new JsonObject
+        {
+            ["customer"] = new JsonObject { ["id"] = customer }, ["payment"] = 20m, ["currency"] = new JsonObject { ["id"] = invoice["currency"]!["id"]!.GetValue<string>() },
+            ["apply"] = new JsonObject { ["items"] = new JsonArray(new JsonObject { ["doc"] = new JsonObject { ["id"] = invoice["id"]!.GetValue<string>() }, ["apply"] = true, ["amount"] = 20m }) },
+        });
+        await Hub.PollTransactionsAsync();
+        var shown = await Hub.OrderEzEventuallyAsync(orderId, o => o["paymentStatus"]?.GetValue<string>() == "partially_paid", "partially paid");
+        shown["amountPaid"]!.GetValue<decimal>().ShouldBe(20m);
+        shown["invoice"]!["amountDue"]!.GetValue<decimal>().ShouldBe(invoice["total"]!.GetValue<decimal>() - 20m);
+    }
+
     private async Task ResolveAsync(long paymentId, object body, int status, string key, bool expectForbidden = false) =>
         await Hub.Host.Scenario(s =>
         {
