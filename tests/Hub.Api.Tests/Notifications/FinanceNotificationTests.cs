@@ -14,10 +14,10 @@ public class FinanceNotificationTests(NotificationsFixture hub) : IAsyncLifetime
     public Task InitializeAsync() => hub.ResetNotificationsAsync();
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>A moment in a window that ends at least two seconds from now, so every notice raised by the test is in before it is sent.</summary>
+    /// <summary>A moment in a window that ends at least five seconds from now (a loaded machine can take seconds between two raises), so every notice raised by the test is in before it is sent.</summary>
     private DateTimeOffset InNextWindow(int second)
     {
-        var end = DigestWindow.EndOf(hub.Time.GetUtcNow() + TimeSpan.FromSeconds(2), Window);
+        var end = DigestWindow.EndOf(hub.Time.GetUtcNow() + TimeSpan.FromSeconds(5), Window);
         return end - Window + TimeSpan.FromMilliseconds(100 + second * 100);
     }
 
