@@ -64,8 +64,11 @@ internal sealed class RecordStore
         {
             var rules = modules[type].Status ?? throw new InvalidOperationException($"{type} has no status.");
             var record = FindLocked(type, id) ?? throw NsError.NotFound();
+            var before = record.Body.DeepClone().AsObject();
             record.Body[rules.Field] = rules.FromNetSuite(letter);
             record.Body["lastModifiedDate"] = Now();
+            // A cancelled or closed order gives its commitment back; one reopened takes it again.
+            MoveStock([new StockChange(modules[type], before, record.Body)]);
             return Clone(record)!;
         }
     }
@@ -129,6 +132,32 @@ internal sealed class RecordStore
     }
 
     /// <summary>
+    /// Bulk creation for the seed hook: each body is completed as a POST completes it (defaults, derived fields,
+    /// checks) and stored under the next id, all or none, without what only client writes need: the external-id scan,
+    /// the ledger, settling other records (a new item or location touches none). Bodies must already be in the
+    /// store's shape: canonical field names, references as <c>{"id"}</c> to records that exist.
+    /// </summary>
+    public IReadOnlyList<string> Insert(IRecordModule module, IEnumerable<JsonObject> bodies)
+    {
+        lock (_gate)
+        {
+            var type = module.Schema.Name;
+            var now = Now();
+            var staged = new List<StoredRecord>();
+            foreach (var body in bodies)
+            {
+                module.Complete(new RecordWrite(body, null, time.GetUtcNow(), _nextTranId, _lookup));
+                body["createdDate"] = now;
+                body["lastModifiedDate"] = now;
+                staged.Add(new StoredRecord { Type = type, Id = (_lastId + 1 + staged.Count).ToString(CultureInfo.InvariantCulture), Body = body });
+            }
+            foreach (var record in staged) _records[type][record.NumericId] = record;
+            _lastId += staged.Count;
+            return [.. staged.Select(r => r.Id)];
+        }
+    }
+
+    /// <summary>
     /// Creates a record of the handler's target type from a source record, in one step: a source that is gone is a
     /// 404, and a target its rules refuse leaves nothing behind.
     /// </summary>
@@ -155,7 +184,9 @@ internal sealed class RecordStore
             var module = modules[type];
             module.CheckDelete(existing, _lookup);
             _records[type].Remove(existing.NumericId);
-            Settle(module.Affects(existing.Body));
+            var changes = Settle(module.Affects(existing.Body));
+            changes.Add(new StockChange(module, existing.Body, null));
+            MoveStock(changes);
         }
     }
 
@@ -302,7 +333,9 @@ internal sealed class RecordStore
         if (created) entry.Creates++;
         else entry.Updates++;
         var module = modules[record.Type];
-        Settle(module.Affects(record.Body).Concat(pending.Before is null ? [] : module.Affects(pending.Before)));
+        var changes = Settle(module.Affects(record.Body).Concat(pending.Before is null ? [] : module.Affects(pending.Before)));
+        changes.Add(new StockChange(module, pending.Before, record.Body));
+        MoveStock(changes);
         return Clone(record)!;
     }
 
@@ -311,14 +344,78 @@ internal sealed class RecordStore
     /// status. A record that changed moves its lastModifiedDate (so pollers see it); it is not a client write, so
     /// the ledger does not count it.
     /// </summary>
-    private void Settle(IEnumerable<(string Type, string Id)> affected)
+    private List<StockChange> Settle(IEnumerable<(string Type, string Id)> affected)
     {
+        var changes = new List<StockChange>();
         foreach (var (type, id) in affected.Distinct())
         {
             if (FindLocked(type, id) is not { } record) continue;
-            var before = record.Body.DeepClone();
+            var before = record.Body.DeepClone().AsObject();
             modules[type].Settle(record, _lookup);
-            if (!JsonNode.DeepEquals(before, record.Body)) record.Body["lastModifiedDate"] = Now();
+            if (JsonNode.DeepEquals(before, record.Body)) continue;
+            record.Body["lastModifiedDate"] = Now();
+            changes.Add(new StockChange(modules[type], before, record.Body));
+        }
+        return changes;
+    }
+
+    /// <summary>A record written, settled or deleted in one store operation: its body before and after (null when absent).</summary>
+    private sealed record StockChange(IRecordModule Module, JsonObject? Before, JsonObject? After);
+
+    /// <summary>
+    /// Moves the stock of the items the changed records touch (<see cref="Stock"/>): on-hand by what each record's
+    /// new body does minus what its old body did, committed summed again over every stock record of those items.
+    /// </summary>
+    private void MoveStock(List<StockChange> changes)
+    {
+        var onHand = new Dictionary<string, Dictionary<string, decimal>>(StringComparer.Ordinal);
+        foreach (var change in changes)
+        {
+            if (change.Module.StockMoves is not { } effects) continue;
+            void Add(JsonObject? body, int sign)
+            {
+                if (body is null) return;
+                foreach (var e in effects(body, _lookup))
+                {
+                    var byLocation = onHand.TryGetValue(e.Item, out var d) ? d : onHand[e.Item] = new(StringComparer.Ordinal);
+                    byLocation[e.Location] = byLocation.GetValueOrDefault(e.Location) + sign * e.OnHand;
+                }
+            }
+            Add(change.Before, -1);
+            Add(change.After, +1);
+        }
+        if (onHand.Count == 0) return;
+        var committed = onHand.Keys.ToDictionary(k => k, _ => new Dictionary<string, decimal>(StringComparer.Ordinal), StringComparer.Ordinal);
+        foreach (var module in modules.All)
+        {
+            if (module.StockMoves is not { } effects) continue;
+            foreach (var record in _records[module.Schema.Name].Values)
+                foreach (var e in effects(record.Body, _lookup))
+                    if (e.Committed != 0 && committed.TryGetValue(e.Item, out var byLocation))
+                        byLocation[e.Location] = byLocation.GetValueOrDefault(e.Location) + e.Committed;
+        }
+        var now = Now();
+        foreach (var (itemId, deltas) in onHand)
+            if (FindLocked("inventoryItem", itemId) is { } item)
+                Stock.Apply(item.Body, deltas.Where(d => d.Value != 0).ToDictionary(), committed[itemId], now);
+    }
+
+    /// <summary>
+    /// Sets an item's on-hand at a location directly, as a scenario does to plant a discrepancy: available follows,
+    /// the line and the item move their lastModifiedDate; it is not a client write, so the ledger does not count it.
+    /// </summary>
+    public StoredRecord SetOnHand(string itemId, string location, decimal onHand)
+    {
+        lock (_gate)
+        {
+            var item = FindLocked("inventoryItem", itemId) ?? throw NsError.NotFound();
+            if (FindLocked("location", location) is null) throw NsError.InvalidReference(location, "location", "location");
+            var line = Stock.LineFor(item.Body, location);
+            var now = Now();
+            line["lastModifiedDate"] = null;
+            Stock.Set(line, onHand, Stock.Committed(line), now);
+            item.Body["lastModifiedDate"] = now;
+            return Clone(item)!;
         }
     }
 
@@ -339,10 +436,10 @@ internal sealed class RecordStore
             var path = $"{sub.Name}.items[{i}]";
             if (incoming[i] is not JsonObject raw) throw NsError.BadContent($"Invalid line in sublist {sub.Name}.", path);
             var line = NormalizeLine(sub, raw, path);
-            if (sub.KeyRef is { } keyRef)
+            if (sub.ContentKey is { } keyOf)
             {
-                var key = Json.Text(line[keyRef]?["id"]);
-                bool Same(JsonObject l) => key is not null && Json.Text(l[keyRef]?["id"]) == key;
+                var key = keyOf(line);
+                bool Same(JsonObject l) => key is not null && keyOf(l) == key;
                 var keyed = lines.FindIndex(Same);
                 var updated = (keyed >= 0 ? lines[keyed] : existing.FirstOrDefault(Same))?.DeepClone().AsObject() ?? [];
                 foreach (var (k, v) in line)
@@ -385,7 +482,7 @@ internal sealed class RecordStore
         {
             var key = sub.CanonicalField(rawKey);
             // A transaction line's amount is quantity × rate; an apply line's amount is what the client applies.
-            if (key == "links" || key == "amount" && sub.Name == "item") continue;
+            if (key == "links" || key == "amount" && sub.Name == "item" || sub.IsServerField(key)) continue;
             if (value is not null && sub.RefFor(key) is { } rf)
                 line[key] = ResolveRef(rf, value, $"{path}.{key}");
             else

@@ -130,6 +130,8 @@ internal static class SimHooks
         {
             var body = await ReadAsync(ctx);
             if (body is null) return Problem("Body must be a JSON object.");
+            // {"items": N, …} seeds a catalogue in bulk; {"items": [ … ], "customers": [ … ]} creates the records given.
+            if (Json.Get(body, "items") is JsonValue) return CatalogueSeed.Run(state, body);
             var items = new JsonArray();
             var customers = new JsonArray();
             try
@@ -153,6 +155,13 @@ internal static class SimHooks
                 return Results.Json(e.ToEnvelope(), statusCode: e.Status, contentType: "application/vnd.oracle.resource+json; type=error");
             }
             return Results.Json(new JsonObject { ["items"] = items, ["customers"] = customers });
+        });
+
+        sim.MapPost("/items/{id}/stock", async (string id, HttpContext ctx) =>
+        {
+            var body = await ReadAsync(ctx);
+            if (body is null) return Problem("Body must be a JSON object.");
+            return CatalogueSeed.SetStock(state, id, body);
         });
 
         sim.MapGet("/records/{type}", (string type) =>

@@ -22,6 +22,9 @@ internal interface IRecordModule
     /// </summary>
     string? TransactionCode => null;
 
+    /// <summary>The sublist whose lines are the transaction's lines in <c>transactionline</c>: <c>item</c>, or an adjustment's <c>inventory</c>.</summary>
+    string LineSublist => "item";
+
     /// <summary>The SuiteQL tables this type answers by itself.</summary>
     IEnumerable<SuiteQlTable> Tables => [];
 
@@ -51,6 +54,12 @@ internal interface IRecordModule
 
     /// <summary>Refuses a delete NetSuite would refuse (a record others depend on).</summary>
     void CheckDelete(StoredRecord record, RecordLookup lookup) { }
+
+    /// <summary>
+    /// What a record of this type, as its body stands, does to stock (<see cref="Records.Stock"/>); null when the type
+    /// never touches stock. The store takes the effects of a record's old body back and adds those of its new one.
+    /// </summary>
+    Func<JsonObject, RecordLookup, IEnumerable<StockEffect>>? StockMoves => null;
 }
 
 /// <summary>

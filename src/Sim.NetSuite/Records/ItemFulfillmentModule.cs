@@ -113,8 +113,30 @@ internal sealed class ItemFulfillmentModule : IRecordModule
             lines[i]["quantity"] = quantity;
             Transforming.Take(lines[i], line.OrderLine, "item");
             Transforming.Default(lines[i], "location", line.OrderLine["location"] ?? order.Body["location"]);
+            // Where the order committed the line when it names no location: the item's first (ADR 0033).
+            if (lines[i]["location"] is null && Cell.RefId(lines[i], "item") is { } itemId
+                && write.Find("inventoryItem", itemId) is { } item && Stock.FirstLocation(item.Body) is { } first)
+                lines[i]["location"] = new JsonObject { ["id"] = first };
         }
         if (write.IsCreate) body["tranId"] ??= write.TakeTranId("IF");
+    }
+
+    public Func<JsonObject, RecordLookup, IEnumerable<StockEffect>> StockMoves => Moves;
+
+    /// <summary>
+    /// A shipped fulfilment has taken its quantities off the shelf; a picked or packed one still holds them committed
+    /// (its order no longer does: they count as fulfilled there), at each line's location.
+    /// </summary>
+    private static IEnumerable<StockEffect> Moves(JsonObject body, RecordLookup lookup)
+    {
+        var shipped = Cell.RefId(body, "shipStatus") == "C";
+        foreach (var line in Cell.Lines(body, "item"))
+        {
+            if (Cell.RefId(line, "item") is not { } itemId || Cell.RefId(line, "location") is not { } location) continue;
+            if (lookup.Find("inventoryItem", itemId) is null) continue;
+            var quantity = Json.Decimal(line["quantity"]) ?? 0;
+            yield return shipped ? new StockEffect(itemId, location, -quantity, 0) : new StockEffect(itemId, location, 0, quantity);
+        }
     }
 
     /// <summary>A fulfilment whose quantity has been billed cannot go: the invoice would bill more than was shipped.</summary>

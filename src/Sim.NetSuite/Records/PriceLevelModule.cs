@@ -14,6 +14,8 @@ internal sealed class PriceLevelModule : IRecordModule
     public IEnumerable<(long Id, JsonObject Body)> Seed =>
     [
         (1, new JsonObject { ["name"] = "Base Price", ["discountPct"] = 0.0m }),
+        // Id 2 keeps the name "Trade" that tests and mappings already use (ADR 0033); it is the 10 % wholesale level.
         (2, new JsonObject { ["name"] = "Trade", ["discountPct"] = -10.0m }),
+        (3, new JsonObject { ["name"] = "Trade 20", ["discountPct"] = -20.0m }),
     ];
 }

@@ -21,6 +21,7 @@ internal sealed class RecordModules
         new CustomerModule(), new SalesOrderModule(), new InventoryItemModule(), new SubsidiaryModule(),
         new CurrencyModule(), new SalesTaxItemModule(), new PriceLevelModule(), new LocationModule(),
         new ItemFulfillmentModule(), new InvoiceModule(), new CustomerPaymentModule(), new TermModule(), new OtherChargeItemModule(),
+        new InventoryAdjustmentModule(),
     ]);
 
     public IReadOnlyList<IRecordModule> All { get; }

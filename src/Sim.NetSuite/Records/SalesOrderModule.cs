@@ -90,6 +90,28 @@ internal sealed class SalesOrderModule : IRecordModule
 
     public void Settle(StoredRecord record, RecordLookup lookup) => Derive(record.Body, record.Id, lookup, byNetSuite: true);
 
+    public Func<JsonObject, RecordLookup, IEnumerable<StockEffect>> StockMoves => Commits;
+
+    /// <summary>Orders that hold no stock: not approved yet, cancelled, closed.</summary>
+    private static readonly HashSet<string> CommitsNothing = ["A", "C", "H"];
+
+    /// <summary>
+    /// An open order commits what is left to fulfil of each open line of an inventory item (ordered − fulfilled), at
+    /// the line's location, else the order's, else the item's first (ADR 0033).
+    /// </summary>
+    private static IEnumerable<StockEffect> Commits(JsonObject body, RecordLookup lookup)
+    {
+        if (Json.Text(body["orderStatus"]?["id"]) is { } status && CommitsNothing.Contains(status)) yield break;
+        foreach (var line in (body["item"]?["items"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (Json.Bool(line["isClosed"]) == true || Json.Text(line["item"]?["id"]) is not { } itemId) continue;
+            if (lookup.Find("inventoryItem", itemId) is not { } item) continue;
+            var open = (Json.Decimal(line["quantity"]) ?? 0) - (Json.Decimal(line["quantityFulfilled"]) ?? 0);
+            if (open > 0 && Stock.LocationOf(line, body, item.Body) is { } location)
+                yield return new StockEffect(itemId, location, 0, open);
+        }
+    }
+
     public void CheckDelete(StoredRecord record, RecordLookup lookup)
     {
         if (lookup.CreatedFrom("itemFulfillment", record.Id).Any() || lookup.CreatedFrom("invoice", record.Id).Any())

@@ -51,7 +51,8 @@ internal static class TransactionTables
         new("linesequencenumber", ColumnKind.Number, (_, _, seq) => seq.ToString(CultureInfo.InvariantCulture)),
         new("mainline", ColumnKind.String, (_, l, _) => l is null ? "T" : "F"),
         new("item", ColumnKind.Number, (_, l, _) => l is null ? null : Cell.RefId(l, "item")),
-        new("quantity", ColumnKind.Number, (_, l, _) => l is null ? null : Cell.Text(l, "quantity")),
+        // An adjustment line's quantity is what it adds to on-hand (negative takes away).
+        new("quantity", ColumnKind.Number, (_, l, _) => l is null ? null : Cell.Text(l, "quantity") ?? Cell.Text(l, "adjustQtyBy")),
         new("rate", ColumnKind.Number, (_, l, _) => l is null ? null : Cell.Text(l, "rate")),
         new("amount", ColumnKind.Number, (_, l, _) => l is null ? null : Cell.Text(l, "amount")),
         // A sales order line's fulfilled and billed quantities; a fulfilment or invoice line's order line.
@@ -71,14 +72,14 @@ internal static class TransactionTables
         yield return new SuiteQlTable("transaction", [.. Header.Select(c => new Column(c.Name, c.Kind))],
             records => All(records).Select(x => Header.Select(c => c.Get(x.Module, x.Record)).ToArray()));
         yield return new SuiteQlTable("transactionline", [.. Lines.Select(c => new Column(c.Name, c.Kind))],
-            records => All(records).SelectMany(x => LinesOf(x.Record)));
+            records => All(records).SelectMany(x => LinesOf(x.Module, x.Record)));
     }
 
-    private static IEnumerable<string?[]> LinesOf(StoredRecord record)
+    private static IEnumerable<string?[]> LinesOf(IRecordModule module, StoredRecord record)
     {
         yield return [.. Lines.Select(c => c.Get(record, null, 0))];
         var seq = 0;
-        foreach (var line in Cell.Lines(record.Body, "item"))
+        foreach (var line in Cell.Lines(record.Body, module.LineSublist))
         {
             seq++;
             yield return [.. Lines.Select(c => c.Get(record, line, seq))];

@@ -59,11 +59,16 @@ internal static class Evaluator
     {
         public IEnumerable<Value[]?[]> Apply(IEnumerable<Value[]?[]> rows, List<Value[]> joined)
         {
+            // Rows grouped by the joined column when all of them are of one kind: a key of that kind finds its rows
+            // at once (equal as Compare has them equal), a key of another kind is compared with every row.
+            var kinds = joined.Select(c => c[Column].Kind).Where(k => k != ValueKind.Null).Distinct().ToList();
+            var index = kinds.Count == 1 ? joined.Where(c => c[Column].Kind != ValueKind.Null).ToLookup(c => HashKey(c[Column])) : null;
             foreach (var row in rows)
             {
                 var key = Earlier(row);
                 var matched = false;
-                foreach (var cells in joined)
+                var candidates = index is not null && key.Kind == kinds[0] ? index[HashKey(key)] : joined;
+                foreach (var cells in candidates)
                 {
                     // NULL equals nothing, so a NULL key matches no row (and a LEFT JOIN keeps the row alone).
                     if (Value.Compare(key, cells[Column]) != 0) continue;
@@ -75,6 +80,14 @@ internal static class Evaluator
                 if (!matched && Kind == JoinKind.Left) yield return row;
             }
         }
+
+        /// <summary>A value's identity for equality within one kind: decimals equal by value (1.0 = 1), times by instant.</summary>
+        private static object HashKey(Value v) => v.Kind switch
+        {
+            ValueKind.Number => v.N,
+            ValueKind.Time => v.T.Ticks,
+            _ => v.S ?? "",
+        };
     }
 
     private sealed class Scope(IReadOnlyList<Source> sources)
