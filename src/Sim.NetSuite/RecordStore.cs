@@ -431,6 +431,7 @@ internal sealed class RecordStore
 
         var existing = (body[sub.Name]?["items"] as JsonArray ?? []).OfType<JsonObject>().Select(l => l.DeepClone().AsObject()).ToList();
         var lines = replace ? new List<JsonObject>() : [.. existing];
+        var sent = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < incoming.Count; i++)
         {
             var path = $"{sub.Name}.items[{i}]";
@@ -439,6 +440,7 @@ internal sealed class RecordStore
             if (sub.ContentKey is { } keyOf)
             {
                 var key = keyOf(line);
+                if (key is not null && !sent.Add(key) && sub.Repeated is { } repeated) throw repeated(line, i);
                 bool Same(JsonObject l) => key is not null && keyOf(l) == key;
                 var keyed = lines.FindIndex(Same);
                 var updated = (keyed >= 0 ? lines[keyed] : existing.FirstOrDefault(Same))?.DeepClone().AsObject() ?? [];

@@ -25,7 +25,7 @@ internal sealed class InventoryItemModule : IRecordModule
                 ServerFields: ["quantityAvailable", "quantityCommitted", "lastModifiedDate"]),
             // The pricing sublist (netsuite.md §3.8): one price per level, currency and quantity break.
             new SublistSchema("price", Keyed: false, ["currencyPage", "priceLevel", "quantity", "price"],
-                [new("currencyPage", "currency"), new("priceLevel", "priceLevel")], KeyOf: PriceKey),
+                [new("currencyPage", "currency"), new("priceLevel", "priceLevel")], KeyOf: PriceKey, Repeated: RepeatedPrice),
         ],
         RefName = o => Json.Text(o["itemId"]),
     };
@@ -121,10 +121,7 @@ internal sealed class InventoryItemModule : IRecordModule
                 ?? throw NsError.UserError("Please enter value(s) for: Price", $"{path}.price");
             if (price < 0)
                 throw NsError.BadContent($"You have entered an Invalid Field Value {price} for the following field: price", $"{path}.price");
-            if (!keys.Add(PriceKey(line)!))
-                throw NsError.UserError(
-                    $"Line {i + 1} of price repeats the price for price level {Cell.RefId(line, "priceLevel")}, currency {Cell.RefId(line, "currencyPage")} " +
-                    $"and quantity {quantity ?? 0}: each level, currency and quantity has one price.", path);
+            if (!keys.Add(PriceKey(line)!)) throw RepeatedPrice(line, i);
         }
 
         var baseLine = lines.FirstOrDefault(IsBaseLine);
@@ -151,6 +148,10 @@ internal sealed class InventoryItemModule : IRecordModule
         if (basePrice is not null && baseChanged && !lineChanged) baseLine["price"] = basePrice;
         else body["basePrice"] = Json.Decimal(baseLine["price"]);
     }
+
+    private static NsError RepeatedPrice(JsonObject line, int index) => NsError.UserError(
+        $"Line {index + 1} of price repeats the price for price level {Cell.RefId(line, "priceLevel")}, currency {Cell.RefId(line, "currencyPage") ?? BaseCurrency} " +
+        $"and quantity {(Quantity(line) ?? 0) / 1.0000000000000000000000000000m}: each level, currency and quantity has one price.", $"price.items[{index}]");
 
     private static bool IsBaseLine(JsonObject line) =>
         Cell.RefId(line, "priceLevel") == BaseLevel && (Cell.RefId(line, "currencyPage") ?? BaseCurrency) == BaseCurrency && (Quantity(line) ?? 0) == 0;

@@ -16,10 +16,11 @@ internal sealed record RefField(string Field, string TargetType, string[]? Other
 /// by a reference the client sends (a payment's <c>apply</c> lines by <c>doc</c>, an item's <c>locations</c> by
 /// <c>location</c>), so sending the same document again updates its line rather than adding a second one.
 /// <paramref name="KeyOf"/> keys lines by several fields the client sends (a price line by level, currency and
-/// quantity); <paramref name="ServerFields"/> are line fields only NetSuite sets, ignored when a client sends them.
+/// quantity), and <paramref name="Repeated"/> is the error for a request that sends one key twice (line, index);
+/// <paramref name="ServerFields"/> are line fields only NetSuite sets, ignored when a client sends them.
 /// </summary>
 internal sealed record SublistSchema(string Name, bool Keyed, string[] Fields, RefField[] Refs, string? KeyRef = null,
-    Func<JsonObject, string?>? KeyOf = null, string[]? ServerFields = null)
+    Func<JsonObject, string?>? KeyOf = null, string[]? ServerFields = null, Func<JsonObject, int, NsError>? Repeated = null)
 {
     /// <summary>The key a client-sent line matches an existing one by; null when lines are not keyed by their content.</summary>
     public Func<JsonObject, string?>? ContentKey =>
