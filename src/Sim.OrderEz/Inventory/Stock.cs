@@ -18,7 +18,7 @@ internal static class Stock
     {
         level.OnHand += onHandDelta;
         level.Allocated = Math.Max(0m, level.Allocated + allocatedDelta);
-        if (onHandDelta < 0) ConsumeBatches(level, -onHandDelta);
+        if (onHandDelta < 0) ConsumeBatches(level);
         level.UpdatedAt = state.Clock.Next();
         state.Emit("inventory.level_changed", level.UpdatedAt, Changed(level, cause, causeId, reason));
     }
@@ -30,9 +30,11 @@ internal static class Stock
         level.UpdatedAt, cause, causeId, reason,
     };
 
-    // Stock leaves oldest batch first; quantities added without a batch (adjustments, a set) are not in any batch.
-    private static void ConsumeBatches(InventoryLevel level, decimal quantity)
+    // Batches hold what additions brought; stock that came otherwise (an adjustment, a set) is in none. Batches count
+    // down only when on-hand falls below what they still hold, oldest first, so they never claim more than is there.
+    private static void ConsumeBatches(InventoryLevel level)
     {
+        var quantity = level.Batches.Sum(b => b.QuantityRemaining) - level.OnHand;
         foreach (var batch in level.Batches)
         {
             if (quantity <= 0) break;
