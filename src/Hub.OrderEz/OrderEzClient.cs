@@ -50,8 +50,117 @@ public sealed class OrderEzClient
         GetOrNullAsync<OezProduct>($"distributor/products/{id}", ct);
 
     public Task<OezPage<OezProduct>> ListProductsAsync(
-        DateTimeOffset? updatedSince, int page = 1, int limit = 100, CancellationToken ct = default) =>
-        ListAsync<OezProduct>("distributor/products", updatedSince, page, limit, ct);
+        DateTimeOffset? updatedSince, int page = 1, int limit = 100, string? sku = null, CancellationToken ct = default) =>
+        ListAsync<OezProduct>("distributor/products", updatedSince, page, limit, ct, ("sku", sku));
+
+    /// <summary>The product with this SKU (OrderEZ compares SKUs without case), or null.</summary>
+    public async Task<OezProduct?> FindProductBySkuAsync(string sku, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sku);
+        return (await ListProductsAsync(null, 1, 1, sku, ct)).Data.FirstOrDefault();
+    }
+
+    // Writing products is the Tray connector's "Create product" plus an update we assume (ADR 0034).
+    public async Task<OezProduct> CreateProductAsync(OezProductWrite product, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(product);
+        var content = JsonContent.Create(ProductBody(product), options: OrderEzJson.Options);
+        return (await SendAsync<DataEnvelope<OezProduct>>(HttpMethod.Post, "distributor/products", content, ct))!.Data;
+    }
+
+    /// <summary>Sends only the non-null members of <paramref name="patch"/>; OrderEZ keeps the rest.</summary>
+    public async Task<OezProduct> UpdateProductAsync(long id, OezProductWrite patch, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        var content = JsonContent.Create(ProductBody(patch), options: OrderEzJson.Options);
+        return (await SendAsync<DataEnvelope<OezProduct>>(HttpMethod.Patch, $"distributor/products/{id}", content, ct))!.Data;
+    }
+
+    /// <summary>The unit price the outlet (or anyone, when null) pays for this quantity; null when there is no such product.</summary>
+    public Task<OezPrice?> GetProductPriceAsync(long productId, decimal quantity, long? outletId = null, CancellationToken ct = default) =>
+        GetOrNullAsync<OezPrice>(
+            $"distributor/products/{productId}/price?quantity={quantity.ToString(CultureInfo.InvariantCulture)}"
+            + (outletId is { } o ? $"&outletId={o}" : ""), ct);
+
+    public async Task<IReadOnlyList<OezWarehouse>> ListWarehousesAsync(CancellationToken ct = default) =>
+        (await SendAsync<DataEnvelope<IReadOnlyList<OezWarehouse>>>(HttpMethod.Get, "distributor/warehouses", null, ct))!.Data;
+
+    public Task<OezPage<OezInventoryLevel>> ListInventoryAsync(
+        DateTimeOffset? updatedSince, string? sku = null, string? warehouseId = null, int page = 1, int limit = 100,
+        CancellationToken ct = default) =>
+        ListAsync<OezInventoryLevel>("distributor/inventory", updatedSince, page, limit, ct, ("sku", sku), ("warehouseId", warehouseId));
+
+    /// <summary>The level (zero before any stock moved), or null when OrderEZ knows no such SKU or warehouse.</summary>
+    public Task<OezInventoryLevel?> GetInventoryAsync(string sku, string warehouseId, CancellationToken ct = default) =>
+        GetOrNullAsync<OezInventoryLevel>(InventoryPath(sku, warehouseId), ct);
+
+    /// <summary>Sets on-hand (e.g. to NetSuite's quantity); the same value again changes nothing in OrderEZ.</summary>
+    public async Task<OezInventoryLevel> SetInventoryOnHandAsync(
+        string sku, string warehouseId, decimal onHand, string? reason = null, CancellationToken ct = default)
+    {
+        var body = new JsonObject { [OezWords.Fields.OnHand] = onHand };
+        if (reason is not null) body[OezWords.Fields.Reason] = reason;
+        var content = JsonContent.Create(body, options: OrderEzJson.Options);
+        return (await SendAsync<DataEnvelope<OezInventoryLevel>>(HttpMethod.Put, InventoryPath(sku, warehouseId), content, ct))!.Data;
+    }
+
+    public Task<OezPage<OezInventoryAddition>> ListInventoryAdditionsAsync(
+        DateTimeOffset? updatedSince, string? sku = null, string? warehouseId = null, int page = 1, int limit = 100,
+        CancellationToken ct = default) =>
+        ListAsync<OezInventoryAddition>("distributor/inventory/additions", updatedSince, page, limit, ct, ("sku", sku), ("warehouseId", warehouseId));
+
+    public Task<OezPage<OezInventoryAdjustment>> ListInventoryAdjustmentsAsync(
+        DateTimeOffset? updatedSince, string? sku = null, string? warehouseId = null, int page = 1, int limit = 100,
+        CancellationToken ct = default) =>
+        ListAsync<OezInventoryAdjustment>("distributor/inventory/adjustments", updatedSince, page, limit, ct, ("sku", sku), ("warehouseId", warehouseId));
+
+    private static string InventoryPath(string sku, string warehouseId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sku);
+        ArgumentException.ThrowIfNullOrWhiteSpace(warehouseId);
+        return $"distributor/inventory/{Uri.EscapeDataString(sku)}/{Uri.EscapeDataString(warehouseId)}";
+    }
+
+    private static JsonObject ProductBody(OezProductWrite write)
+    {
+        var body = new JsonObject();
+        void Put(string name, JsonNode? value) { if (value is not null) body[name] = value; }
+        Put(OezWords.Fields.Sku, write.Sku);
+        Put(OezWords.Fields.Name, write.Name);
+        Put(OezWords.Fields.Description, write.Description);
+        Put(OezWords.Fields.Unit, write.Unit);
+        Put(OezWords.Fields.ListPrice, write.ListPrice);
+        Put(OezWords.Fields.IsActive, write.IsActive);
+        Put(OezWords.Fields.TrackInventory, write.TrackInventory);
+        if (write.PriceTiers is { } tiers) body[OezWords.Fields.PriceTiers] = Tiers(tiers);
+        if (write.SpecialPriceTiers is { } special)
+        {
+            body[OezWords.Fields.SpecialPriceTiers] = new JsonArray([.. special.Select(s =>
+            {
+                var node = new JsonObject
+                {
+                    [OezWords.Fields.Name] = s.Name,
+                    [OezWords.Fields.OutletIds] = new JsonArray([.. s.OutletIds.Select(o => JsonValue.Create(o))]),
+                    [OezWords.Fields.Tiers] = Tiers(s.Tiers),
+                };
+                if (s.Id is { } id) node[OezWords.Fields.Id] = id;
+                return node;
+            })]);
+        }
+        if (write.ExternalRefs is { } refs)
+            body[OezWords.Fields.ExternalRefs] = new JsonObject(refs.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value)));
+        return body;
+    }
+
+    // A tier carries exactly one of price and discountPercent; the other is left out rather than sent as null.
+    private static JsonArray Tiers(IReadOnlyList<OezPriceTier> tiers) =>
+        new([.. tiers.Select(t =>
+        {
+            var node = new JsonObject { [OezWords.Fields.MinQuantity] = t.MinQuantity };
+            if (t.Price is { } price) node[OezWords.Fields.Price] = price;
+            if (t.DiscountPercent is { } discount) node[OezWords.Fields.DiscountPercent] = discount;
+            return node;
+        })]);
 
     // Write-back of external ids is an assumption beyond OrderEZ's documented (read-only) API. A null value
     // removes that key; other keys are left alone.
@@ -147,7 +256,7 @@ public sealed class OrderEzClient
     }
 
     private async Task<OezPage<T>> ListAsync<T>(
-        string path, DateTimeOffset? updatedSince, int page, int limit, CancellationToken ct)
+        string path, DateTimeOffset? updatedSince, int page, int limit, CancellationToken ct, params (string Name, string? Value)[] filters)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
@@ -156,6 +265,10 @@ public sealed class OrderEzClient
         {
             // UTC with a "Z" keeps the value free of "+", which query strings would turn into a space.
             query += "&updatedSince=" + Uri.EscapeDataString(Timestamp(since));
+        }
+        foreach (var (name, value) in filters)
+        {
+            if (!string.IsNullOrEmpty(value)) query += $"&{name}={Uri.EscapeDataString(value)}";
         }
         return (await SendAsync<OezPage<T>>(HttpMethod.Get, path + query, null, ct))!;
     }

@@ -31,7 +31,9 @@ public sealed record OezOrder(
     OezFulfilment? Fulfilment = null,
     OezInvoice? Invoice = null,
     string? PaymentStatus = null,
-    decimal? AmountPaid = null);
+    decimal? AmountPaid = null,
+    // The warehouse the order's stock is held at (assumed, ADR 0034).
+    string? WarehouseId = null);
 
 /// <summary>What the outlet confirmed on delivery; <see cref="ExcludedLines"/> are those it excluded then.</summary>
 public sealed record OezCompletion(DateTimeOffset CompletedAt, IReadOnlyList<OezExcludedLine> ExcludedLines);
@@ -117,6 +119,53 @@ public static class OezWords
         public const string OrderUpdated = "order.updated";
         public const string PaymentRecorded = "payment.recorded";
         public const string PaymentUpdated = "payment.updated";
+        public const string ProductCreated = "product.created";
+        public const string ProductUpdated = "product.updated";
+        public const string InventoryAdditionCreated = "inventory.addition_created";
+        public const string InventoryAdjustmentCreated = "inventory.adjustment_created";
+        public const string InventoryLevelChanged = "inventory.level_changed";
+    }
+
+    /// <summary>Where a line's or a quote's unit price came from.</summary>
+    public static class PriceSource
+    {
+        public const string Special = "special";
+        public const string Tier = "tier";
+        public const string List = "list";
+    }
+
+    /// <summary>What moved a stock level, in inventory.level_changed.</summary>
+    public static class InventoryCause
+    {
+        public const string Addition = "addition";
+        public const string Adjustment = "adjustment";
+        public const string Order = "order";
+        public const string Set = "set";
+    }
+
+    /// <summary>The JSON names the client writes for products and stock (assumed, ADR 0034).</summary>
+    public static class Fields
+    {
+        public const string Sku = "sku";
+        public const string Name = "name";
+        public const string Description = "description";
+        public const string Unit = "unit";
+        public const string ListPrice = "listPrice";
+        public const string IsActive = "isActive";
+        public const string TrackInventory = "trackInventory";
+        public const string PriceTiers = "priceTiers";
+        public const string SpecialPriceTiers = "specialPriceTiers";
+        public const string ExternalRefs = "externalRefs";
+        public const string MinQuantity = "minQuantity";
+        public const string Price = "price";
+        public const string DiscountPercent = "discountPercent";
+        public const string Id = "id";
+        public const string OutletIds = "outletIds";
+        public const string Tiers = "tiers";
+        public const string OnHand = "onHand";
+        public const string Reason = "reason";
+        public const string Cause = "cause";
+        public const string CauseId = "causeId";
     }
 
     public static string ToWord(OezFulfilmentStage stage) => stage switch
@@ -211,9 +260,75 @@ public sealed record OezProduct(
     bool IsActive,
     IReadOnlyList<OezPriceTier> PriceTiers,
     DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    // Written through the supplier API (assumed, ADR 0034).
+    string? Description = null,
+    IReadOnlyList<OezSpecialPriceTier>? SpecialPriceTiers = null,
+    IReadOnlyDictionary<string, string>? ExternalRefs = null,
+    bool TrackInventory = false);
+
+/// <summary>One quantity tier: exactly one of <see cref="Price"/> (a unit price) or <see cref="DiscountPercent"/> (off list).</summary>
+public sealed record OezPriceTier(decimal MinQuantity, decimal? Price, decimal? DiscountPercent);
+
+/// <summary>
+/// A named tier structure for some outlets, overriding the generic tiers for them; an outlet is in at most one per
+/// product. <see cref="Id"/> is OrderEZ's: null on a write makes a new structure unless one with the same name exists.
+/// </summary>
+public sealed record OezSpecialPriceTier(string Name, IReadOnlyList<long> OutletIds, IReadOnlyList<OezPriceTier> Tiers, long? Id = null);
+
+/// <summary>
+/// A product create or update. Null members are not sent: on an update OrderEZ keeps what it has, and lists given
+/// replace the whole list. Create needs Sku, Name, Unit and ListPrice; Sku cannot change afterwards.
+/// <see cref="ExternalRefs"/> merges (a null value removes that key).
+/// </summary>
+public sealed record OezProductWrite(
+    string? Sku = null,
+    string? Name = null,
+    string? Description = null,
+    string? Unit = null,
+    decimal? ListPrice = null,
+    bool? IsActive = null,
+    bool? TrackInventory = null,
+    IReadOnlyList<OezPriceTier>? PriceTiers = null,
+    IReadOnlyList<OezSpecialPriceTier>? SpecialPriceTiers = null,
+    IReadOnlyDictionary<string, string?>? ExternalRefs = null);
+
+/// <summary>What an outlet pays for a quantity; <see cref="Source"/> is one of <see cref="OezWords.PriceSource"/>.</summary>
+public sealed record OezPrice(
+    long ProductId, string Sku, long? OutletId, decimal Quantity, decimal UnitPrice, string Source, string? TierName,
+    decimal? DiscountPercent, decimal ListPrice);
+
+public sealed record OezWarehouse(string Id, string Name);
+
+/// <summary>One product's stock at one warehouse; Available = OnHand − Allocated, never below 0.</summary>
+public sealed record OezInventoryLevel(
+    long ProductId,
+    string Sku,
+    string WarehouseId,
+    decimal OnHand,
+    decimal Allocated,
+    decimal Available,
+    IReadOnlyList<OezInventoryBatch> Batches,
     DateTimeOffset UpdatedAt);
 
-public sealed record OezPriceTier(decimal MinQuantity, decimal? Price, decimal? DiscountPercent);
+/// <summary>A batch is one inventory addition (its <see cref="Id"/>); stock leaves the oldest batch first.</summary>
+public sealed record OezInventoryBatch(
+    long Id, string? BatchId, decimal QuantityAdded, decimal QuantityRemaining, DateOnly? ExpiryDate, decimal? UnitCost,
+    DateTimeOffset AddedAt);
+
+public sealed record OezInventoryAddition(
+    long Id, long ProductId, string Sku, string WarehouseId, decimal Quantity, string? BatchId, DateOnly? ExpiryDate,
+    decimal? UnitCost, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record OezInventoryAdjustment(
+    long Id, long ProductId, string Sku, string WarehouseId, decimal Delta, string Reason,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// An inventory.level_changed message: the level and what moved it (<see cref="OezWords.InventoryCause"/>);
+/// <see cref="CauseId"/> is the addition, adjustment or order id, null for a set.
+/// </summary>
+public sealed record OezInventoryLevelChange(OezInventoryLevel Level, string Cause, long? CauseId, string? Reason);
 
 public sealed record OezPage<T>(IReadOnlyList<T> Data, OezPageMeta Meta);
 
@@ -226,6 +341,16 @@ public sealed record OezWebhookMessage(string Type, DateTimeOffset Timestamp, Js
     public OezOutlet ReadOutlet() => Read<OezOutlet>("outlet.");
     public OezProduct ReadProduct() => Read<OezProduct>("product.");
     public OezPayment ReadPayment() => Read<OezPayment>("payment.");
+    public OezInventoryAddition ReadInventoryAddition() => Read<OezInventoryAddition>(OezWords.Events.InventoryAdditionCreated);
+    public OezInventoryAdjustment ReadInventoryAdjustment() => Read<OezInventoryAdjustment>(OezWords.Events.InventoryAdjustmentCreated);
+
+    public OezInventoryLevelChange ReadInventoryLevelChange()
+    {
+        var level = Read<OezInventoryLevel>(OezWords.Events.InventoryLevelChanged);
+        string? Text(string name) => Data.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        long? causeId = Data.TryGetProperty(OezWords.Fields.CauseId, out var id) && id.ValueKind == JsonValueKind.Number ? id.GetInt64() : null;
+        return new OezInventoryLevelChange(level, Text(OezWords.Fields.Cause) ?? "", causeId, Text(OezWords.Fields.Reason));
+    }
 
     private T Read<T>(string prefix)
     {

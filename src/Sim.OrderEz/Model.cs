@@ -35,6 +35,7 @@ internal sealed class Order
     public DateOnly? RequestedDeliveryDate { get; init; }
     public DateOnly? ScheduledDeliveryDate { get; set; }
     public string Currency { get; set; } = "";
+    public string WarehouseId { get; init; } = "";
     public List<LineItem> LineItems { get; init; } = [];
     public decimal DeliveryFee { get; set; }
     public decimal Subtotal { get; set; }
@@ -51,6 +52,7 @@ internal sealed class Order
     public Dictionary<string, string> ExternalRefs { get; init; } = new(StringComparer.Ordinal);
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
+    [JsonIgnore] public List<Allocation> Allocations { get; } = [];
 
     // Tax is charged on goods plus delivery, matching the worked example in orderez.md §5.1.
     public void RecomputeTotals()
@@ -151,21 +153,69 @@ internal sealed record Address(string? Line1, string? Line2, string? City, strin
 internal sealed record Contact(
     long Id, string? FirstName, string? LastName, string Email, string? Phone, string Type, bool IsPrimary);
 
+// Written by the supplier API (assumed, ADR 0034) and by /_sim/products; never deleted, only made inactive.
 internal sealed class Product
 {
     public long Id { get; init; }
     public string Sku { get; init; } = "";
-    public string Name { get; init; } = "";
-    public string Unit { get; init; } = "";
-    public decimal ListPrice { get; init; }
+    public string Name { get; set; } = "";
+    public string? Description { get; set; }
+    public string Unit { get; set; } = "";
+    public decimal ListPrice { get; set; }
     public string Currency { get; init; } = "";
-    public bool IsActive { get; init; } = true;
-    public List<PriceTier> PriceTiers { get; init; } = [];
+    public bool IsActive { get; set; } = true;
+    public List<PriceTier> PriceTiers { get; set; } = [];
+    public List<SpecialPriceTier> SpecialPriceTiers { get; set; } = [];
+    // When true, accepting an order allocates stock and completing it deducts on-hand (ADR 0034).
+    public bool TrackInventory { get; set; }
+    public Dictionary<string, string> ExternalRefs { get; init; } = new(StringComparer.Ordinal);
     public DateTimeOffset CreatedAt { get; init; }
-    public DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
 }
 
 internal sealed record PriceTier(decimal MinQuantity, decimal? Price, decimal? DiscountPercent);
+
+// orderez.md §3.3: named, up to 3 tiers, assigned to outlets, overriding the generic tiers for them.
+internal sealed record SpecialPriceTier(long Id, string Name, IReadOnlyList<long> OutletIds, IReadOnlyList<PriceTier> Tiers);
+
+internal sealed record Warehouse(string Id, string Name);
+
+// One product's stock at one warehouse (orderez.md §5.4, with warehouseId for its locationId).
+internal sealed class InventoryLevel
+{
+    [JsonIgnore] public long Seq { get; init; }
+    public long ProductId { get; init; }
+    public string Sku { get; init; } = "";
+    public string WarehouseId { get; init; } = "";
+    public decimal OnHand { get; set; }
+    public decimal Allocated { get; set; }
+    public decimal Available => Math.Max(0m, OnHand - Allocated);
+    public List<InventoryBatch> Batches { get; init; } = [];
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+// The id is the addition's: each addition is one batch (orderez.md §3.4).
+internal sealed class InventoryBatch
+{
+    public long Id { get; init; }
+    public string? BatchId { get; init; }
+    public decimal QuantityAdded { get; init; }
+    public decimal QuantityRemaining { get; set; }
+    public DateOnly? ExpiryDate { get; init; }
+    public decimal? UnitCost { get; init; }
+    public DateTimeOffset AddedAt { get; init; }
+}
+
+internal sealed record InventoryAddition(
+    long Id, long ProductId, string Sku, string WarehouseId, decimal Quantity, string? BatchId, DateOnly? ExpiryDate,
+    decimal? UnitCost, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+internal sealed record InventoryAdjustment(
+    long Id, long ProductId, string Sku, string WarehouseId, decimal Delta, string Reason,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+// What an order holds at its warehouse, so releasing gives back exactly what was taken.
+internal sealed record Allocation(long LineId, long ProductId, string Sku, decimal Quantity);
 
 // Not an OrderEZ concept (orderez.md §5.6): a payment an outlet made, recorded for the hub to carry to NetSuite.
 internal sealed class Payment

@@ -21,4 +21,18 @@ public sealed class OrderEzSimOptions
     // OrderEZ documents no limits; 0 = unlimited and no added latency (see Capacity/CapacityEndpoints.cs).
     public int ConcurrencyLimit { get; set; }
     public int LatencyMs { get; set; }
+
+    // OrderEZ documents one stock location (orderez.md §3.4); several are our assumption (ADR 0034).
+    // Orders placed without a warehouse take the first.
+    public List<OrderEzSimWarehouse> Warehouses { get; set; } =
+    [
+        new() { Id = "WH-MAIN", Name = "Main warehouse" },
+        new() { Id = "WH-EAST", Name = "East" },
+    ];
+}
+
+public sealed class OrderEzSimWarehouse
+{
+    public string Id { get; set; } = "";
+    public string Name { get; set; } = "";
 }

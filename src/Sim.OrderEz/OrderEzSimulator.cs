@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Diagnostics;
 using Sim.OrderEz.Capacity;
 using Sim.OrderEz.Infrastructure;
+using Sim.OrderEz.Inventory;
 using Sim.OrderEz.Orders;
 using Sim.OrderEz.Outlets;
 using Sim.OrderEz.Payments;
@@ -22,6 +23,9 @@ public static class OrderEzSimulator
                 "The OrderEZ simulator needs an API token: set OrderEz__ApiToken (or OrderEzSimOptions.ApiToken).");
         if (options.WebhookRetryDelays.Any(d => d < TimeSpan.Zero))
             throw new InvalidOperationException("WebhookRetryDelays must not contain negative delays.");
+        if (options.Warehouses.Count == 0 || options.Warehouses.Any(w => string.IsNullOrWhiteSpace(w.Id) || string.IsNullOrWhiteSpace(w.Name))
+            || options.Warehouses.Select(w => w.Id).Distinct(StringComparer.OrdinalIgnoreCase).Count() != options.Warehouses.Count)
+            throw new InvalidOperationException("Warehouses must list at least one warehouse, each with a unique id and a name.");
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -49,6 +53,7 @@ public static class OrderEzSimulator
         OutletEndpoints.Map(app);
         ProductEndpoints.Map(app);
         PaymentEndpoints.Map(app);
+        InventoryEndpoints.Map(app);
         WebhookEndpoints.Map(app);
         CapacityEndpoints.Map(app);
         // Everything the simulator holds, unauthenticated like the other /_sim hooks: what tests compare the hub against.

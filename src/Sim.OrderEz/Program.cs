@@ -9,6 +9,9 @@ var options = section.Get<OrderEzSimOptions>() ?? new OrderEzSimOptions();
 // The binder appends configured array items to the default schedule; configured delays must replace it.
 if (section.GetSection(nameof(OrderEzSimOptions.WebhookRetryDelays)).Get<TimeSpan[]>() is { } delays)
     options.WebhookRetryDelays = delays;
+// Same for warehouses: configured ones replace the default two.
+if (section.GetSection(nameof(OrderEzSimOptions.Warehouses)).Get<List<OrderEzSimWarehouse>>() is { Count: > 0 } warehouses)
+    options.Warehouses = warehouses;
 
 if (string.IsNullOrWhiteSpace(options.ApiToken))
 {

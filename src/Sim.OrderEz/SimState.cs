@@ -17,6 +17,10 @@ internal sealed class SimState(OrderEzSimOptions options, MonotonicClock clock)
     public Dictionary<long, Outlet> Outlets { get; } = [];
     public Dictionary<long, Product> Products { get; } = [];
     public Dictionary<long, Payment> Payments { get; } = [];
+    public IReadOnlyList<Warehouse> Warehouses { get; } = options.Warehouses.Select(w => new Warehouse(w.Id, w.Name)).ToList();
+    public Dictionary<(long ProductId, string WarehouseId), InventoryLevel> Levels { get; } = [];
+    public Dictionary<long, InventoryAddition> Additions { get; } = [];
+    public Dictionary<long, InventoryAdjustment> Adjustments { get; } = [];
     public Dictionary<long, WebhookSubscription> Subscriptions { get; } = [];
     public Dictionary<long, WebhookDelivery> Deliveries { get; } = [];
     public bool WebhooksPaused { get; set; }
@@ -26,7 +30,8 @@ internal sealed class SimState(OrderEzSimOptions options, MonotonicClock clock)
     // Cancelled on reset so retries scheduled before a reset never reach a receiver afterwards.
     private CancellationTokenSource _generation = new();
 
-    private long _orderId, _lineId, _outletId, _contactId, _productId, _paymentId, _subscriptionId, _deliveryId;
+    private long _orderId, _lineId, _outletId, _contactId, _productId, _paymentId, _subscriptionId, _deliveryId,
+        _specialTierId, _levelSeq, _additionId, _adjustmentId;
 
     public long NextOrderId() => ++_orderId;
     public long NextLineId() => ++_lineId;
@@ -35,6 +40,25 @@ internal sealed class SimState(OrderEzSimOptions options, MonotonicClock clock)
     public long NextProductId() => ++_productId;
     public long NextPaymentId() => ++_paymentId;
     public long NextSubscriptionId() => ++_subscriptionId;
+    public long NextSpecialTierId() => ++_specialTierId;
+    public long NextAdditionId() => ++_additionId;
+    public long NextAdjustmentId() => ++_adjustmentId;
+
+    // SKUs are the join key and unique regardless of case (orderez.md §5.8.7).
+    public Product? ProductBySku(string sku) =>
+        Products.Values.FirstOrDefault(p => string.Equals(p.Sku, sku, StringComparison.OrdinalIgnoreCase));
+
+    public Warehouse? WarehouseById(string id) =>
+        Warehouses.FirstOrDefault(w => string.Equals(w.Id, id, StringComparison.OrdinalIgnoreCase));
+
+    // A level exists from the first time stock moves; before that it reads as zero.
+    public InventoryLevel Level(Product product, Warehouse warehouse, bool create)
+    {
+        if (Levels.TryGetValue((product.Id, warehouse.Id), out var level)) return level;
+        level = new InventoryLevel { Seq = create ? ++_levelSeq : 0, ProductId = product.Id, Sku = product.Sku, WarehouseId = warehouse.Id };
+        if (create) Levels[(product.Id, warehouse.Id)] = level;
+        return level;
+    }
 
     public void Reset()
     {
@@ -42,10 +66,14 @@ internal sealed class SimState(OrderEzSimOptions options, MonotonicClock clock)
         Outlets.Clear();
         Products.Clear();
         Payments.Clear();
+        Levels.Clear();
+        Additions.Clear();
+        Adjustments.Clear();
         Subscriptions.Clear();
         Deliveries.Clear();
         WebhooksPaused = false;
         _orderId = _lineId = _outletId = _contactId = _productId = _paymentId = _subscriptionId = _deliveryId = 0;
+        _specialTierId = _levelSeq = _additionId = _adjustmentId = 0;
         _generation.Cancel();
         _generation.Dispose();
         _generation = new CancellationTokenSource();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Sim.OrderEz.Infrastructure;
+using Sim.OrderEz.Inventory;
 
 namespace Sim.OrderEz.Orders;
 
@@ -77,8 +78,11 @@ internal static class DeliveryEndpoints
             foreach (var line in lines) line.LineStatus = "excluded";
             order.RecomputeTotals();
             // Partial or not, it is one event: the status and completion.excludedLines in the snapshot tell which.
-            return OrderEndpoints.Transition(state, order, target, OutletUser(order), note, "order.completed",
+            var result = OrderEndpoints.Transition(state, order, target, OutletUser(order), note, "order.completed",
                 at => order.Completion = new Completion(at, lines.Select(l => new ExcludedLine(l.Id, l.Sku)).ToList()));
+            // Delivered lines leave on-hand; the lines excluded now only give their allocation back.
+            Stock.Release(state, order, delivered: true);
+            return result;
         }
     }
 

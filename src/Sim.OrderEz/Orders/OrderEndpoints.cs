@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Sim.OrderEz.Infrastructure;
+using Sim.OrderEz.Inventory;
+using Sim.OrderEz.Products;
 
 namespace Sim.OrderEz.Orders;
 
@@ -58,7 +60,7 @@ internal static class OrderEndpoints
         if (body.Error is not null) return body.Error;
 
         var reader = new BodyReader(body.Root!.Value, new FieldErrors())
-            .AllowOnly("outletId", "lines", "placedBy", "requestedDeliveryDate", "note", "deliveryFee");
+            .AllowOnly("outletId", "lines", "placedBy", "requestedDeliveryDate", "note", "deliveryFee", "warehouseId");
         var outletId = reader.Long("outletId", required: true);
         // The supplier's delivery charge for the order (OrderEZ shows one per order, §3.1); taxed with the lines.
         var deliveryFee = reader.Decimal("deliveryFee", required: false) ?? 0m;
@@ -67,6 +69,7 @@ internal static class OrderEndpoints
         if (placedBy is not ("outlet" or "supplier")) reader.Errors.Add("placedBy", "must be one of: outlet, supplier");
         var requestedDate = reader.Date("requestedDeliveryDate");
         var noteText = reader.String("note", required: false);
+        var warehouseId = reader.String("warehouseId", required: false);
 
         var lines = new List<(string Sku, decimal Quantity, string Path)>();
         if (reader.Array("lines", required: true) is { } array)
@@ -94,11 +97,14 @@ internal static class OrderEndpoints
             Outlet? outlet = null;
             if (outletId is not null && !state.Outlets.TryGetValue(outletId.Value, out outlet))
                 reader.Errors.Add("outletId", $"outlet {outletId} does not exist");
+            // Stock for the order is held at one warehouse; the first configured one unless named (ADR 0034).
+            var warehouse = warehouseId is null ? state.Warehouses[0] : state.WarehouseById(warehouseId);
+            if (warehouse is null) reader.Errors.Add("warehouseId", $"warehouse {warehouseId} does not exist");
 
             var products = new List<(Product Product, decimal Quantity)>();
             foreach (var (sku, quantity, path) in lines)
             {
-                var product = state.Products.Values.FirstOrDefault(p => string.Equals(p.Sku, sku, StringComparison.OrdinalIgnoreCase));
+                var product = state.ProductBySku(sku);
                 if (product is null) reader.Errors.Add($"{path}.sku", $"product with sku {sku} does not exist");
                 else products.Add((product, quantity));
             }
@@ -120,18 +126,8 @@ internal static class OrderEndpoints
                 Outlet = new OutletRef { Id = outlet.Id, Name = outlet.Name, PrimaryContactId = outlet.PrimaryContactId },
                 RequestedDeliveryDate = requestedDate ?? DateOnly.FromDateTime(now.UtcDateTime).AddDays(1),
                 Currency = state.Options.Currency,
-                LineItems = products.Select(p => new LineItem
-                {
-                    Id = state.NextLineId(),
-                    ProductId = p.Product.Id,
-                    Sku = p.Product.Sku,
-                    Name = p.Product.Name,
-                    Unit = p.Product.Unit,
-                    Quantity = p.Quantity,
-                    ListPrice = p.Product.ListPrice,
-                    UnitPrice = p.Product.ListPrice,
-                    Total = Money.Of(p.Quantity * p.Product.ListPrice),
-                }).ToList(),
+                WarehouseId = warehouse!.Id,
+                LineItems = products.Select(p => Line(state, p.Product, outlet.Id, p.Quantity)).ToList(),
                 TaxRate = state.Options.TaxRate,
                 DeliveryFee = deliveryFee,
                 Notes = noteText is null ? [] : [new OrderNote(placedBy, noteText, now)],
@@ -141,8 +137,31 @@ internal static class OrderEndpoints
             order.RecomputeTotals();
             state.Orders[order.Id] = order;
             state.Emit("order.created", now, order);
-            return ApiResults.Data(order, StatusCodes.Status201Created);
+            var result = ApiResults.Data(order, StatusCodes.Status201Created);
+            if (bySupplier) Stock.Allocate(state, order);
+            return result;
         }
+    }
+
+    // Lines are priced as the outlet would be charged: special tier, then tier, then list price (Pricing).
+    private static LineItem Line(SimState state, Product product, long outletId, decimal quantity)
+    {
+        var price = Pricing.Resolve(product, outletId, quantity);
+        return new LineItem
+        {
+            Id = state.NextLineId(),
+            ProductId = product.Id,
+            Sku = product.Sku,
+            Name = product.Name,
+            Unit = product.Unit,
+            Quantity = quantity,
+            ListPrice = product.ListPrice,
+            UnitPrice = price.UnitPrice,
+            DiscountPercent = price.DiscountPercent,
+            PriceSource = price.Source,
+            PriceTierName = price.TierName,
+            Total = Money.Of(quantity * price.UnitPrice),
+        };
     }
 
     /// <summary>
@@ -199,7 +218,9 @@ internal static class OrderEndpoints
 
             foreach (var line in excludedLines) line.LineStatus = "excluded";
             order.RecomputeTotals();
-            return Transition(state, order, target, Supplier, note);
+            var result = Transition(state, order, target, Supplier, note);
+            Stock.Allocate(state, order);
+            return result;
         }
     }
 
@@ -241,7 +262,12 @@ internal static class OrderEndpoints
             var actor = target == OrderStatus.Declined
                 ? Supplier
                 : new Actor("outlet_user", order.Outlet.PrimaryContactId ?? 0);
-            return Transition(state, order, target, actor, note);
+            var result = Transition(state, order, target, actor, note);
+            // Declined or abandoned: what was held goes back. A resolved dispute completes an order whose stock was
+            // still held (it went to action needed first): it leaves now.
+            if (target is OrderStatus.Declined or OrderStatus.Abandoned) Stock.Release(state, order, delivered: false);
+            else if (target is OrderStatus.Completed) Stock.Release(state, order, delivered: true);
+            return result;
         }
     }
 

@@ -6,7 +6,9 @@ internal static class WebhookEvents
     [
         "order.created", "order.accepted", "order.partially_accepted", "order.declined", "order.abandoned",
         "order.delivery_scheduled", "order.completed", "order.action_needed", "order.in_dispute", "order.updated",
-        "outlet.created", "outlet.updated", "product.created", "payment.recorded", "payment.updated",
+        "outlet.created", "outlet.updated", "product.created", "product.updated",
+        "payment.recorded", "payment.updated",
+        "inventory.addition_created", "inventory.adjustment_created", "inventory.level_changed",
     ];
 }
 
