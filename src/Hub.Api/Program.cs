@@ -1,5 +1,6 @@
 using FluentValidation;
 using Hub.Api.Audit;
+using Hub.Api.Catalog;
 using Hub.Api.Customers;
 using Hub.Api.DeadLetters;
 using Hub.Api.Infrastructure;
@@ -55,10 +56,13 @@ builder.Services.AddApiKeys();
 builder.Services.AddSingleton<OrderChangeIngestor>();
 builder.Services.AddSingleton<Hub.Api.NetSuite.NetSuitePort>();
 builder.Services.AddSingleton<Hub.Api.OrderEz.OrderEzPort>();
+builder.Services.AddSingleton<Hub.Api.NetSuite.NetSuiteCatalogPort>();
+builder.Services.AddSingleton<Hub.Api.OrderEz.OrderEzCatalogPort>();
 // The sync kernel's flows: each kind of record the hub keeps in step is one registration.
 builder.Services.AddSingleton<ISyncFlow, OrderFlow>();
 builder.Services.AddSingleton<ISyncFlow, CustomerFlow>();
 builder.Services.AddSingleton<ISyncFlow, Hub.Api.Payments.PaymentFlow>();
+builder.Services.AddSingleton<ISyncFlow, Hub.Api.Catalog.ProductFlow>();
 builder.Services.AddSingleton<SyncFlows>();
 builder.Services.AddSingleton<IValidator<OezOrder>, Hub.Api.OrderEz.OezOrderValidator>();
 builder.Services.AddHostedService<PeriodicTriggers>();
@@ -129,6 +133,9 @@ builder.Host.UseWolverine(opts =>
     opts.PublishMessage<ObserveNetSuiteTransaction>().ToLocalQueue("netsuite");
     opts.PublishMessage<LocateNetSuiteTransaction>().ToLocalQueue("netsuite");
     opts.PublishMessage<ObserveNetSuitePayment>().ToLocalQueue("netsuite");
+    // Reconciliation reads both systems whole; one at a time, beside the steps rather than in their queues.
+    opts.LocalQueue("reconcile").Sequential();
+    opts.PublishMessage<ReconcileInventory>().ToLocalQueue("reconcile");
     // One replay at a time: a dry run or apply walks every order, and two would only compete for the database.
     opts.LocalQueue("replays").Sequential();
     opts.PublishMessage<RunReplay>().ToLocalQueue("replays");
@@ -166,6 +173,7 @@ app.MapAuditEndpoints();
 app.MapMappingEndpoints();
 app.MapCustomerEndpoints();
 app.MapPaymentEndpoints();
+app.MapProductEndpoints();
 app.MapDeadLetterEndpoints();
 app.MapReplayEndpoints();
 app.MapPollerEndpoints();

@@ -176,3 +176,55 @@ public sealed class NetSuitePort(NetSuiteClient client)
         }
     }
 }
+
+/// <summary>The catalog and stock operations of the NetSuite port.</summary>
+public sealed class NetSuiteCatalogPort(NetSuiteClient client)
+{
+    /// <summary>Rows a bulk read asks for at most (the SuiteQL cap is 100,000; reconciliation beyond that pages by item).</summary>
+    public const int MaxBulkRows = 100_000;
+
+    /// <summary>The items of a catalog page with their prices and customer prices: three SuiteQL reads for the whole page.</summary>
+    public async Task<IReadOnlyList<Hub.Domain.Catalog.NetSuiteItem>> ReadItemsAsync(IReadOnlyList<IReadOnlyDictionary<string, string?>> itemRows,
+        IReadOnlyList<IReadOnlyDictionary<string, string?>> customerLevels, CancellationToken ct)
+    {
+        var ids = itemRows.Select(r => r.GetValueOrDefault(NetSuiteTranslator.IdColumn)).OfType<string>().Distinct().ToList();
+        if (ids.Count == 0) return [];
+        var prices = await client.QueryAsync(NetSuiteCatalogTranslator.PricesQuery(ids), MaxBulkRows, ct);
+        var own = await client.QueryAsync(NetSuiteCatalogTranslator.CustomerItemPricesQuery(ids), MaxBulkRows, ct);
+        return NetSuiteCatalogTranslator.ItemsOf(itemRows, prices, own, customerLevels);
+    }
+
+    public Task<IReadOnlyList<IReadOnlyDictionary<string, string?>>> CustomerPriceLevelsAsync(CancellationToken ct) =>
+        client.QueryAsync(NetSuiteCatalogTranslator.CustomerPriceLevelsQuery, MaxBulkRows, ct);
+
+    /// <summary>Price levels by id: their names and discount percent.</summary>
+    public async Task<IReadOnlyList<(string Id, string Name, decimal Discount)>> PriceLevelsAsync(CancellationToken ct) =>
+        (await client.QueryAsync(NetSuiteCatalogTranslator.PriceLevelsQuery, 1000, ct))
+            .Where(r => r.GetValueOrDefault("id") is not null)
+            .Select(r => (r["id"]!, r.GetValueOrDefault("name") ?? r["id"]!, NetSuiteCatalogTranslator.Decimal(r.GetValueOrDefault("discountpct")))).ToList();
+
+    public async Task<NetSuiteCatalogTranslator.StockRow?> ReadStockAsync(string itemId, string sku, string location, CancellationToken ct) =>
+        (await client.QueryAsync(NetSuiteCatalogTranslator.StockOfItemQuery(itemId, location), 10, ct)).Select(r => NetSuiteCatalogTranslator.StockOf(r, sku)).FirstOrDefault();
+
+    public async Task<IReadOnlyList<NetSuiteCatalogTranslator.StockRow>> ReadAllStockAsync(CancellationToken ct) =>
+        (await client.QueryAsync(NetSuiteCatalogTranslator.AllStockQuery, MaxBulkRows, ct)).Select(r => NetSuiteCatalogTranslator.StockOf(r)).OfType<NetSuiteCatalogTranslator.StockRow>().ToList();
+
+    /// <summary>
+    /// The inventory adjustment for one OrderEZ stock move. A create has no upsert, so the externalId carries retries:
+    /// refused because an earlier attempt made it, that one is found and adopted.
+    /// </summary>
+    public async Task<(string Id, bool Adopted)> AdjustAsync(Hub.Domain.Catalog.ProductStep.AdjustNetSuite adjustment, CancellationToken ct)
+    {
+        try
+        {
+            return (await client.CreateAsync(NetSuiteCatalogTranslator.InventoryAdjustmentRecord, NetSuiteCatalogTranslator.AdjustmentBody(adjustment), ct), false);
+        }
+        catch (NetSuiteException e) when (!e.IsTransient)
+        {
+            if (await client.GetAsync(NetSuiteCatalogTranslator.InventoryAdjustmentRecord, NetSuiteTranslator.ByExternalId(adjustment.ExternalId), ct: ct) is { } existing
+                && NetSuiteJson.Text(existing["id"]) is { } id)
+                return (id, true);
+            throw;
+        }
+    }
+}

@@ -32,7 +32,14 @@ public static class PollerRegistry
     public static readonly PollerDefinition NetSuiteTransactions = new(PollNetSuiteTransactionsHandler.CheckpointId, PollSystems.NetSuite,
         o => o.NetSuitePollIntervalSeconds, () => new PollNetSuiteTransactions());
 
-    public static readonly IReadOnlyList<PollerDefinition> All = [OrderEzOrders, OrderEzOutlets, OrderEzPayments, NetSuiteCustomers, NetSuiteSalesOrders, NetSuiteTransactions];
+    public static readonly PollerDefinition NetSuiteItems = new(Hub.Api.Catalog.PollNetSuiteCatalogHandler.ItemsCheckpointId, PollSystems.NetSuite,
+        o => o.NetSuitePollIntervalSeconds, () => new Hub.Api.Catalog.PollNetSuiteItems());
+
+    public static readonly PollerDefinition NetSuiteStock = new(Hub.Api.Catalog.PollNetSuiteCatalogHandler.StockCheckpointId, PollSystems.NetSuite,
+        o => o.NetSuitePollIntervalSeconds, () => new Hub.Api.Catalog.PollNetSuiteStock());
+
+    public static readonly IReadOnlyList<PollerDefinition> All =
+        [OrderEzOrders, OrderEzOutlets, OrderEzPayments, NetSuiteCustomers, NetSuiteSalesOrders, NetSuiteTransactions, NetSuiteItems, NetSuiteStock];
 
     public static PollerDefinition? Find(string id) => All.FirstOrDefault(p => p.Id == id);
 }

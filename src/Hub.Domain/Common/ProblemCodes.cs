@@ -108,12 +108,28 @@ public static class ProblemCodes
     public static readonly ProblemCode PaymentExceedsOpen = new("PAYMENT_EXCEEDS_OPEN", ProblemCause.Decision,
         "An OrderEZ payment is larger than what is open on the invoices it matched; an operator decides.");
 
+    public static readonly ProblemCode TooManyPriceBreaks = new("TOO_MANY_PRICE_BREAKS", ProblemCause.Mapping,
+        "A NetSuite item has more quantity breaks than OrderEZ's three tiers, and the mapping does not say which to keep.");
+
+    public static readonly ProblemCode NoListPrice = new("NO_LIST_PRICE", ProblemCause.NetSuiteData,
+        "A NetSuite item has no price at the mapping's list price level in the catalog currency.");
+
+    public static readonly ProblemCode SpecialPriceCollision = new("SPECIAL_PRICE_COLLISION", ProblemCause.Decision,
+        "Two different customer prices in NetSuite land on the same OrderEZ outlet, which can have only one special tier.");
+
+    public static readonly ProblemCode InactiveSku = new("INACTIVE_SKU", ProblemCause.NetSuiteData,
+        "An order line is for a SKU that is inactive in NetSuite's catalog.");
+
+    public static readonly ProblemCode InventoryDiscrepancy = new("INVENTORY_DISCREPANCY", ProblemCause.Decision,
+        "OrderEZ's and NetSuite's stock for a SKU at a location differ beyond the tolerance for longer than the grace period.");
+
     public static IReadOnlyList<ProblemCode> All { get; } =
     [
         UnreadableChange, UnknownOrderStatus, NoCurrencyMapping, NoRuleMatched, UnknownLookupValue, UnknownSku,
         SalesOrderMovedOnInNetSuite, CustomerDataMissing, CustomerNotMappable, OutletNotFound, AmbiguousCustomerMatch,
         RetriesExhausted, CustomerNotReady, CustomerMatchKeyHeld, Transient, NetSuiteRejected, OrderEzError,
         InvoiceTotalMismatch, PaymentUnmatched, PaymentAmbiguous, PaymentExceedsOpen,
+        TooManyPriceBreaks, NoListPrice, SpecialPriceCollision, InactiveSku, InventoryDiscrepancy,
     ];
 
     /// <summary>Codes whose cause is <paramref name="cause"/>, as strings (for queries over stored state).</summary>

@@ -25,6 +25,8 @@ public sealed record MappingDefinition
     public CustomerSection Customer { get; init; } = new();
     public FulfilmentSection Fulfilment { get; init; } = new();
     public BillingSection Billing { get; init; } = new();
+    public CatalogSection Catalog { get; init; } = new();
+    public InventorySection Inventory { get; init; } = new();
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -121,6 +123,55 @@ public sealed record BillingSection
     /// <summary>The NetSuite item (internal id) an OrderEZ delivery fee is billed as; none = fees are not sent.</summary>
     public string? DeliveryFeeItem { get; init; }
 }
+
+/// <summary>How NetSuite's items and prices become OrderEZ products (NetSuite is the catalog's master).</summary>
+public sealed record CatalogSection
+{
+    /// <summary>Off until the mapping turns it on: a hub installed for orders only must not start writing products.</summary>
+    public bool Enabled { get; init; }
+
+    /// <summary>The OrderEZ currency of list prices and tiers (its NetSuite currency comes from <see cref="MappingDefinition.Currencies"/>).</summary>
+    public string Currency { get; init; } = "";
+
+    /// <summary>The NetSuite price level (internal id) whose prices are OrderEZ's list price and quantity tiers.</summary>
+    public string ListPriceLevel { get; init; } = "1";
+
+    /// <summary>More than three quantity breaks: "actionNeeded" (default), "lowestThree" or "highestThree" (kept breaks; the rest are recorded as dropped).</summary>
+    public string ExtraBreaks { get; init; } = MappingVocabulary.ExtraBreaksActionNeeded;
+
+    /// <summary>Percent added to every NetSuite price (negative: a discount) before rounding to the currency's precision.</summary>
+    public decimal MarkupPercent { get; init; }
+
+    /// <summary>The OrderEZ unit of products the hub creates, and a factor NetSuite's price is multiplied by (e.g. per-case to per-unit).</summary>
+    public string Unit { get; init; } = "each";
+    public decimal UnitPriceFactor { get; init; } = 1m;
+
+    /// <summary>Customer price levels and item prices in NetSuite become OrderEZ special tiers for the customers' outlets.</summary>
+    public bool CustomerPricing { get; init; } = true;
+
+    /// <summary>An order line whose price differs from the catalog: "sync" (OrderEZ's price is sent, the line is flagged) or "hold" (action needed).</summary>
+    public string OnPriceDifference { get; init; } = MappingVocabulary.PriceDifferenceSync;
+}
+
+/// <summary>Stock per location: which OrderEZ warehouse is which NetSuite location, who is master, and when a difference is a discrepancy.</summary>
+public sealed record InventorySection
+{
+    public List<LocationMap> Locations { get; init; } = [];
+
+    /// <summary>A difference up to this many units is not a discrepancy.</summary>
+    public decimal Tolerance { get; init; }
+
+    /// <summary>How long a difference must last before it is flagged (syncs in flight settle meanwhile).</summary>
+    public int GraceMinutes { get; init; } = 10;
+
+    /// <summary>NetSuite ids the hub's inventory adjustments need (the adjustment account; the subsidiary of the location).</summary>
+    public string? AdjustmentAccount { get; init; }
+    public string? Subsidiary { get; init; }
+    public string AdjustmentExternalIdPrefix { get; init; } = "oez-stock-";
+}
+
+/// <summary>One OrderEZ warehouse and its NetSuite location; "netsuite" (default) or "orderez" holds the true on-hand.</summary>
+public sealed record LocationMap(string Warehouse, string NetSuiteLocation, string Master = MappingVocabulary.MasterNetSuite);
 
 /// <summary>Lets "when" conditions be written as one value or a list of values.</summary>
 public sealed class OneOrManyConverter : JsonConverter<List<string>>

@@ -57,7 +57,47 @@ public sealed partial class MappingValidator : AbstractValidator<MappingDefiniti
             CheckWord(m.Billing.InvoicePer, "billing.invoicePer", MappingVocabulary.InvoiceGroupings, ctx);
             if (m.Billing.DeliveryFeeItem is { Length: 0 })
                 ctx.AddFailure("billing.deliveryFeeItem", "must be a NetSuite item id, or left out.");
+            CheckCatalog(m, ctx);
+            CheckInventory(m.Inventory, ctx);
         });
+    }
+
+    private static void CheckCatalog(MappingDefinition m, ValidationContext<MappingDefinition> ctx)
+    {
+        var c = m.Catalog;
+        CheckWord(c.ExtraBreaks, "catalog.extraBreaks", MappingVocabulary.ExtraBreaksRules, ctx);
+        CheckWord(c.OnPriceDifference, "catalog.onPriceDifference", MappingVocabulary.PriceDifferenceRules, ctx);
+        if (c.Enabled && !m.Currencies.ContainsKey(c.Currency.ToUpperInvariant()))
+            ctx.AddFailure("catalog.currency", $"'{c.Currency}' has no entry in currencies; the catalog needs its NetSuite currency.");
+        if (string.IsNullOrWhiteSpace(c.ListPriceLevel))
+            ctx.AddFailure("catalog.listPriceLevel", "must be a NetSuite price level id.");
+        if (c.MarkupPercent <= -100m)
+            ctx.AddFailure("catalog.markupPercent", "must be more than -100 (a price cannot become zero or negative).");
+        if (c.UnitPriceFactor <= 0m)
+            ctx.AddFailure("catalog.unitPriceFactor", "must be more than 0.");
+        if (string.IsNullOrWhiteSpace(c.Unit))
+            ctx.AddFailure("catalog.unit", "must name the OrderEZ unit.");
+    }
+
+    private static void CheckInventory(InventorySection inventory, ValidationContext<MappingDefinition> ctx)
+    {
+        for (var i = 0; i < inventory.Locations.Count; i++)
+        {
+            var l = inventory.Locations[i];
+            var at = $"inventory.locations[{i}]";
+            if (string.IsNullOrWhiteSpace(l.Warehouse)) ctx.AddFailure($"{at}.warehouse", "must name an OrderEZ warehouse.");
+            if (string.IsNullOrWhiteSpace(l.NetSuiteLocation)) ctx.AddFailure($"{at}.netSuiteLocation", "must be a NetSuite location id.");
+            CheckWord(l.Master, $"{at}.master", MappingVocabulary.StockMasters, ctx);
+            if (inventory.Locations.Take(i).Any(o => string.Equals(o.Warehouse, l.Warehouse, StringComparison.OrdinalIgnoreCase)))
+                ctx.AddFailure($"{at}.warehouse", $"Warehouse '{l.Warehouse}' is mapped twice.");
+            if (inventory.Locations.Take(i).Any(o => o.NetSuiteLocation == l.NetSuiteLocation))
+                ctx.AddFailure($"{at}.netSuiteLocation", $"NetSuite location {l.NetSuiteLocation} is mapped twice: stock would be counted for two warehouses.");
+        }
+        if (inventory.Tolerance < 0) ctx.AddFailure("inventory.tolerance", "must not be negative.");
+        if (inventory.GraceMinutes < 0) ctx.AddFailure("inventory.graceMinutes", "must not be negative.");
+        if (inventory.Locations.Count > 0 && inventory.AdjustmentAccount is not { Length: > 0 })
+            ctx.AddFailure("inventory.adjustmentAccount", "NetSuite needs an account for the hub's inventory adjustments.");
+        CheckPrefix(inventory.AdjustmentExternalIdPrefix, "inventory.adjustmentExternalIdPrefix", ctx);
     }
 
     private static void CheckWord(string value, string path, string[] allowed, ValidationContext<MappingDefinition> ctx)

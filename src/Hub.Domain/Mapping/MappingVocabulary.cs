@@ -33,6 +33,19 @@ public static class MappingVocabulary
     public const string InvoicePerOrder = "order";
     public static readonly string[] InvoiceGroupings = [InvoicePerShipment, InvoicePerOrder];
 
+    public const string ExtraBreaksActionNeeded = "actionNeeded";
+    public const string ExtraBreaksLowestThree = "lowestThree";
+    public const string ExtraBreaksHighestThree = "highestThree";
+    public static readonly string[] ExtraBreaksRules = [ExtraBreaksActionNeeded, ExtraBreaksLowestThree, ExtraBreaksHighestThree];
+
+    public const string PriceDifferenceSync = "sync";
+    public const string PriceDifferenceHold = "hold";
+    public static readonly string[] PriceDifferenceRules = [PriceDifferenceSync, PriceDifferenceHold];
+
+    public const string MasterNetSuite = "netsuite";
+    public const string MasterOrderEz = "orderez";
+    public static readonly string[] StockMasters = [MasterNetSuite, MasterOrderEz];
+
     /// <summary>OrderEZ has one stock location per supplier today; the "warehouse" fact is its name.</summary>
     public const string DefaultWarehouse = "default";
 }

@@ -76,6 +76,8 @@ public sealed record DigestTemplates(string Subject, string Body, string Item)
         FinanceNoticeKind.PaymentApplied => "Payment applied",
         FinanceNoticeKind.PaymentNeedsAction => "Payment needs action",
         FinanceNoticeKind.SyncFailed => "Sync failed",
+        FinanceNoticeKind.ProductNeedsAction => "Product needs action",
+        FinanceNoticeKind.InventoryDiscrepancy => "Inventory discrepancy",
         _ => kind.ToString(),
     };
 }

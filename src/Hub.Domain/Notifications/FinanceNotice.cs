@@ -7,6 +7,8 @@ public enum FinanceNoticeKind
     PaymentApplied,
     PaymentNeedsAction,
     SyncFailed,
+    ProductNeedsAction,
+    InventoryDiscrepancy,
 }
 
 public enum NotificationChannel

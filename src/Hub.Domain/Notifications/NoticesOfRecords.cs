@@ -50,6 +50,20 @@ public static class NoticesOfRecords
         return notices;
     }
 
+    /// <summary>A product's problem, once per problem it moves into (operations hear of catalog failures and discrepancies).</summary>
+    public static IReadOnlyList<FinanceNotice> Between(Hub.Domain.Catalog.ProductSync before, Hub.Domain.Catalog.ProductSync after, DateTimeOffset at)
+    {
+        if (after.ActionNeeded is not { } problem || before.ActionNeeded?.Code == problem.Code && before.ActionNeeded.Reason == problem.Reason) return [];
+        var discrepancy = problem.Code == Hub.Domain.Common.ProblemCodes.InventoryDiscrepancy.Code;
+        return
+        [
+            new FinanceNotice(discrepancy ? FinanceNoticeKind.InventoryDiscrepancy : FinanceNoticeKind.ProductNeedsAction, after.Id,
+                IdOf($"product-action:{after.Id}:{problem.Code}:{problem.Reason}"), at,
+                $"{after.Sku} needs action: {problem.Code}",
+                Facts(("SKU", after.Sku), ("NetSuite item", after.Item?.ItemId ?? ""), ("Problem", problem.Reason))),
+        ];
+    }
+
     private static string Money(decimal d) => d.ToString("0.00", CultureInfo.InvariantCulture);
 
     private static IReadOnlyDictionary<string, string> Facts(params (string Key, string Value)[] facts) =>

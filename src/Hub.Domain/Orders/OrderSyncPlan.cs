@@ -1,3 +1,4 @@
+using Hub.Domain.Common;
 using Hub.Domain.Catalog;
 using Hub.Domain.Mapping;
 
@@ -12,7 +13,7 @@ public static class OrderSyncPlan
     /// </summary>
     public static (IReadOnlyList<object> Events, SyncCommandIssued? Issued) Plan(
         OrderSync state, int currentVersion, Func<int, VersionedMapping> mappings, DateTimeOffset now, string commandId,
-        IReadOnlyDictionary<string, ItemReference>? knownItems = null, TimeSpan itemReferenceMaxAge = default)
+        IReadOnlyDictionary<string, ItemReference>? knownItems = null, TimeSpan itemReferenceMaxAge = default, IReadOnlySet<string>? inactiveSkus = null)
     {
         var events = new List<object>();
         if (state.MappingVersion is null && state.Committed is not null)
@@ -29,6 +30,16 @@ public static class OrderSyncPlan
         {
             events.Add(mismatch);
             state = state.When(mismatch);
+        }
+        // A line for a SKU NetSuite's catalog has deactivated is not sent as if it were orderable: a person decides.
+        if (inactiveSkus is { Count: > 0 } && state.NetSuiteSalesOrderId is null && state.Pending is null && state.Failure is null
+            && state.Latest is { } latest && !latest.Status.IsWithdrawn()
+            && latest.Lines.Where(l => l.Included).Select(l => l.Sku).Where(inactiveSkus.Contains).Distinct().ToList() is { Count: > 0 } dead)
+        {
+            var reason = $"The order has line(s) for {string.Join(", ", dead)}, inactive in NetSuite's catalog; reactivate the item or change the order in OrderEZ.";
+            if (state.Blocked?.Code != ProblemCodes.InactiveSku.Code || state.Blocked.Reason != reason)
+                events.Add(new OrderSyncBlocked(state.OrderId, ProblemCodes.InactiveSku.Code, reason, mapping.Version, now));
+            return (events, null);
         }
         var decision = OrderSyncDecider.Decide(state, mapping);
         // An item lookup whose every answer is already known (and recent enough) is recorded without a NetSuite call.

@@ -64,6 +64,27 @@ public sealed class OrderChangeIngestor(IServiceProvider services, HubClock cloc
             return true;
         });
 
+    /// <summary>OrderEZ's level at a warehouse: recorded when newer than what the SKU holds (a repeat is no change).</summary>
+    public Task<IngestOutcome> IngestStockLevelAsync(Hub.Domain.Catalog.OrderEzStockObserved level, CancellationToken ct) =>
+        IngestAsync<Hub.Domain.Catalog.ProductSync>(Hub.Domain.Catalog.ProductSync.StreamKey(level.Sku), level.Source, ct, async (stream, _, outbox) =>
+        {
+            var line = stream.Aggregate?.At(level.Warehouse);
+            if (line?.OrderEzAt is { } at && (level.UpdatedAt < at || level.UpdatedAt == at && level.OnHand == line.OrderEzOnHand)) return false;
+            stream.AppendOne(level);
+            await outbox.PublishAsync(new Catalog.SyncProduct(level.Sku));
+            return true;
+        });
+
+    /// <summary>The supplier's own stock work in OrderEZ: recorded once per OrderEZ id, however often it is delivered.</summary>
+    public Task<IngestOutcome> IngestStockMoveAsync(Hub.Domain.Catalog.OrderEzStockMoved move, CancellationToken ct) =>
+        IngestAsync<Hub.Domain.Catalog.ProductSync>(Hub.Domain.Catalog.ProductSync.StreamKey(move.Sku), move.Source, ct, async (stream, _, outbox) =>
+        {
+            if (stream.Aggregate is { } state && (state.AppliedMoves.Contains(move.ChangeId) || state.StockMoves.Any(m => m.ChangeId == move.ChangeId))) return false;
+            stream.AppendOne(move);
+            await outbox.PublishAsync(new Catalog.SyncProduct(move.Sku));
+            return true;
+        });
+
     /// <summary>
     /// A change to order <paramref name="orderId"/> that cannot be read is recorded raw with the reason (once per
     /// content), so it is on the order's record as "action needed" instead of lost.

@@ -124,6 +124,19 @@ public static class ReceiveOrderEzWebhook
             return Answer(await ingestor.IngestPaymentAsync(OrderEzTranslator.ToSnapshot(payment!), source with { OccurredAt = payment!.UpdatedAt }, raw, ct));
         }
 
+        if (message.Type.StartsWith("inventory.", StringComparison.Ordinal))
+        {
+            var (change, errors) = OrderEzCatalogTranslator.StockChangeOf(message, source, clock.Now);
+            if (errors is not null)
+                return await UnreadableAsync(ingestor, source, raw, null, null, errors, ct);
+            return change switch
+            {
+                Hub.Domain.Catalog.OrderEzStockObserved level => Answer(await ingestor.IngestStockLevelAsync(level, ct)),
+                Hub.Domain.Catalog.OrderEzStockMoved move => Answer(await ingestor.IngestStockMoveAsync(move, ct)),
+                _ => Results.Ok(new { status = "ignored", type = message.Type }),
+            };
+        }
+
         // Event types we do not act on yet are acknowledged so OrderEZ stops retrying them.
         return Results.Ok(new { status = "ignored", type = message.Type });
     }

@@ -32,8 +32,19 @@ public static class SyncOrderHandler
         var known = unresolved.Count == 0 || options.Value.ItemReferenceMinutes <= 0
             ? new Dictionary<string, ItemReference>()
             : (await session.LoadManyAsync<ItemReference>(ct, unresolved)).ToDictionary(r => r.Id);
+        // The catalog the hub follows knows every item's id and whether it is active (ADR 0035): it comes first.
+        var skus = stream.Aggregate.Latest?.Lines.Select(l => l.Sku).Distinct().ToList() ?? [];
+        var products = skus.Count == 0 ? [] : await session.LoadManyAsync<ProductSync>(ct, skus.Select(ProductSync.StreamKey).Distinct());
+        var inactive = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var sku in skus)
+        {
+            if (products.FirstOrDefault(p => p.Id == ProductSync.StreamKey(sku))?.Item is not { } item) continue;
+            if (item.IsInactive) inactive.Add(sku);
+            else if (unresolved.Contains(sku))
+                known[sku] = new ItemReference { Id = sku, NetSuiteId = item.ItemId, ItemType = Hub.Api.NetSuite.NetSuiteCatalogTranslator.InventoryItemType, LearnedAt = clock.Now };
+        }
         var (events, issued) = OrderSyncPlan.Plan(stream.Aggregate, catalog.CurrentVersion!.Value, v => mappings.Get(catalog, v), clock.Now, clock.NewId(),
-            known, TimeSpan.FromMinutes(options.Value.ItemReferenceMinutes));
+            known, TimeSpan.FromMinutes(options.Value.ItemReferenceMinutes), inactive);
         stream.AppendMany(events);
         return issued is null ? [] : new OutgoingMessages().Send(ExecuteStep.For(OrderFlow.FlowName, stream.Aggregate.Id, issued.CommandId, issued.Kind.System()));
     }

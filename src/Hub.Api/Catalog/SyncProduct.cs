@@ -1,0 +1,72 @@
+using Hub.Api.Infrastructure;
+using Hub.Api.Mappings;
+using Hub.Api.Sync;
+using Hub.Domain.Catalog;
+using Hub.Domain.Customers;
+using Hub.Domain.Mapping;
+using Marten;
+using Wolverine;
+
+namespace Hub.Api.Catalog;
+
+/// <summary>Bring one SKU in line in both systems, one step at a time: stock moves to NetSuite, the product, then levels to OrderEZ.</summary>
+public sealed record SyncProduct(string Sku) : IRecordMessage
+{
+    public string RecordStream() => ProductSync.StreamKey(Sku);
+}
+
+/// <summary>What the catalog poll last learned of NetSuite's price levels (names and discounts), for the catalog plan.</summary>
+public sealed record PriceLevels(string Id, IReadOnlyList<PriceLevelInfo> Levels, DateTimeOffset ReadAt)
+{
+    public const string DocumentId = "netsuite-price-levels";
+}
+
+public sealed record PriceLevelInfo(string Id, string Name, decimal DiscountPercent);
+
+public static class SyncProductHandler
+{
+    public static async Task<OutgoingMessages> Handle(SyncProduct command, IDocumentSession session, MappingRegistry mappings,
+        Notifications.FinanceNotifications notifications, HubClock clock, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForWriting<ProductSync>(command.RecordStream(), ct);
+        if (stream.Aggregate is not { } state) return [];
+        var mapping = await mappings.CurrentAsync(session, ct);
+        var definition = mapping.Definition;
+        var context = await ContextAsync(state, definition, session, ct);
+        switch (ProductDecider.Next(state, context, definition.Inventory, change => $"{definition.Inventory.AdjustmentExternalIdPrefix}{change}"))
+        {
+            case ProductNext.Problem p:
+                var problem = new ProductNeedsAction(state.Sku, p.Code.Code, p.Reason, clock.Now);
+                stream.AppendOne(problem);
+                return Announce(state, state.When(problem), session, notifications, clock);
+            case ProductNext.Step s:
+                var issued = new ProductStepIssued(state.Sku, clock.NewId(), s.What, clock.Now);
+                stream.AppendOne(issued);
+                return new OutgoingMessages().Send(ExecuteStep.For(ProductFlow.FlowName, state.Id, issued.CommandId, s.What.System));
+            default:
+                return [];
+        }
+    }
+
+    public static OutgoingMessages Announce(ProductSync before, ProductSync after, IDocumentSession session, Notifications.FinanceNotifications notifications, HubClock clock)
+    {
+        var messages = new OutgoingMessages();
+        foreach (var notice in Hub.Domain.Notifications.NoticesOfRecords.Between(before, after, clock.Now)) messages.AddRange(notifications.Raise(session, notice));
+        return messages;
+    }
+
+    /// <summary>The catalog plan's inputs beyond the item: the catalog currency in NetSuite, price levels, and the outlets of customers with prices.</summary>
+    public static async Task<CatalogContext?> ContextAsync(ProductSync state, MappingDefinition definition, IQuerySession session, CancellationToken ct)
+    {
+        var catalog = definition.Catalog;
+        if (!catalog.Enabled || state.Item is null || definition.Currencies.GetValueOrDefault(catalog.Currency.ToUpperInvariant()) is not { } currency) return null;
+        var levels = (await session.LoadAsync<PriceLevels>(PriceLevels.DocumentId, ct))?.Levels ?? [];
+        var customers = state.Item.CustomerPrices.Select(p => p.CustomerId).Distinct().ToArray();
+        var outlets = customers.Length == 0
+            ? new Dictionary<string, long>()
+            : (await session.Query<CustomerSync>().Where(c => c.NetSuiteCustomerId.IsOneOf(customers)).ToListAsync(ct))
+                .GroupBy(c => c.NetSuiteCustomerId!).ToDictionary(g => g.Key, g => g.Min(c => c.OutletId));
+        return new CatalogContext(catalog, currency.NetSuiteId, currency.Precision,
+            levels.ToDictionary(l => l.Id, l => l.DiscountPercent), levels.ToDictionary(l => l.Id, l => l.Name), outlets);
+    }
+}
