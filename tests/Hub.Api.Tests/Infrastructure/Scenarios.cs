@@ -21,6 +21,31 @@ public static class Scenarios
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private static string DefaultMapping => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "mappings", "default.json"));
+
+    /// <summary>Publishes the default mapping as <paramref name="edit"/> changes it, applies it, and waits for the apply.</summary>
+    public static async Task PublishAndApplyAsync(this HubFixture f, Action<System.Text.Json.Nodes.JsonObject> edit)
+    {
+        var mapping = System.Text.Json.Nodes.JsonNode.Parse(DefaultMapping)!.AsObject();
+        edit(mapping);
+        var published = await f.Host.Scenario(s =>
+        {
+            s.Post.Text(mapping.ToJsonString()).ToUrl("/api/mappings").ContentType("application/json");
+            s.WithRequestHeader("Authorization", $"Bearer {HubFixture.AdminKey}");
+            s.StatusCodeShouldBe(201);
+        });
+        var version = System.Text.Json.Nodes.JsonNode.Parse(await published.ReadAsTextAsync())!["version"]!.GetValue<int>();
+        var applied = await f.Host.Scenario(s =>
+        {
+            s.Post.Url($"/api/mappings/{version}/apply");
+            s.WithRequestHeader("Authorization", $"Bearer {HubFixture.AdminKey}");
+            s.StatusCodeShouldBe(202);
+        });
+        var replay = System.Text.Json.Nodes.JsonNode.Parse(await applied.ReadAsTextAsync())!["replayId"]!.GetValue<string>();
+        await Eventually.UntilAsync(async () => (await Hub.Api.Tests.OrderToCash.OrderToCashScenarios.HubGetAsync(f, $"/api/replays/{replay}"))?["status"]?.GetValue<string>() == "completed",
+            TimeSpan.FromSeconds(30), "the mapping apply");
+    }
+
     /// <summary>The SKUs exist in OrderEZ's catalog; only those in <paramref name="inNetSuite"/> exist in NetSuite.</summary>
     public static async Task SeedCatalogAsync(this HubFixture f, string[] skus, string[]? inNetSuite = null)
     {

@@ -10,29 +10,7 @@ namespace Hub.Api.Tests.OrderToCash;
 /// <summary>Who fulfils is the installation's choice; a NetSuite nudge cuts the wait for the poll.</summary>
 public class FulfilmentSourceTests(HubFixture fixture) : IntegrationContext(fixture)
 {
-    private static string DefaultMapping => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "mappings", "default.json"));
-
-    private async Task PublishAndApplyAsync(Action<JsonObject> edit)
-    {
-        var mapping = JsonNode.Parse(DefaultMapping)!.AsObject();
-        edit(mapping);
-        var published = await Hub.Host.Scenario(s =>
-        {
-            s.Post.Text(mapping.ToJsonString()).ToUrl("/api/mappings").ContentType("application/json");
-            s.WithRequestHeader("Authorization", $"Bearer {HubFixture.AdminKey}");
-            s.StatusCodeShouldBe(201);
-        });
-        var version = JsonNode.Parse(await published.ReadAsTextAsync())!["version"]!.GetValue<int>();
-        var applied = await Hub.Host.Scenario(s =>
-        {
-            s.Post.Url($"/api/mappings/{version}/apply");
-            s.WithRequestHeader("Authorization", $"Bearer {HubFixture.AdminKey}");
-            s.StatusCodeShouldBe(202);
-        });
-        var replay = JsonNode.Parse(await applied.ReadAsTextAsync())!["replayId"]!.GetValue<string>();
-        await Eventually.UntilAsync(async () => (await Hub.HubGetAsync($"/api/replays/{replay}"))?["status"]?.GetValue<string>() == "completed",
-            TimeSpan.FromSeconds(30), "the mapping apply");
-    }
+    private Task PublishAndApplyAsync(Action<JsonObject> edit) => Hub.PublishAndApplyAsync(edit);
 
     [Fact]
     public async Task with_orderez_fulfilling_the_outlets_completion_is_one_fulfilment_and_one_invoice_for_the_lines_it_kept()
