@@ -198,12 +198,16 @@ public sealed class InventoryAndPricingTests(ClockedSimFixture sim) : SimTestBas
         var tea = await ItemAsync("TEA-1", onHandAtMain: 2);
         var customer = await CustomerAsync();
         await Client.CreateAsync("salesOrder", SalesOrder(customer, (tea, 5, 5m)));
+        var before = (await LineAsync(tea, "1"), await LineAsync(tea, "2"));
+        Tick();
 
         await Client.PatchAsync("inventoryItem", tea, Obj("""
             {"locations":{"items":[{"location":{"id":"1"},"quantityOnHand":3,"quantityCommitted":0,"quantityAvailable":99}]}}
             """));
 
         (await StockAsync(tea, "1")).ShouldBe((3m, 5m, 0m));
+        (await LineAsync(tea, "1"))["lastModifiedDate"]!.GetValue<string>().ShouldNotBe(before.Item1["lastModifiedDate"]!.GetValue<string>());
+        (await LineAsync(tea, "2")).ToJsonString().ShouldBe(before.Item2.ToJsonString());
         (await GetAsync("inventoryItem", tea))["locations"]!["items"]!.AsArray().Count.ShouldBe(2);
     }
 

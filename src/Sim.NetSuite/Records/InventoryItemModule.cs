@@ -87,11 +87,11 @@ internal sealed class InventoryItemModule : IRecordModule
             var location = Cell.RefId(line, "location")
                 ?? throw NsError.UserError("Please enter value(s) for: Location", $"{path}.location");
             var onHand = RecordWrite.Number(line, "quantityOnHand", path) ?? 0m;
-            // Committed is the orders' (the store sums it); a client's value never stands.
-            var before = stored is null ? null : Stock.Line(stored, location);
-            line["lastModifiedDate"] = before?["lastModifiedDate"]?.DeepClone();
-            if (line["lastModifiedDate"] is null) line.Remove("lastModifiedDate");
-            Stock.Set(line, onHand, before is null ? 0 : Stock.Committed(before), now);
+            // A line this write adds or whose on-hand it moves is modified now; the others keep their date.
+            if (stored is null || Stock.Line(stored, location) is not { } before || Stock.OnHand(before) != onHand)
+                line.Remove("lastModifiedDate");
+            // Committed is the orders' (the store sums it): the merge drops a client's value and keeps the stored one.
+            Stock.Set(line, onHand, Stock.Committed(line), now);
         }
     }
 
