@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Hub.Domain.Common;
 using Hub.Domain.Orders;
 using Hub.Domain.Sync;
@@ -90,7 +91,11 @@ public sealed record InventoryDiscrepancyCleared(string Sku, string Warehouse, s
 /// <summary>An operator said which system's number is right for a flagged discrepancy.</summary>
 public sealed record InventoryDiscrepancyResolved(string Sku, string Warehouse, string Winner, decimal OnHand, string ResolvedBy, string? Note, DateTimeOffset At);
 
-/// <summary>What the product's step in flight does.</summary>
+/// <summary>What the product's step in flight does. Stored in events and state, so its kind is written with it.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(WriteProduct), "writeProduct")]
+[JsonDerivedType(typeof(SetStock), "setStock")]
+[JsonDerivedType(typeof(AdjustNetSuite), "adjustNetSuite")]
 public abstract record ProductStep
 {
     private ProductStep() { }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Sim.NetSuite.SuiteQl;
 
 namespace Sim.NetSuite.Records;
 
@@ -10,6 +11,15 @@ internal sealed class PriceLevelModule : IRecordModule
         Fields = ["name", "discountPct", "isInactive", "externalId"],
         RefName = o => Json.Text(o["name"]),
     };
+
+    public IEnumerable<SuiteQlTable> Tables { get; } =
+    [
+        SuiteQlTable.OfRecords("pricelevel", "priceLevel",
+            new("id", ColumnKind.Number, r => r.Id),
+            new("name", ColumnKind.String, r => Cell.Text(r.Body, "name")),
+            new("discountpct", ColumnKind.Number, r => Cell.Text(r.Body, "discountPct")),
+            new("isinactive", ColumnKind.String, r => Cell.Flag(r.Body, "isInactive"))),
+    ];
 
     public IEnumerable<(long Id, JsonObject Body)> Seed =>
     [

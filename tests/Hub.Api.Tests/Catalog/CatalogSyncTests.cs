@@ -129,7 +129,9 @@ public class CatalogSyncTests(HubFixture fixture) : IntegrationContext(fixture)
         await Hub.OrderEzStockEventuallyAsync("JAM-FIG", Main, 10);
 
         await Hub.AddStockInOrderEzAsync("JAM-FIG", Main, 24);
-        await Eventually.UntilAsync(async () => await Hub.NetSuiteOnHandAsync(item, "1") == 34, TimeSpan.FromSeconds(30), "NetSuite's on-hand to rise");
+        await Eventually.ValueAsync(() => Hub.NetSuiteOnHandAsync(item, "1"), v => v == 34, TimeSpan.FromSeconds(30));
+        if (await Hub.NetSuiteOnHandAsync(item, "1") != 34)
+            throw new TimeoutException("NetSuite on-hand never rose: " + await RawAsync("/api/products/JAM-FIG") + " LOGS " + string.Join("\n", Hub.Logs.Lines.TakeLast(15)));
         // The same delivery, four more times.
         var deliveries = JsonNode.Parse(await Hub.OrderEzHttp.GetStringAsync("/_sim/webhooks/deliveries"))!;
         var addition = (deliveries["data"] ?? deliveries).AsArray().Last(d => d!["type"]?.GetValue<string>() == "inventory.addition_created")!;
@@ -193,6 +195,15 @@ public class CatalogSyncTests(HubFixture fixture) : IntegrationContext(fixture)
         await Hub.OrderEzStockEventuallyAsync("OIL-OLV", Main, netsuite);
         (await Hub.HubGetAsync("/api/inventory/discrepancies"))!["count"]!.GetValue<int>().ShouldBe(0);
         (await ReconcileAsync())["differences"]!.GetValue<int>().ShouldBe(0);
+    }
+
+    private async Task<string> RawAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new("Bearer", HubFixture.AuditorKey);
+        using var client = Hub.Host.Server.CreateClient();
+        var response = await client.SendAsync(request);
+        return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
     }
 
     private async Task<JsonNode> ReconcileAsync()
