@@ -107,6 +107,15 @@ internal sealed class RecordStore
         lock (_gate) return _records[type].Values.Select(r => Clone(r)!).ToList();
     }
 
+    /// <summary>
+    /// Runs a read over the stored records themselves, inside the lock, so a query over thousands of records copies
+    /// none of them; <paramref name="read"/> must not change what it is given and must finish its reading before it returns.
+    /// </summary>
+    public T Read<T>(Func<SuiteQl.RecordSource, T> read)
+    {
+        lock (_gate) return read(type => [.. _records[type].Values]);
+    }
+
     public StoredRecord Create(IRecordModule module, JsonObject input)
     {
         lock (_gate) return Commit(ApplyWrite(module, null, input, EmptyReplace, null), created: true);

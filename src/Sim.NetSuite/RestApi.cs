@@ -238,7 +238,8 @@ internal static class RestApi
         List<List<KeyValuePair<string, string?>>> rows;
         try
         {
-            rows = Evaluator.Run(Parser.Parse(sql), state.Modules.Tables, state.Store.All);
+            var query = Parser.Parse(sql);
+            rows = state.Store.Read(records => Evaluator.Run(query, state.Modules.Tables, records));
         }
         catch (Exception e) when (e is not NsError and not OperationCanceledException)
         {

@@ -246,10 +246,12 @@ public sealed class InventoryTests(SimFixture fixture) : SimTest(fixture)
 
         (await Sim.PostAsync($"/_sim/orders/{orderId}/accept", new { excludeSkus = new[] { Milk } })).Status.ShouldBe(200);
         var accepted = await LevelAsync(Coffee);
+        var milkAccepted = await LevelAsync(Milk);
         (await Sim.PostAsync($"/_sim/orders/{orderId}/abandon")).Status.ShouldBe(200);
 
         (accepted.OnHand, accepted.Allocated, accepted.Available).ShouldBe((5m, 8m, 0m));
-        (await LevelAsync(Milk)).Allocated.ShouldBe(0m);
+        milkAccepted.Allocated.ShouldBe(0m);
+        (await Client.ListInventoryAsync(null, sku: Milk)).Data.ShouldBeEmpty();
         var released = await LevelAsync(Coffee);
         (released.OnHand, released.Allocated, released.Available).ShouldBe((5m, 0m, 5m));
         (await Client.GetOrderAsync(orderId))!.WarehouseId.ShouldBe("WH-MAIN");
