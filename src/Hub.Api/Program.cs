@@ -92,6 +92,9 @@ builder.Services.AddMarten(opts =>
         opts.Connection(connectionString);
         opts.DatabaseSchemaName = builder.Configuration["Hub:Schema"] ?? "hub";
         opts.Events.StreamIdentity = StreamIdentity.AsString;
+        // Marten's defaults, plus polymorphic records (a product's step) read back from jsonb, which reorders keys,
+        // so the type discriminator is rarely the first property.
+        opts.UseSystemTextJsonForSerialization(configure: o => o.AllowOutOfOrderMetadataProperties = true);
         opts.AddHubProjections();
         opts.Schema.For<WebhookReceipt>();
         opts.Schema.For<PollCheckpoint>();

@@ -38,7 +38,7 @@ public static class OrderEzCatalogTranslator
                     if (string.IsNullOrWhiteSpace(level.Sku) || string.IsNullOrWhiteSpace(level.WarehouseId) || level.UpdatedAt == default)
                         return (null, Errors("'data' must be a stock level with 'sku', 'warehouseId' and 'updatedAt'."));
                     return (new OrderEzStockObserved(level.Sku.Trim(), level.WarehouseId, level.OnHand, level.Allocated, change.Cause, level.UpdatedAt,
-                        source with { OccurredAt = level.UpdatedAt }, now), null);
+                        source with { OccurredAt = level.UpdatedAt }, now, MoveIdOf(change)), null);
                 case OezWords.Events.InventoryAdditionCreated:
                     var addition = message.ReadInventoryAddition();
                     if (addition.Id <= 0 || string.IsNullOrWhiteSpace(addition.Sku) || string.IsNullOrWhiteSpace(addition.WarehouseId) || addition.Quantity <= 0)
@@ -67,6 +67,14 @@ public static class OrderEzCatalogTranslator
 
     public static OrderEzStockMoved MoveOf(OezInventoryAdjustment a, ChangeSource source, DateTimeOffset now) =>
         new(a.Sku.Trim(), a.WarehouseId, $"adjustment-{a.Id}", a.Delta, $"adjustment: {a.Reason}", a.CreatedAt, source, now);
+
+    /// <summary>The hub's id of the move behind a level change (as <see cref="MoveOf(OezInventoryAddition, ChangeSource, DateTimeOffset)"/> names it), if a move caused it.</summary>
+    private static string? MoveIdOf(OezInventoryLevelChange change) => (change.Cause, change.CauseId) switch
+    {
+        (OezWords.InventoryCause.Addition, { } id) => $"addition-{id}",
+        (OezWords.InventoryCause.Adjustment, { } id) => $"adjustment-{id}",
+        _ => null,
+    };
 
     private static Dictionary<string, string[]> Errors(string message) => new() { ["data"] = [message] };
 }

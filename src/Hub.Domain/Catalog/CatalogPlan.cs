@@ -163,6 +163,8 @@ public static class ProductDecider
         {
             if (state.StockMoves.Any(m => Same(m.Warehouse, location.Warehouse))) continue;
             var stock = state.At(location.Warehouse);
+            // OrderEZ's level says a move made it; until that move is in NetSuite, setting the level would erase it.
+            if (stock.AwaitingMove is { } awaited && !state.AppliedMoves.Contains(awaited)) continue;
             if (stock.NetSuiteOnHand is not { } onHand || stock.Difference?.Flagged == true) continue;
             // On-hand mirrors on-hand (ADR 0035): each system keeps its own commitments for the same orders.
             if (stock.OrderEzOnHand != onHand)

@@ -53,9 +53,10 @@ public sealed record NetSuiteItemObserved(string Sku, NetSuiteItem Item, ChangeS
 public sealed record NetSuiteStockObserved(string Sku, string ItemId, string Location, string Warehouse, decimal OnHand, decimal Available, decimal Committed,
     DateTimeOffset LastModified, string How, DateTimeOffset ReceivedAt);
 
-/// <summary>OrderEZ's stock level of the SKU at a warehouse, as OrderEZ reported it (webhook or poll), and what moved it.</summary>
+/// <summary>OrderEZ's stock level of the SKU at a warehouse, as OrderEZ reported it (webhook or poll), and what moved it.
+/// <paramref name="ChangeId"/> names the supplier's stock move that caused it, when one did: that move is on its way to the hub too.</summary>
 public sealed record OrderEzStockObserved(string Sku, string Warehouse, decimal OnHand, decimal Allocated, string Cause, DateTimeOffset UpdatedAt,
-    ChangeSource Source, DateTimeOffset ReceivedAt);
+    ChangeSource Source, DateTimeOffset ReceivedAt, string? ChangeId = null);
 
 /// <summary>The supplier's own stock work in OrderEZ (an addition or an adjustment, by its OrderEZ id): to be carried to NetSuite once.</summary>
 public sealed record OrderEzStockMoved(string Sku, string Warehouse, string ChangeId, decimal Delta, string Reason, DateTimeOffset At,
@@ -133,6 +134,9 @@ public sealed record LocationStock
     public decimal? OrderEzAllocated { get; init; }
     public DateTimeOffset? OrderEzAt { get; init; }
     public decimal? LastSet { get; init; }
+
+    /// <summary>The supplier's move behind OrderEZ's latest level here, whose own message may not have arrived yet.</summary>
+    public string? AwaitingMove { get; init; }
     public InventoryDiscrepancy? Difference { get; init; }
 }
 
@@ -190,7 +194,7 @@ public sealed record ProductSync
         NetSuiteStockObserved e => WithNetSuiteStock(e),
         OrderEzStockObserved e => At(e.Warehouse) is var s && s.OrderEzAt is { } seen && e.UpdatedAt < seen
             ? this
-            : With(s with { OrderEzOnHand = e.OnHand, OrderEzAllocated = e.Allocated, OrderEzAt = e.UpdatedAt }),
+            : With(s with { OrderEzOnHand = e.OnHand, OrderEzAllocated = e.Allocated, OrderEzAt = e.UpdatedAt, AwaitingMove = e.ChangeId }),
         OrderEzStockMoved e => AppliedMoves.Contains(e.ChangeId) || StockMoves.Any(m => m.ChangeId == e.ChangeId)
             ? this
             : this with { StockMoves = [.. StockMoves, new PendingStockMove(e.ChangeId, e.Warehouse, e.Delta, e.Reason, e.At)] },
@@ -223,10 +227,11 @@ public sealed record ProductSync
     private ProductSync ResolveDiscrepancy(InventoryDiscrepancyResolved e)
     {
         var s = At(e.Warehouse);
-        // "netsuite" wins: OrderEZ's number is treated as unknown, so the decider sets it again. "orderez" wins: the
+        // "netsuite" wins: NetSuite's number as reconciliation read it is what OrderEZ gets (the hub's own copy may be
+        // older: the change may be one it never heard of), and OrderEZ's is treated as unknown, so the decider sets it. "orderez" wins: the
         // difference from NetSuite's number at the time becomes a stock move for NetSuite, carried once like any other.
         if (e.Winner == "netsuite")
-            return With(s with { OrderEzOnHand = null, Difference = null });
+            return With(s with { NetSuiteOnHand = e.OnHand, OrderEzOnHand = null, Difference = null });
         var delta = e.OnHand - (s.Difference?.NetSuiteOnHand ?? s.NetSuiteOnHand ?? 0m);
         var changeId = $"resolved-{e.Warehouse}-{e.At.UtcTicks}";
         return With(s with { OrderEzOnHand = e.OnHand, Difference = null }) with

@@ -62,7 +62,8 @@ public static class CatalogScenarios
     public static async Task<JsonNode> ProductEventuallyAsync(this HubFixture f, string sku, Func<JsonNode, bool> done, string what, int seconds = 30)
     {
         var last = await Eventually.ValueAsync(() => f.ProductAsync(sku), v => v is not null && done(v), TimeSpan.FromSeconds(seconds));
-        return last is not null && done(last) ? last : throw new TimeoutException($"Product {sku} never reached {what}: {last?.ToJsonString()}");
+        return last is not null && done(last) ? last : throw new TimeoutException($"Product {sku} never reached {what}: {last?.ToJsonString()}\n"
+            + string.Join("\n", f.Logs.Lines.Where(l => l.StartsWith("Warn", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal)).TakeLast(5)));
     }
 
     /// <summary>OrderEZ's products with this SKU, as the supplier API lists them.</summary>

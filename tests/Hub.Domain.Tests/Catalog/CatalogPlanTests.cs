@@ -150,6 +150,16 @@ public class CatalogPlanTests
     }
 
     [Fact]
+    public void a_level_raised_by_an_addition_whose_own_message_is_late_is_not_set_back_meanwhile()
+    {
+        var source = new ChangeSource(ChangeSource.Webhook, "d3", null, null, T0);
+        var early = Synced(new OrderEzStockObserved("COF-BRZ-1KG", "WH-MAIN", 64, 0, "addition", T0.AddSeconds(1), source, T0, "addition-6"));
+        Next(early).ShouldBeOfType<ProductNext.Nothing>();
+        var arrived = early.When(new OrderEzStockMoved("COF-BRZ-1KG", "WH-MAIN", "addition-6", 24, "delivery", T0, source, T0));
+        Next(arrived).ShouldBeOfType<ProductNext.Step>().What.ShouldBeOfType<ProductStep.AdjustNetSuite>().Delta.ShouldBe(24);
+    }
+
+    [Fact]
     public void a_netsuite_fulfilment_lowering_on_hand_sets_orderez_to_netsuites_number()
     {
         var state = Synced(new NetSuiteStockObserved("COF-BRZ-1KG", "98", "1", "WH-MAIN", 35, 35, 0, T0.AddMinutes(1), "poll", T0));
