@@ -43,7 +43,8 @@ public class PollerStatusTests(HubFixture fixture) : IntegrationContext(fixture)
         var pollers = await Hub.Host.GetAsJson<JsonArray>("/api/pollers", HubFixture.AuditorKey);
         pollers.Select(p => p!["id"]!.GetValue<string>()).ShouldBe(
             [PollOrderEzHandler.CheckpointId, PollOrderEzHandler.OutletCheckpointId, PollOrderEzHandler.PaymentCheckpointId,
-                global::Hub.Api.Customers.PollNetSuiteCustomersHandler.CheckpointId, PollNetSuiteSalesOrdersHandler.CheckpointId, PollNetSuiteTransactionsHandler.CheckpointId],
+                global::Hub.Api.Customers.PollNetSuiteCustomersHandler.CheckpointId, PollNetSuiteSalesOrdersHandler.CheckpointId, PollNetSuiteTransactionsHandler.CheckpointId,
+                global::Hub.Api.Catalog.PollNetSuiteCatalogHandler.ItemsCheckpointId, global::Hub.Api.Catalog.PollNetSuiteCatalogHandler.StockCheckpointId],
             ignoreOrder: true);
         var orders = pollers.Single(p => p!["id"]!.GetValue<string>() == PollOrderEzHandler.CheckpointId)!;
         orders["lastTakenIn"]!.GetValue<int>().ShouldBe(1);

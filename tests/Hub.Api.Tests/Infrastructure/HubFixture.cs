@@ -95,6 +95,8 @@ public class HubFixture : IAsyncLifetime
             // Delivered into the hub's TestServer; resolved per delivery because the hub starts after the simulator.
             WebhookHandlerFactory = () => new LazyHandler(() => Host.Server.CreateHandler()),
             WebhookRetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1)],
+            // A third warehouse for the catalog's first sync across three locations.
+            Warehouses = [new() { Id = "WH-MAIN", Name = "Main warehouse" }, new() { Id = "WH-EAST", Name = "East" }, new() { Id = "WH-NORTH", Name = "North" }],
         });
         OrderEzApp.Urls.Add("http://127.0.0.1:0");
         await OrderEzApp.StartAsync();

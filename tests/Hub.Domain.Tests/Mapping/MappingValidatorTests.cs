@@ -11,11 +11,31 @@ public class MappingValidatorTests
     [Fact]
     public void the_test_mapping_is_valid() => Problems(TestDefinition).ShouldBeEmpty();
 
-    [Fact]
-    public void the_default_mapping_file_is_valid()
+    [Theory]
+    [InlineData("default-mapping.json")]
+    [InlineData("demo-mapping.json")]
+    public void the_shipped_mapping_files_are_valid(string file)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "default-mapping.json");
+        var path = Path.Combine(AppContext.BaseDirectory, file);
         Problems(MappingDefinition.Parse(File.ReadAllText(path))).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void catalog_and_inventory_settings_are_checked()
+    {
+        var bad = TestDefinition with
+        {
+            Catalog = new CatalogSection { Enabled = true, Currency = "XYZ", ExtraBreaks = "cut", MarkupPercent = -100, UnitPriceFactor = 0 },
+            Inventory = new InventorySection
+            {
+                Locations = [new LocationMap("WH-MAIN", "1"), new LocationMap("wh-main", "1", "both")],
+                Tolerance = -1,
+            },
+        };
+        Problems(bad).Select(p => p.Path).ShouldBe(
+            ["catalog.extraBreaks", "catalog.currency", "catalog.markupPercent", "catalog.unitPriceFactor",
+                "inventory.locations[1].master", "inventory.locations[1].warehouse", "inventory.locations[1].netSuiteLocation", "inventory.tolerance", "inventory.adjustmentAccount"],
+            ignoreOrder: true);
     }
 
     [Fact]
