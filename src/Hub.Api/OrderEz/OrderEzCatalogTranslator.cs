@@ -16,7 +16,8 @@ public static class OrderEzCatalogTranslator
     public static OezProductWrite ProductWrite(DesiredProduct d) => new(
         Sku: d.Sku,
         Name: d.Name,
-        Description: d.Description ?? "",
+        // OrderEZ refuses an empty description; an item without one leaves OrderEZ's as it is.
+        Description: string.IsNullOrWhiteSpace(d.Description) ? null : d.Description,
         Unit: d.Unit,
         ListPrice: d.ListPrice,
         IsActive: d.IsActive,

@@ -37,8 +37,10 @@ public static class CatalogScenarios
     };
 
     /// <summary>A NetSuite admin adds an inventory item with prices and on-hand at each location.</summary>
-    public static Task<string> CreateItemAsync(this HubFixture f, string sku, JsonObject[] prices, decimal onHandMain = 0, decimal onHandEast = 0) =>
-        f.NetSuite.CreateAsync("inventoryItem", new JsonObject
+    public static Task<string> CreateItemAsync(this HubFixture f, string sku, JsonObject[] prices, decimal onHandMain = 0, decimal onHandEast = 0,
+        bool described = true)
+    {
+        var body = new JsonObject
         {
             ["itemId"] = sku,
             ["displayName"] = $"Item {sku}",
@@ -50,7 +52,10 @@ public static class CatalogScenarios
                     new JsonObject { ["location"] = new JsonObject { ["id"] = "1" }, ["quantityOnHand"] = onHandMain },
                     new JsonObject { ["location"] = new JsonObject { ["id"] = "2" }, ["quantityOnHand"] = onHandEast }),
             },
-        });
+        };
+        if (!described) body.Remove("salesDescription");
+        return f.NetSuite.CreateAsync("inventoryItem", body);
+    }
 
     public static Task PollItemsAsync(this HubFixture f) => f.Host.InvokeMessageAndWaitAsync(new PollNetSuiteItems());
 

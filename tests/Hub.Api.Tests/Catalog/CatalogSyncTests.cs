@@ -76,7 +76,8 @@ public class CatalogSyncTests(HubFixture fixture) : IntegrationContext(fixture)
         await Hub.CreateItemAsync("WIDE-1", [Price(0, 10m), Price(5, 9.5m), Price(10, 9m), Price(20, 8.5m), Price(50, 8m), Price(100, 7.5m)]);
         // The supplier made this one in OrderEZ by hand before the hub came.
         (await Hub.OrderEzHttp.PostAsJsonAsync("/_sim/products", new { sku = "HAND-1", name = "By hand", unit = "each", listPrice = 1m })).EnsureSuccessStatusCode();
-        await Hub.CreateItemAsync("hand-1", [Price(0, 4m)]);
+        // Without a sales description in NetSuite (OrderEZ refuses an empty one).
+        await Hub.CreateItemAsync("hand-1", [Price(0, 4m)], described: false);
 
         await Hub.PollItemsAsync();
         var wide = await Hub.ProductEventuallyAsync("WIDE-1", p => p["actionNeeded"] is not null, "action needed");
