@@ -183,14 +183,23 @@ public sealed class NetSuiteCatalogPort(NetSuiteClient client)
     /// <summary>Rows a bulk read asks for at most (the SuiteQL cap is 100,000; reconciliation beyond that pages by item).</summary>
     public const int MaxBulkRows = 100_000;
 
+    /// <summary>Item ids per price query: at nine price lines an item, one or two SuiteQL pages each.</summary>
+    private const int IdsPerQuery = 200;
+
     /// <summary>The items of a catalog page with their prices and customer prices: three SuiteQL reads for the whole page.</summary>
     public async Task<IReadOnlyList<Hub.Domain.Catalog.NetSuiteItem>> ReadItemsAsync(IReadOnlyList<IReadOnlyDictionary<string, string?>> itemRows,
         IReadOnlyList<IReadOnlyDictionary<string, string?>> customerLevels, CancellationToken ct)
     {
         var ids = itemRows.Select(r => r.GetValueOrDefault(NetSuiteTranslator.IdColumn)).OfType<string>().Distinct().ToList();
         if (ids.Count == 0) return [];
-        var prices = await client.QueryAsync(NetSuiteCatalogTranslator.PricesQuery(ids), MaxBulkRows, ct);
-        var own = await client.QueryAsync(NetSuiteCatalogTranslator.CustomerItemPricesQuery(ids), MaxBulkRows, ct);
+        var prices = new List<IReadOnlyDictionary<string, string?>>();
+        var own = new List<IReadOnlyDictionary<string, string?>>();
+        // A few hundred ids a query: an IN list of a whole page made each SuiteQL page slow enough to time out.
+        foreach (var chunk in ids.Chunk(IdsPerQuery))
+        {
+            prices.AddRange(await client.QueryAsync(NetSuiteCatalogTranslator.PricesQuery(chunk), MaxBulkRows, ct));
+            own.AddRange(await client.QueryAsync(NetSuiteCatalogTranslator.CustomerItemPricesQuery(chunk), MaxBulkRows, ct));
+        }
         return NetSuiteCatalogTranslator.ItemsOf(itemRows, prices, own, customerLevels);
     }
 

@@ -47,7 +47,8 @@ public class OrderToCashTests(HubFixture fixture) : IntegrationContext(fixture)
         (await Hub.NetSuite.GetAsync("invoice", invoice.InternalId))!["amountRemaining"]!.GetValue<decimal>().ShouldBe(0m);
         (await Hub.LedgerAsync()).Of("customerPayment").ShouldHaveSingleItem().Creates.ShouldBe(1);
 
-        var view = (await Hub.HubGetAsync($"/api/orders/{orderId}"))!;
+        // OrderEZ shows "paid" as soon as it took the write-back; the hub records that answer just after.
+        var view = (await Eventually.ValueAsync(() => Hub.HubGetAsync($"/api/orders/{orderId}"), v => v?["inSync"]?.GetValue<bool>() == true, TimeSpan.FromSeconds(30)))!;
         view["orderToCash"]!["netSuiteInvoices"]!.AsArray().Single()!["amountRemaining"]!.GetValue<decimal>().ShouldBe(0m);
         view["orderToCash"]!["paymentStatus"]!.GetValue<string>().ShouldBe("Paid");
         view["inSync"]!.GetValue<bool>().ShouldBeTrue();
