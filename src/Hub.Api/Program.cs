@@ -139,6 +139,9 @@ builder.Host.UseWolverine(opts =>
     // Reconciliation reads both systems whole; one at a time, beside the steps rather than in their queues.
     opts.LocalQueue("reconcile").Sequential();
     opts.PublishMessage<ReconcileInventory>().ToLocalQueue("reconcile");
+    // A catalog sync's pages are read on their own queue, ahead of the pushes they cause (those wait for OrderEZ's budget).
+    opts.LocalQueue("catalog-sync").Sequential();
+    opts.PublishMessage<Hub.Api.Catalog.ReadCatalogPage>().ToLocalQueue("catalog-sync");
     // One replay at a time: a dry run or apply walks every order, and two would only compete for the database.
     opts.LocalQueue("replays").Sequential();
     opts.PublishMessage<RunReplay>().ToLocalQueue("replays");
@@ -177,6 +180,7 @@ app.MapMappingEndpoints();
 app.MapCustomerEndpoints();
 app.MapPaymentEndpoints();
 app.MapProductEndpoints();
+app.MapCatalogSyncEndpoints();
 app.MapDeadLetterEndpoints();
 app.MapReplayEndpoints();
 app.MapPollerEndpoints();

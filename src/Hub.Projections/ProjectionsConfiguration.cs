@@ -24,6 +24,7 @@ public static class ProjectionsConfiguration
         opts.Projections.Add(new Hub.Projections.Polling.PollCoverageProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new Hub.Projections.Payments.PaymentSyncProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new Hub.Projections.Catalog.ProductSyncProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new Hub.Projections.Catalog.CatalogSyncRunProjection(), ProjectionLifecycle.Inline);
         opts.Schema.For<OrderSync>().Index(x => x.OrderId).Index(x => x.NetSuiteSalesOrderId!);
         opts.Schema.For<CustomerSync>().Index(x => x.OutletId);
         opts.Schema.For<ReplayRun>();

@@ -4,6 +4,7 @@ using Hub.Api.NetSuite;
 using Hub.Api.Polling;
 using Hub.Domain.Catalog;
 using Hub.Domain.Common;
+using Hub.Domain.Mapping;
 using Hub.NetSuite;
 using Marten;
 using Microsoft.Extensions.Options;
@@ -37,12 +38,7 @@ public static class PollNetSuiteCatalogHandler
             async (rows, s, token) =>
             {
                 if (rows.Count == 0) return [];
-                if (customerLevels is null)
-                {
-                    customerLevels = await catalog.CustomerPriceLevelsAsync(token);
-                    var levels = await catalog.PriceLevelsAsync(token);
-                    s.Store(new PriceLevels(PriceLevels.DocumentId, levels.Select(l => new PriceLevelInfo(l.Id, l.Name, l.Discount)).ToList(), clock.Now));
-                }
+                customerLevels ??= await ReadPricingContextAsync(catalog, s, clock, token);
                 var items = await catalog.ReadItemsAsync(rows, customerLevels, token);
                 return await ObserveItemsAsync(items, s, clock, token);
             });
@@ -54,19 +50,35 @@ public static class PollNetSuiteCatalogHandler
     {
         var locations = (await mappings.CurrentAsync(session, ct)).Definition.Inventory.Locations;
         var feed = new NetSuiteChangeFeed(PollerRegistry.NetSuiteStock, NetSuitePriority.Inventory, NetSuiteCatalogTranslator.StockChangedSinceQuery,
-            async (rows, s, token) =>
-            {
-                var stock = new List<NetSuiteStockObserved>();
-                foreach (var row in rows)
-                {
-                    if (NetSuiteCatalogTranslator.StockOf(row) is not { } r) continue;
-                    // A location no warehouse is mapped to is not OrderEZ's stock.
-                    if (locations.FirstOrDefault(l => l.NetSuiteLocation == r.Location) is not { } map) continue;
-                    stock.Add(new NetSuiteStockObserved(r.Sku, r.ItemId, r.Location, map.Warehouse, r.OnHand, r.Available, r.Committed, r.LastModified, "poll", clock.Now));
-                }
-                return await ObserveStockAsync(stock, s, token);
-            });
+            (rows, s, token) => ObserveStockAsync(StockOf(rows, locations, "poll", clock.Now), s, token));
         return await NetSuiteChangePoller.PollAsync(feed, session, netSuite, options.Value, clock, ct);
+    }
+
+    /// <summary>
+    /// What a page of items needs besides its own rows: which customers have a price level (the customer's table) and
+    /// the levels themselves, kept for the catalog plan. Read once per poll or catalog page, never per item.
+    /// </summary>
+    public static async Task<IReadOnlyList<IReadOnlyDictionary<string, string?>>> ReadPricingContextAsync(NetSuiteCatalogPort catalog, IDocumentSession session,
+        HubClock clock, CancellationToken ct)
+    {
+        var customerLevels = await catalog.CustomerPriceLevelsAsync(ct);
+        var levels = await catalog.PriceLevelsAsync(ct);
+        session.Store(new PriceLevels(PriceLevels.DocumentId, levels.Select(l => new PriceLevelInfo(l.Id, l.Name, l.Discount)).ToList(), clock.Now));
+        return customerLevels;
+    }
+
+    /// <summary>Stock rows at mapped locations as observations; a location no warehouse is mapped to is not OrderEZ's stock.</summary>
+    public static IReadOnlyList<NetSuiteStockObserved> StockOf(IEnumerable<IReadOnlyDictionary<string, string?>> rows, IReadOnlyList<LocationMap> locations,
+        string source, DateTimeOffset now)
+    {
+        var stock = new List<NetSuiteStockObserved>();
+        foreach (var row in rows)
+        {
+            if (NetSuiteCatalogTranslator.StockOf(row) is not { } r) continue;
+            if (locations.FirstOrDefault(l => l.NetSuiteLocation == r.Location) is not { } map) continue;
+            stock.Add(new NetSuiteStockObserved(r.Sku, r.ItemId, r.Location, map.Warehouse, r.OnHand, r.Available, r.Committed, r.LastModified, source, now));
+        }
+        return stock;
     }
 
     /// <summary>Items whose content changed (the overlap and unchanged saves come back here and are dropped), appended to their SKUs.</summary>

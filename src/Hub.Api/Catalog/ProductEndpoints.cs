@@ -107,7 +107,7 @@ public sealed record ProductView(
     DateTimeOffset? WrittenAt)
 {
     public static ProductView From(ProductSync p) => new(p.Sku, p.Item, p.OrderEzProductId,
-        p.Pending is null && p.ActionNeeded is null && p.StockMoves.Count == 0 && p.Stock.All(s => s.NetSuiteOnHand is null || s.NetSuiteOnHand == s.OrderEzOnHand),
+        p.InSync,
         p.Stock, p.StockMoves, p.Pending?.Step.GetType().Name, p.ActionNeeded, p.WrittenAt);
 }
 

@@ -66,6 +66,9 @@ public sealed class HubOptions
     /// <summary>Seconds between re-checks of parked orders (e.g. an item now created in NetSuite); 0 = off.</summary>
     public int RecheckIntervalSeconds { get; set; } = 60;
 
+    /// <summary>Minutes between inventory reconciliations of every mapped SKU × location (0 = only when asked for).</summary>
+    public int ReconcileIntervalMinutes { get; set; } = 60;
+
     /// <summary>An order parked after exhausting its retries (NetSuite down for long) is tried again this long after.</summary>
     public int RetryExhaustedRecheckMinutes { get; set; } = 15;
 

@@ -27,6 +27,20 @@ public static class NetSuiteCatalogTranslator
         "l.quantitycommitted AS quantitycommitted, l.lastmodifieddate AS lastmodifieddate FROM inventoryitemlocations l JOIN item i ON i.id = l.item " +
         $"WHERE i.itemtype = '{InventoryItemType}' AND l.lastmodifieddate >= {NetSuiteTranslator.Timestamp(since)} ORDER BY l.lastmodifieddate, l.item, l.location";
 
+    /// <summary>
+    /// A page of the whole catalog, keyset by internal id: a full read costs one call per 1,000 items however many share
+    /// a lastmodifieddate (a mass update stamps thousands with one second), and resumes from the last id it committed.
+    /// </summary>
+    public static string ItemsAfterQuery(string? afterItemId) =>
+        $"SELECT id, itemid, displayname, salesdescription, isinactive, lastmodifieddate FROM item WHERE itemtype = '{InventoryItemType}' " +
+        $"AND id > {Number(afterItemId ?? "0")} ORDER BY id";
+
+    /// <summary>The stock lines of some items (a catalog page's), in the stock feed's columns.</summary>
+    public static string StockOfItemsQuery(IEnumerable<string> itemIds) =>
+        "SELECT l.item AS item, i.itemid AS itemid, l.location AS location, l.quantityonhand AS quantityonhand, l.quantityavailable AS quantityavailable, " +
+        "l.quantitycommitted AS quantitycommitted, l.lastmodifieddate AS lastmodifieddate FROM inventoryitemlocations l JOIN item i ON i.id = l.item " +
+        $"WHERE l.item IN ({string.Join(", ", itemIds.Select(Number))}) ORDER BY l.item, l.location";
+
     public static string StockOfItemQuery(string itemId, string location) =>
         "SELECT item, location, quantityonhand, quantityavailable, quantitycommitted, lastmodifieddate FROM inventoryitemlocations " +
         $"WHERE item = {Number(itemId)} AND location = {Number(location)}";

@@ -203,6 +203,19 @@ public sealed class NetSuiteCatalogPort(NetSuiteClient client)
         return NetSuiteCatalogTranslator.ItemsOf(itemRows, prices, own, customerLevels);
     }
 
+    /// <summary>Up to <paramref name="rows"/> inventory items after an internal id, in id order (one SuiteQL page at 1,000).</summary>
+    public Task<IReadOnlyList<IReadOnlyDictionary<string, string?>>> ItemsAfterAsync(string? afterItemId, int rows, CancellationToken ct) =>
+        client.QueryAsync(NetSuiteCatalogTranslator.ItemsAfterQuery(afterItemId), rows, ct);
+
+    /// <summary>Every stock line of some items, a few hundred ids a query.</summary>
+    public async Task<IReadOnlyList<IReadOnlyDictionary<string, string?>>> StockOfItemsAsync(IReadOnlyList<string> itemIds, CancellationToken ct)
+    {
+        var rows = new List<IReadOnlyDictionary<string, string?>>();
+        foreach (var chunk in itemIds.Chunk(IdsPerQuery))
+            rows.AddRange(await client.QueryAsync(NetSuiteCatalogTranslator.StockOfItemsQuery(chunk), MaxBulkRows, ct));
+        return rows;
+    }
+
     public Task<IReadOnlyList<IReadOnlyDictionary<string, string?>>> CustomerPriceLevelsAsync(CancellationToken ct) =>
         client.QueryAsync(NetSuiteCatalogTranslator.CustomerPriceLevelsQuery, MaxBulkRows, ct);
 

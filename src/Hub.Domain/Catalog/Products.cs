@@ -243,6 +243,13 @@ public sealed record ProductSync
     /// <summary>Whether a flagged discrepancy is open at any location (for queries over stored state).</summary>
     public bool Discrepant => Stock.Any(s => s.Difference?.Flagged == true);
 
+    /// <summary>Nothing in flight and nothing wrong, and every level NetSuite has is OrderEZ's too (stored, so progress can be counted).</summary>
+    public bool InSync => Pending is null && ActionNeeded is null && StockMoves.Count == 0
+        && Stock.All(s => s.NetSuiteOnHand is null || s.NetSuiteOnHand == s.OrderEzOnHand);
+
+    /// <summary>Whether a person has something to do here (stored, for counting).</summary>
+    public bool NeedsAction => ActionNeeded is not null;
+
     public static ProductSync? Fold(IEnumerable<object> events) =>
         events.Aggregate((ProductSync?)null, (s, e) => (s ?? (SkuOf(e) is { } sku ? Start(sku) : null))?.When(e));
 

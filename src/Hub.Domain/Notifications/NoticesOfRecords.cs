@@ -64,6 +64,13 @@ public static class NoticesOfRecords
         ];
     }
 
+    /// <summary>A catalog sync's read gave up: operations hear of it once, and resume it when NetSuite answers again.</summary>
+    public static FinanceNotice CatalogSyncStopped(Hub.Domain.Catalog.CatalogSyncRun run, Hub.Domain.Catalog.CatalogSyncStopped stopped) =>
+        new(FinanceNoticeKind.SyncFailed, run.Id, IdOf($"catalog-sync-stopped:{run.Id}:{stopped.Page}:{stopped.At:O}"), stopped.At,
+            $"Catalog sync {run.SyncId} stopped at page {stopped.Page}: {stopped.Code}",
+            Facts(("Items read", run.ItemsRead.ToString(CultureInfo.InvariantCulture)), ("Problem", stopped.Reason),
+                ("Resume", $"POST /api/catalog/syncs/{run.SyncId}/resume")));
+
     private static string Money(decimal d) => d.ToString("0.00", CultureInfo.InvariantCulture);
 
     private static IReadOnlyDictionary<string, string> Facts(params (string Key, string Value)[] facts) =>

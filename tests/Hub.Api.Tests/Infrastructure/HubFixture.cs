@@ -120,6 +120,7 @@ public class HubFixture : IAsyncLifetime
             b.UseSetting("Hub:ApiKeys:admin", $"{AdminName}={AdminKey}");
             b.UseSetting("Hub:PollIntervalSeconds", "0");
             b.UseSetting("Hub:RecheckIntervalSeconds", "0");
+            b.UseSetting("Hub:ReconcileIntervalMinutes", "0");
             b.UseSetting("Hub:NetSuitePollIntervalSeconds", "0");
             b.UseSetting("Hub:RetryBaseMilliseconds", "50");
             b.UseSetting("Hub:RetryMaxSeconds", "1");

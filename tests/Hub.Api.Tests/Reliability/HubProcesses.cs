@@ -71,7 +71,7 @@ public sealed class HubProcesses : IAsyncDisposable
     public Hub.NetSuite.NetSuiteClient NetSuite { get; private set; } = null!;
 
     /// <summary>NetSuite with a limit of 5 and 150 ms per call: slow enough that calls are in flight when the hub dies.</summary>
-    public static async Task<HubProcesses> StartAsync(string schemaPrefix = "hub_kill_", int netSuiteLatencyMs = 150)
+    public static async Task<HubProcesses> StartAsync(string schemaPrefix = "hub_kill_", int netSuiteLatencyMs = 150, IReadOnlyList<string>? warehouses = null)
     {
         var h = new HubProcesses(schemaPrefix, netSuiteLatencyMs);
         h._netSuite = NetSuiteSimulator.Build(new NetSuiteSimOptions
@@ -82,11 +82,13 @@ public sealed class HubProcesses : IAsyncDisposable
         h._netSuite.Urls.Add("http://127.0.0.1:0");
         await h._netSuite.StartAsync();
         h._ns.BaseUrl = Address(h._netSuite);
-        h._orderEz = OrderEzSimulator.Build(new OrderEzSimOptions
+        var orderEz = new OrderEzSimOptions
         {
             ApiToken = Token,
             WebhookRetryDelays = [TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)],
-        });
+        };
+        if (warehouses is not null) orderEz.Warehouses = warehouses.Select(w => new OrderEzSimWarehouse { Id = w, Name = w }).ToList();
+        h._orderEz = OrderEzSimulator.Build(orderEz);
         h._orderEz.Urls.Add("http://127.0.0.1:0");
         await h._orderEz.StartAsync();
         h.NetSuiteHttp = new HttpClient { BaseAddress = new Uri(h._ns.BaseUrl) };
@@ -108,7 +110,7 @@ public sealed class HubProcesses : IAsyncDisposable
         {
             ["ConnectionStrings__Hub"] = HubFixture.ConnectionString, ["Hub__Schema"] = Schema, ["Hub__Solo"] = "true",
             ["Hub__WebhookSecrets__0"] = _webhookSecret, ["Hub__ApiKeys__auditor"] = HubFixture.AuditorKey,
-            ["Hub__PollIntervalSeconds"] = "1", ["Hub__RecheckIntervalSeconds"] = "0", ["Hub__NetSuitePollIntervalSeconds"] = "0",
+            ["Hub__PollIntervalSeconds"] = "1", ["Hub__RecheckIntervalSeconds"] = "0", ["Hub__ReconcileIntervalMinutes"] = "0", ["Hub__NetSuitePollIntervalSeconds"] = "0",
             ["Hub__ScheduledPollMilliseconds"] = "100", ["Hub__RetryBaseMilliseconds"] = "50", ["Hub__RetryMaxSeconds"] = "1",
             ["NetSuite__BaseUrl"] = _ns.BaseUrl, ["NetSuite__AccountId"] = _ns.AccountId, ["NetSuite__ConsumerKey"] = _ns.ConsumerKey,
             ["NetSuite__ConsumerSecret"] = _ns.ConsumerSecret, ["NetSuite__TokenId"] = _ns.TokenId, ["NetSuite__TokenSecret"] = _ns.TokenSecret,
