@@ -23,6 +23,12 @@ public static class PollerRegistry
     public static readonly PollerDefinition OrderEzPayments = new(PollOrderEzHandler.PaymentCheckpointId, PollSystems.OrderEz,
         o => o.PollIntervalSeconds, () => new PollOrderEz(PollOrderEzHandler.PaymentCheckpointId));
 
+    public static readonly PollerDefinition OrderEzStockAdditions = new(PollOrderEzHandler.StockAdditionsCheckpointId, PollSystems.OrderEz,
+        o => o.PollIntervalSeconds, () => new PollOrderEz(PollOrderEzHandler.StockAdditionsCheckpointId));
+
+    public static readonly PollerDefinition OrderEzStockAdjustments = new(PollOrderEzHandler.StockAdjustmentsCheckpointId, PollSystems.OrderEz,
+        o => o.PollIntervalSeconds, () => new PollOrderEz(PollOrderEzHandler.StockAdjustmentsCheckpointId));
+
     public static readonly PollerDefinition NetSuiteCustomers = new(PollNetSuiteCustomersHandler.CheckpointId, PollSystems.NetSuite,
         o => o.NetSuitePollIntervalSeconds, () => new PollNetSuiteCustomers());
 
@@ -39,7 +45,7 @@ public static class PollerRegistry
         o => o.NetSuitePollIntervalSeconds, () => new Hub.Api.Catalog.PollNetSuiteStock());
 
     public static readonly IReadOnlyList<PollerDefinition> All =
-        [OrderEzOrders, OrderEzOutlets, OrderEzPayments, NetSuiteCustomers, NetSuiteSalesOrders, NetSuiteTransactions, NetSuiteItems, NetSuiteStock];
+        [OrderEzOrders, OrderEzOutlets, OrderEzPayments, OrderEzStockAdditions, OrderEzStockAdjustments, NetSuiteCustomers, NetSuiteSalesOrders, NetSuiteTransactions, NetSuiteItems, NetSuiteStock];
 
     public static PollerDefinition? Find(string id) => All.FirstOrDefault(p => p.Id == id);
 }

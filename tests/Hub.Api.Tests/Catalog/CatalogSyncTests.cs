@@ -1,3 +1,4 @@
+using Wolverine.Tracking;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Alba;
@@ -148,6 +149,41 @@ public class CatalogSyncTests(HubFixture fixture) : IntegrationContext(fixture)
         var history = (await Hub.HubGetAsync("/api/products/JAM-FIG/history"))!["events"]!.AsArray();
         history.Count(e => e!["type"]!.GetValue<string>() == "OrderEzStockSet" && e["data"]!["warehouse"]!.GetValue<string>() == Main).ShouldBe(1, string.Join(" | ", history.Select(e => $"{e!["type"]} {e["data"]?["warehouse"]} {e["data"]?["onHand"]} {e["data"]?["step"]?["kind"]} {e["data"]?["step"]?["warehouse"]} {e["data"]?["cause"]}")));
     }
+
+    [Fact]
+    public async Task a_stock_move_whose_webhook_was_lost_is_found_by_the_poll_once_and_a_move_made_before_the_hub_followed_stock_is_not()
+    {
+        await Hub.EnableCatalogAsync();
+        var item = await Hub.CreateItemAsync("TEA-SEN", [Price(0, 6m)], onHandMain: 10);
+        await Hub.PollItemsAsync();
+        await Hub.ProductEventuallyAsync("TEA-SEN", p => p["orderEzProductId"] is not null, "its product");
+        await Hub.PollStockAsync();
+        await Hub.OrderEzStockEventuallyAsync("TEA-SEN", Main, 10);
+
+        await Hub.PauseWebhooksAsync();
+        await Hub.AddStockInOrderEzAsync("TEA-SEN", Main, 5);
+        // The first poll starts following from now: the addition before it is history, not a move to carry.
+        await PollMovesAsync();
+        (await Hub.ProductAsync("TEA-SEN"))!["stockMovesPending"]!.AsArray().ShouldBeEmpty();
+        (await Hub.AdjustmentsAsync()).ShouldBeEmpty();
+
+        // Its webhook lost (still paused), a later addition is found by the next poll, and carried once.
+        await Hub.AddStockInOrderEzAsync("TEA-SEN", Main, 7);
+        await PollMovesAsync();
+        await PollMovesAsync();
+        await Eventually.ValueAsync(() => Hub.NetSuiteOnHandAsync(item, "1"), v => v == 17, TimeSpan.FromSeconds(30));
+        (await Hub.NetSuiteOnHandAsync(item, "1")).ShouldBe(17);
+        // The webhooks arrive after all: nothing more is carried.
+        await Hub.ResumeWebhooksAsync();
+        await Eventually.UntilAsync(async () => !(await Hub.OrderEzHttp.GetStringAsync("/_sim/webhooks/deliveries")).Contains("\"status\":\"pending\"", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30), "the held webhooks delivered");
+        await Hub.ProductEventuallyAsync("TEA-SEN", p => p["pendingStep"] is null && p["stockMovesPending"]!.AsArray().Count == 0, "quiet");
+        (await Hub.AdjustmentsAsync()).ShouldHaveSingleItem()["externalid"].ShouldStartWith("oez-stock-addition-");
+        (await Hub.NetSuiteOnHandAsync(item, "1")).ShouldBe(17);
+    }
+
+    private Task PollMovesAsync() =>
+        Hub.Host.InvokeMessageAndWaitAsync(new global::Hub.Api.Orders.Polling.PollOrderEz(global::Hub.Api.Orders.Polling.PollOrderEzHandler.StockAdditionsCheckpointId));
 
     [Fact]
     public async Task stock_changed_in_both_systems_unseen_by_the_hub_is_flagged_after_the_grace_period_and_resolved_by_an_operator()

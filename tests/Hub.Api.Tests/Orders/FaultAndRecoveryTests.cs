@@ -78,7 +78,7 @@ public class FaultAndRecoveryTests(HubFixture fixture) : IntegrationContext(fixt
         var services = Hub.Host.Services;
         await PollOrderEzHandler.Handle(new PollOrderEz(), services.GetRequiredService<IDocumentStore>(), orderEz,
             services.GetRequiredService<Hub.Api.Orders.Ingesting.OrderChangeIngestor>(), services.GetRequiredService<IValidator<OezOrder>>(),
-            services.GetRequiredService<IOptions<HubOptions>>(), services.GetRequiredService<HubClock>(),
+            services.GetRequiredService<Hub.Api.Mappings.MappingRegistry>(), services.GetRequiredService<IOptions<HubOptions>>(), services.GetRequiredService<HubClock>(),
             NullLogger<PollOrderEz>.Instance, CancellationToken.None);
 
         var missing = new List<long>();

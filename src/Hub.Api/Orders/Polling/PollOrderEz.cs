@@ -25,16 +25,25 @@ public static class PollOrderEzHandler
 
     public const string PaymentCheckpointId = "orderez-payments";
 
+    public const string StockAdditionsCheckpointId = "orderez-stock-additions";
+
+    public const string StockAdjustmentsCheckpointId = "orderez-stock-adjustments";
+
     /// <summary>Rows per page OrderEZ is asked for.</summary>
     public const int PageSize = 100;
 
     /// <summary>Orders and outlets are polled the same way, so a lost webhook of either kind is recovered.</summary>
     public static async Task Handle(
         PollOrderEz command, IDocumentStore store, OrderEzClient orderEz, OrderChangeIngestor ingestor, IValidator<OezOrder> validator,
-        IOptions<HubOptions> options, HubClock clock, ILogger<PollOrderEz> log, CancellationToken ct)
+        Mappings.MappingRegistry mappings, IOptions<HubOptions> options, HubClock clock, ILogger<PollOrderEz> log, CancellationToken ct)
     {
-        if (command.Source is not (null or CheckpointId or OutletCheckpointId or PaymentCheckpointId))
+        if (command.Source is not (null or CheckpointId or OutletCheckpointId or PaymentCheckpointId or StockAdditionsCheckpointId or StockAdjustmentsCheckpointId))
             throw new ArgumentException($"'{command.Source}' is not an OrderEZ poller.", nameof(command));
+        if (command.Source is StockAdditionsCheckpointId or StockAdjustmentsCheckpointId)
+        {
+            await PollStockMovesAsync(command.Source, store, orderEz, ingestor, mappings, options.Value, clock, log, ct);
+            return;
+        }
         var opts = options.Value;
         // The ingestor commits each change on its record's stream as it is read (de-duplicated on content, so the
         // overlap is free); this session commits the checkpoints and covered windows once the sweeps are done.
@@ -98,6 +107,41 @@ public static class PollOrderEzHandler
                 const string reason = "OrderEZ listed a payment the hub cannot read: it needs an 'id', an 'outletId', a positive 'amount' and a 'currency'.";
                 return await ingestor.RecordUnattributedAsync(reason, source, raw, ct) == IngestOutcome.Appended;
             }));
+
+    /// <summary>
+    /// The supplier's stock additions or adjustments since the last poll, so a lost inventory webhook is recovered:
+    /// each move at a mapped warehouse goes through the same once-per-id ingest the webhook takes. The first poll starts
+    /// from now, not from the beginning: moves made before the hub followed stock are in both systems' levels already,
+    /// or are reconciliation's to find, never carried to NetSuite as if new (ADR 0036).
+    /// </summary>
+    private static async Task PollStockMovesAsync(string source, IDocumentStore store, OrderEzClient orderEz, OrderChangeIngestor ingestor,
+        Mappings.MappingRegistry mappings, HubOptions opts, HubClock clock, ILogger log, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        if (await session.LoadAsync<PollCheckpoint>(source, ct) is null)
+        {
+            await using var first = store.LightweightSession();
+            // Ahead by the overlap, so the first window starts now rather than reaching back into moves already made.
+            first.Store(new PollCheckpoint(source, clock.Now.AddSeconds(opts.PollOverlapSeconds), clock.Now, 0, 0));
+            await first.SaveChangesAsync(ct);
+        }
+        var mapped = (await mappings.CurrentAsync(session, ct)).Definition.Inventory.Locations.Select(l => l.Warehouse).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        async Task<bool> IngestAsync(Hub.Domain.Catalog.OrderEzStockMoved move) =>
+            mapped.Contains(move.Warehouse) && await ingestor.IngestStockMoveAsync(move, ct) == IngestOutcome.Appended;
+        var taken = (source == StockAdditionsCheckpointId
+            ? await PollLoop.RunAsync(new PollSource<OezInventoryAddition>(PollerRegistry.OrderEzStockAdditions,
+                async (since, page, token) => PageOf(await orderEz.ListInventoryAdditionsAsync(since, page: page, limit: PageSize, ct: token), page),
+                a => a.UpdatedAt,
+                (rows, reading, _) => IngestEachAsync(rows, reading, a => a.UpdatedAt, (a, from) => IngestAsync(OrderEzCatalogTranslator.MoveOf(a, from, clock.Now)))),
+                session, opts.PollOverlapSeconds, opts.PollMaxPages, clock.Now, ct)
+            : await PollLoop.RunAsync(new PollSource<OezInventoryAdjustment>(PollerRegistry.OrderEzStockAdjustments,
+                async (since, page, token) => PageOf(await orderEz.ListInventoryAdjustmentsAsync(since, page: page, limit: PageSize, ct: token), page),
+                a => a.UpdatedAt,
+                (rows, reading, _) => IngestEachAsync(rows, reading, a => a.UpdatedAt, (a, from) => IngestAsync(OrderEzCatalogTranslator.MoveOf(a, from, clock.Now)))),
+                session, opts.PollOverlapSeconds, opts.PollMaxPages, clock.Now, ct)).Window.TakenIn;
+        await session.SaveChangesAsync(ct);
+        if (taken > 0) log.LogInformation("OrderEZ poll: {Moves} stock move(s) no webhook had brought ({Source})", taken, source);
+    }
 
     private static PollPage<T> PageOf<T>(OezPage<T> result, int page) => new(result.Data, result.Meta.TotalPages > page);
 
