@@ -35,7 +35,7 @@ public sealed class ProductFlow(OrderEzCatalogPort orderEz, NetSuiteCatalogPort 
     protected override object? RetryParked(ProductSync state, string reason) => null;
 
     protected override IEnumerable<object> Announce(ProductSync before, ProductSync after, IDocumentSession session) =>
-        Hub.Domain.Notifications.NoticesOfRecords.Between(before, after, Clock.Now).SelectMany(n => notifications.Raise(session, n));
+        notifications.RaiseAll(session, Hub.Domain.Notifications.NoticesOfRecords.Between(before, after, Clock.Now));
 
     protected override object Parked(ProductSync state, StepFailure failure, string code, int attempts) =>
         new ProductStepFailed(state.Sku, state.Pending!.CommandId, failure.Status, code, failure.Detail, attempts, Clock.Now);

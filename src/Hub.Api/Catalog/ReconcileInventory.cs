@@ -68,8 +68,7 @@ public static class ReconcileInventoryHandler
                         InventoryDiscrepancyCleared => run with { Cleared = run.Cleared + 1 },
                         _ => run,
                     };
-                    foreach (var notice in Hub.Domain.Notifications.NoticesOfRecords.Between(state, after, clock.Now))
-                        messages.AddRange(notifications.Raise(session, notice));
+                    messages.AddRange(notifications.RaiseAll(session, Hub.Domain.Notifications.NoticesOfRecords.Between(state, after, clock.Now)));
                     if (verdict is InventoryDiscrepancyCleared) messages.Add(new SyncProduct(state.Sku));
                 }
                 session.Store(run);

@@ -38,7 +38,7 @@ public static class SyncProductHandler
             case ProductNext.Problem p:
                 var problem = new ProductNeedsAction(state.Sku, p.Code.Code, p.Reason, clock.Now);
                 stream.AppendOne(problem);
-                return Announce(state, state.When(problem), session, notifications, clock);
+                return notifications.RaiseAll(session, Hub.Domain.Notifications.NoticesOfRecords.Between(state, state.When(problem), clock.Now));
             case ProductNext.Step s:
                 var issued = new ProductStepIssued(state.Sku, clock.NewId(), s.What, clock.Now);
                 stream.AppendOne(issued);
@@ -46,13 +46,6 @@ public static class SyncProductHandler
             default:
                 return [];
         }
-    }
-
-    public static OutgoingMessages Announce(ProductSync before, ProductSync after, IDocumentSession session, Notifications.FinanceNotifications notifications, HubClock clock)
-    {
-        var messages = new OutgoingMessages();
-        foreach (var notice in Hub.Domain.Notifications.NoticesOfRecords.Between(before, after, clock.Now)) messages.AddRange(notifications.Raise(session, notice));
-        return messages;
     }
 
     /// <summary>The catalog plan's inputs beyond the item: the catalog currency in NetSuite, price levels, and the outlets of customers with prices.</summary>

@@ -22,6 +22,14 @@ public sealed class FinanceNotifications(NotificationOptions options, HubClock c
     /// they are the digest sends for the notice's window, persisted by the outbox in the same commit. Nothing is
     /// stored when notifications are off.
     /// </summary>
+    /// <summary>Each of <paramref name="notices"/> raised as <see cref="Raise"/> does, their messages together.</summary>
+    public OutgoingMessages RaiseAll(IDocumentSession session, IEnumerable<FinanceNotice> notices)
+    {
+        var messages = new OutgoingMessages();
+        foreach (var notice in notices) messages.AddRange(Raise(session, notice));
+        return messages;
+    }
+
     public OutgoingMessages Raise(IDocumentSession session, FinanceNotice notice)
     {
         var messages = new OutgoingMessages();

@@ -32,7 +32,7 @@ public sealed class PaymentFlow(NetSuitePort netSuite, Notifications.FinanceNoti
     protected override object? RetryParked(PaymentSync state, string reason) => null;
 
     protected override IEnumerable<object> Announce(PaymentSync before, PaymentSync after, IDocumentSession session) =>
-        Hub.Domain.Notifications.NoticesOfRecords.Between(before, after, Clock.Now).SelectMany(n => notifications.Raise(session, n));
+        notifications.RaiseAll(session, Hub.Domain.Notifications.NoticesOfRecords.Between(before, after, Clock.Now));
 
     protected override object Parked(PaymentSync state, StepFailure failure, string code, int attempts) =>
         new PaymentStepFailed(state.PaymentId, state.Pending!.CommandId, failure.Status, code, failure.Detail, attempts, Clock.Now);

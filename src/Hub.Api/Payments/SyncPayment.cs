@@ -43,7 +43,7 @@ public static class SyncPaymentHandler
             };
             stream.AppendOne(verdict);
             var matched = state.When(verdict);
-            if (matched.Allocations is null) return Announce(state, matched, session, notifications, clock);
+            if (matched.Allocations is null) return notifications.RaiseAll(session, Hub.Domain.Notifications.NoticesOfRecords.Between(state, matched, clock.Now));
             state = matched;
         }
 
@@ -58,20 +58,13 @@ public static class SyncPaymentHandler
                 customer is null ? "The invoices matched have no NetSuite customer on record." : $"The mapping has no NetSuite currency for {payment.Currency}.",
                 open, clock.Now);
             stream.AppendOne(unrecordable);
-            return Announce(state, state.When(unrecordable), session, notifications, clock);
+            return notifications.RaiseAll(session, Hub.Domain.Notifications.NoticesOfRecords.Between(state, state.When(unrecordable), clock.Now));
         }
         var desired = new DesiredCustomerPayment(mapping.PaymentExternalId(payment.PaymentId), customer, currency.NetSuiteId, payment.Amount, allocations,
             $"OrderEZ payment {payment.PaymentId}: {payment.Reference}");
         var issued = new PaymentStepIssued(state.PaymentId, clock.NewId(), desired, clock.Now);
         stream.AppendOne(issued);
         return new OutgoingMessages().Send(ExecuteStep.For(PaymentFlow.FlowName, state.Id, issued.CommandId, TargetSystem.NetSuite));
-    }
-
-    private static OutgoingMessages Announce(PaymentSync before, PaymentSync after, IDocumentSession session, Notifications.FinanceNotifications notifications, HubClock clock)
-    {
-        var messages = new OutgoingMessages();
-        foreach (var notice in Hub.Domain.Notifications.NoticesOfRecords.Between(before, after, clock.Now)) messages.AddRange(notifications.Raise(session, notice));
-        return messages;
     }
 
     private static OutgoingMessages Refresh(IReadOnlyList<Allocation> allocations)

@@ -280,5 +280,12 @@ public class CatalogSyncTests(HubFixture fixture) : IntegrationContext(fixture)
         var view = await Hub.EventuallyAsync(order, v => v.ActionNeeded is not null);
         view.ActionNeeded!.Code.ShouldBe(ProblemCodes.InactiveSku.Code);
         view.NetSuiteSalesOrderId.ShouldBeNull();
+
+        // Reactivated in NetSuite: the next re-check of parked orders sends the order on.
+        await Hub.NetSuite.PatchAsync("inventoryItem", item, new JsonObject { ["isInactive"] = false });
+        await Hub.PollItemsAsync();
+        await Hub.ProductEventuallyAsync("OLD-1", p => p["netSuite"]?["isInactive"]?.GetValue<bool>() == false, "known active again");
+        await Hub.Host.InvokeMessageAndWaitAsync(new global::Hub.Api.Orders.Rechecking.RecheckParkedOrders());
+        (await Hub.SyncedAsync(order)).NetSuiteSalesOrderId.ShouldNotBeNull();
     }
 }

@@ -10,7 +10,7 @@ using Wolverine;
 
 namespace Hub.Api.Orders.Rechecking;
 
-/// <summary>Look again at orders parked for a cause that can be fixed outside the hub (an item created in NetSuite).</summary>
+/// <summary>Look again at orders parked for a cause that can be fixed outside the hub (an item created, or reactivated, in NetSuite).</summary>
 public sealed record RecheckParkedOrders;
 
 public sealed record RecheckOrderItems(long OrderId) : IRecordMessage
@@ -44,8 +44,19 @@ public static class RecheckParkedOrdersHandler
             .Select(x => x.OrderId)
             .ToListAsync(ct);
 
+        // Orders held for a SKU NetSuite had deactivated are planned again: one whose item is active again goes on,
+        // the others record nothing new (the same reason is not recorded twice).
+        var inactiveSkuCode = ProblemCodes.InactiveSku.Code;
+        var inactive = await session.Query<OrderSync>()
+            .Where(x => x.Blocked != null && x.Blocked.Code == inactiveSkuCode)
+            .OrderBy(x => x.OrderId)
+            .Take(MaxPerRun)
+            .Select(x => x.OrderId)
+            .ToListAsync(ct);
+
         var messages = new OutgoingMessages();
         messages.AddRange(unknownSku.Select(id => new RecheckOrderItems(id)));
+        messages.AddRange(inactive.Select(id => new SyncOrder(id)));
         messages.AddRange(exhausted.Select(id => new RetryOrderSync(id, "automatic re-check after transient failures", "hub")));
         return messages;
     }

@@ -41,7 +41,7 @@ public sealed class OrderFlow(NetSuitePort netSuite, OrderEzPort orderEz, Notifi
         state.Failure is { } failure && CustomerCauses.Contains(failure.Code) ? new RetryOrderSync(state.OrderId, reason, "hub") : null;
 
     protected override IEnumerable<object> Announce(OrderSync before, OrderSync after, IDocumentSession session) =>
-        Hub.Domain.Notifications.NoticesOfRecords.Between(before, after, Clock.Now).SelectMany(n => notifications.Raise(session, n));
+        notifications.RaiseAll(session, Hub.Domain.Notifications.NoticesOfRecords.Between(before, after, Clock.Now));
 
     protected override object Parked(OrderSync state, StepFailure failure, string code, int attempts) =>
         new SyncCommandFailed(state.OrderId, state.Pending!.CommandId, state.Pending.Kind, failure.Status, code, failure.Detail, attempts, Clock.Now);
