@@ -53,6 +53,16 @@ public sealed class ProductFlow(OrderEzCatalogPort orderEz, NetSuiteCatalogPort 
             case ProductStep.SetStock s:
                 await orderEz.SetOnHandAsync(state.Sku, s.Warehouse, s.OnHand, ct);
                 return StepResult.With(new OrderEzStockSet(state.Sku, pending.CommandId, s.Warehouse, s.OnHand, Clock.Now));
+            case ProductStep.SetLevels l:
+            {
+                var set = new List<object>();
+                foreach (var level in l.Levels)
+                {
+                    await orderEz.SetOnHandAsync(state.Sku, level.Warehouse, level.OnHand, ct);
+                    set.Add(new OrderEzStockSet(state.Sku, pending.CommandId, level.Warehouse, level.OnHand, Clock.Now));
+                }
+                return StepResult.With([.. set]);
+            }
             case ProductStep.AdjustNetSuite a:
             {
                 var (id, _) = await netSuite.AdjustAsync(a, ct);

@@ -159,6 +159,7 @@ public static class ProductDecider
             }
         }
 
+        var levels = new List<LevelToSet>();
         foreach (var location in inventory.Locations.Where(l => l.Master == MappingVocabulary.MasterNetSuite))
         {
             if (state.StockMoves.Any(m => Same(m.Warehouse, location.Warehouse))) continue;
@@ -167,10 +168,9 @@ public static class ProductDecider
             if (stock.AwaitingMove is { } awaited && !state.AppliedMoves.Contains(awaited)) continue;
             if (stock.NetSuiteOnHand is not { } onHand || stock.Difference?.Flagged == true) continue;
             // On-hand mirrors on-hand (ADR 0035): each system keeps its own commitments for the same orders.
-            if (stock.OrderEzOnHand != onHand)
-                return new ProductNext.Step(new ProductStep.SetStock(location.Warehouse, onHand));
+            if (stock.OrderEzOnHand != onHand) levels.Add(new LevelToSet(location.Warehouse, onHand));
         }
-        return new ProductNext.Nothing();
+        return levels.Count > 0 ? new ProductNext.Step(new ProductStep.SetLevels(levels)) : new ProductNext.Nothing();
     }
 
     private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);

@@ -92,10 +92,14 @@ public sealed record InventoryDiscrepancyCleared(string Sku, string Warehouse, s
 /// <summary>An operator said which system's number is right for a flagged discrepancy.</summary>
 public sealed record InventoryDiscrepancyResolved(string Sku, string Warehouse, string Winner, decimal OnHand, string ResolvedBy, string? Note, DateTimeOffset At);
 
+/// <summary>One warehouse's on-hand for OrderEZ.</summary>
+public sealed record LevelToSet(string Warehouse, decimal OnHand);
+
 /// <summary>What the product's step in flight does. Stored in events and state, so its kind is written with it.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(WriteProduct), "writeProduct")]
 [JsonDerivedType(typeof(SetStock), "setStock")]
+[JsonDerivedType(typeof(SetLevels), "setLevels")]
 [JsonDerivedType(typeof(AdjustNetSuite), "adjustNetSuite")]
 public abstract record ProductStep
 {
@@ -109,8 +113,18 @@ public abstract record ProductStep
         public override TargetSystem System => TargetSystem.OrderEz;
     }
 
-    /// <summary>Set OrderEZ's on-hand at a warehouse (idempotent: a value, not a delta).</summary>
+    /// <summary>Set OrderEZ's on-hand at a warehouse (idempotent: a value, not a delta). Kept for steps recorded before <see cref="SetLevels"/>.</summary>
     public sealed record SetStock(string Warehouse, decimal OnHand) : ProductStep
+    {
+        public override TargetSystem System => TargetSystem.OrderEz;
+    }
+
+    /// <summary>
+    /// Set OrderEZ's on-hand at each warehouse that differs, in one step: one call per warehouse, and one step where
+    /// there were as many (a first sync at three locations is a third of the steps). Every call sets a value, so a
+    /// step retried after some of its calls went through does no harm.
+    /// </summary>
+    public sealed record SetLevels(IReadOnlyList<LevelToSet> Levels) : ProductStep
     {
         public override TargetSystem System => TargetSystem.OrderEz;
     }

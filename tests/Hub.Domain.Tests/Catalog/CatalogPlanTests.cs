@@ -163,7 +163,25 @@ public class CatalogPlanTests
     public void a_netsuite_fulfilment_lowering_on_hand_sets_orderez_to_netsuites_number()
     {
         var state = Synced(new NetSuiteStockObserved("COF-BRZ-1KG", "98", "1", "WH-MAIN", 35, 35, 0, T0.AddMinutes(1), "poll", T0));
-        Next(state).ShouldBeOfType<ProductNext.Step>().What.ShouldBe(new ProductStep.SetStock("WH-MAIN", 35));
+        Next(state).ShouldBeOfType<ProductNext.Step>().What.ShouldBeOfType<ProductStep.SetLevels>().Levels.ShouldBe([new LevelToSet("WH-MAIN", 35)]);
+    }
+
+    [Fact]
+    public void every_warehouse_that_differs_is_set_in_one_step_and_the_step_settles_them_all()
+    {
+        var two = Stock with { Locations = [new LocationMap("WH-MAIN", "1"), new LocationMap("WH-EAST", "2"), new LocationMap("WH-OWN", "3", "orderez")] };
+        var state = Synced(
+            new NetSuiteStockObserved("COF-BRZ-1KG", "98", "1", "WH-MAIN", 35, 35, 0, T0.AddMinutes(1), "poll", T0),
+            new NetSuiteStockObserved("COF-BRZ-1KG", "98", "2", "WH-EAST", 12, 12, 0, T0.AddMinutes(1), "poll", T0),
+            new NetSuiteStockObserved("COF-BRZ-1KG", "98", "3", "WH-OWN", 9, 9, 0, T0.AddMinutes(1), "poll", T0));
+        var step = ProductDecider.Next(state, Context(), two, c => $"oez-stock-{c}").ShouldBeOfType<ProductNext.Step>().What.ShouldBeOfType<ProductStep.SetLevels>();
+        step.Levels.ShouldBe([new LevelToSet("WH-MAIN", 35), new LevelToSet("WH-EAST", 12)], ignoreOrder: true);
+
+        var done = state.When(new ProductStepIssued(state.Sku, "c2", step, T0))
+            .When(new OrderEzStockSet(state.Sku, "c2", "WH-MAIN", 35, T0))
+            .When(new OrderEzStockSet(state.Sku, "c2", "WH-EAST", 12, T0));
+        done.Pending.ShouldBeNull();
+        ProductDecider.Next(done, Context(), two, c => $"oez-stock-{c}").ShouldBeOfType<ProductNext.Nothing>();
     }
 
     [Fact]
@@ -191,7 +209,7 @@ public class CatalogPlanTests
         resolved.Discrepant.ShouldBeFalse();
 
         var netsuiteWins = state.When(new InventoryDiscrepancyResolved(state.Sku, "WH-MAIN", "netsuite", 40, "ops", null, T0.AddMinutes(20)));
-        Next(netsuiteWins).ShouldBeOfType<ProductNext.Step>().What.ShouldBe(new ProductStep.SetStock("WH-MAIN", 40));
+        Next(netsuiteWins).ShouldBeOfType<ProductNext.Step>().What.ShouldBeOfType<ProductStep.SetLevels>().Levels.ShouldBe([new LevelToSet("WH-MAIN", 40)]);
     }
 
     [Fact]
