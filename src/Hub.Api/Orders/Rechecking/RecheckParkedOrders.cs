@@ -10,7 +10,8 @@ using Wolverine;
 
 namespace Hub.Api.Orders.Rechecking;
 
-/// <summary>Look again at orders parked for a cause that can be fixed outside the hub (an item created in NetSuite).</summary>
+/// <summary>Look again at orders parked for a cause that can be fixed outside the hub (an item created in NetSuite, a
+/// catalog price corrected).</summary>
 public sealed record RecheckParkedOrders;
 
 public sealed record RecheckOrderItems(long OrderId) : IRecordMessage
@@ -35,6 +36,15 @@ public static class RecheckParkedOrdersHandler
             .Select(x => x.OrderId)
             .ToListAsync(ct);
 
+        // A held order is planned again: the catalog may have the order's prices now. Unchanged, it appends nothing.
+        var priceDifferenceCode = ProblemCodes.PriceDifference.Code;
+        var held = await session.Query<OrderSync>()
+            .Where(x => x.Blocked != null && x.Blocked.Code == priceDifferenceCode)
+            .OrderBy(x => x.OrderId)
+            .Take(MaxPerRun)
+            .Select(x => x.OrderId)
+            .ToListAsync(ct);
+
         // Orders that ran out of retries (NetSuite down for long) get a fresh set once a quiet period has passed.
         var before = clock.Now.AddMinutes(-options.Value.RetryExhaustedRecheckMinutes);
         var exhausted = await session.Query<OrderSync>()
@@ -46,6 +56,7 @@ public static class RecheckParkedOrdersHandler
 
         var messages = new OutgoingMessages();
         messages.AddRange(unknownSku.Select(id => new RecheckOrderItems(id)));
+        messages.AddRange(held.Select(id => new SyncOrder(id)));
         messages.AddRange(exhausted.Select(id => new RetryOrderSync(id, "automatic re-check after transient failures", "hub")));
         return messages;
     }
