@@ -65,6 +65,12 @@ public static class History
         InvoiceTotalMismatched m => new HistoryEntry(e.Sequence, e.Version, nameof(InvoiceTotalMismatched), e.Timestamp,
             $"Action needed: {Hub.Domain.Common.ProblemCodes.InvoiceTotalMismatch.Code}: NetSuite invoice {m.InvoiceId} totals {m.NetSuiteTotal}, OrderEZ's order {m.OrderEzTotal}",
             "hub", null, null, null, m.At, null, null, null, null, null),
+        OrderLinePricesChecked p => new HistoryEntry(e.Sequence, e.Version, nameof(OrderLinePricesChecked), e.Timestamp,
+            p.Differences.Count == 0
+                ? "The order's prices agree with the catalog now"
+                : $"Priced unlike the catalog ({(p.OnDifference == Hub.Domain.Mapping.MappingVocabulary.PriceDifferenceHold ? "held" : "sent at OrderEZ's price")}): "
+                  + OrderPriceCheck.Describe(p.Differences, p.Currency, p.Precision),
+            "hub", null, null, null, p.At, null, null, null, null, null),
         SyncRetryRequested r => new HistoryEntry(e.Sequence, e.Version, "SyncRetryRequested", e.Timestamp,
             $"Retry requested by {r.RequestedBy}: {r.Reason}", r.RequestedBy, null, null, null, r.At, null, null, null, null, null),
         _ => null,

@@ -5,6 +5,7 @@ using Hub.Domain.Orders;
 namespace Hub.Api.Audit;
 
 /// <summary>An order's sync state as the audit API shows it.</summary>
+/// <param name="PriceDifferences">The lines priced unlike the catalog when the hub last compared them (sent at OrderEZ's price, or held).</param>
 public sealed record OrderView(
     long OrderezOrderId,
     string? OrderNumber,
@@ -23,7 +24,8 @@ public sealed record OrderView(
     DateTimeOffset? LastObservedAt,
     DateTimeOffset? LastSyncedAt,
     DateTimeOffset? NetSuiteStatusAt,
-    OrderToCashView? OrderToCash = null)
+    OrderToCashView? OrderToCash = null,
+    IReadOnlyList<LinePriceDifference>? PriceDifferences = null)
 {
     /// <param name="mapping">The order's mapping version (or the current one when it has none yet).</param>
     public static OrderView From(OrderSync s, VersionedMapping mapping)
@@ -47,7 +49,8 @@ public sealed record OrderView(
             s.LastObservedAt,
             s.LastSyncedAt,
             s.NetSuiteStatusAt,
-            OrderToCashView.From(s));
+            OrderToCashView.From(s),
+            s.Prices?.Differences ?? []);
     }
 }
 

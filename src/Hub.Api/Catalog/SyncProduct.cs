@@ -49,12 +49,16 @@ public static class SyncProductHandler
     }
 
     /// <summary>The catalog plan's inputs beyond the item: the catalog currency in NetSuite, price levels, and the outlets of customers with prices.</summary>
-    public static async Task<CatalogContext?> ContextAsync(ProductSync state, MappingDefinition definition, IQuerySession session, CancellationToken ct)
+    public static Task<CatalogContext?> ContextAsync(ProductSync state, MappingDefinition definition, IQuerySession session, CancellationToken ct) =>
+        state.Item is null ? Task.FromResult<CatalogContext?>(null) : ContextAsync([state.Item], definition, session, ct);
+
+    /// <summary>One context for several items (an order's lines): price levels read once, and the customers of all of them in one query.</summary>
+    public static async Task<CatalogContext?> ContextAsync(IReadOnlyList<NetSuiteItem> items, MappingDefinition definition, IQuerySession session, CancellationToken ct)
     {
         var catalog = definition.Catalog;
-        if (!catalog.Enabled || state.Item is null || definition.Currencies.GetValueOrDefault(catalog.Currency.ToUpperInvariant()) is not { } currency) return null;
+        if (!catalog.Enabled || items.Count == 0 || definition.Currencies.GetValueOrDefault(catalog.Currency.ToUpperInvariant()) is not { } currency) return null;
         var levels = (await session.LoadAsync<PriceLevels>(PriceLevels.DocumentId, ct))?.Levels ?? [];
-        var customers = state.Item.CustomerPrices.Select(p => p.CustomerId).Distinct().ToArray();
+        var customers = items.SelectMany(i => i.CustomerPrices).Select(p => p.CustomerId).Distinct().ToArray();
         var outlets = customers.Length == 0
             ? new Dictionary<string, long>()
             : (await session.Query<CustomerSync>().Where(c => c.NetSuiteCustomerId.IsOneOf(customers)).ToListAsync(ct))

@@ -123,13 +123,16 @@ public static class ProblemCodes
     public static readonly ProblemCode InventoryDiscrepancy = new("INVENTORY_DISCREPANCY", ProblemCause.Decision,
         "OrderEZ's and NetSuite's stock for a SKU at a location differ beyond the tolerance for longer than the grace period.");
 
+    public static readonly ProblemCode PriceDifference = new("PRICE_DIFFERENCE", ProblemCause.NetSuiteData,
+        "An order line's unit price differs from the catalog's for its outlet and quantity, and the mapping holds such orders.");
+
     public static IReadOnlyList<ProblemCode> All { get; } =
     [
         UnreadableChange, UnknownOrderStatus, NoCurrencyMapping, NoRuleMatched, UnknownLookupValue, UnknownSku,
         SalesOrderMovedOnInNetSuite, CustomerDataMissing, CustomerNotMappable, OutletNotFound, AmbiguousCustomerMatch,
         RetriesExhausted, CustomerNotReady, CustomerMatchKeyHeld, Transient, NetSuiteRejected, OrderEzError,
         InvoiceTotalMismatch, PaymentUnmatched, PaymentAmbiguous, PaymentExceedsOpen,
-        TooManyPriceBreaks, NoListPrice, SpecialPriceCollision, InactiveSku, InventoryDiscrepancy,
+        TooManyPriceBreaks, NoListPrice, SpecialPriceCollision, InactiveSku, InventoryDiscrepancy, PriceDifference,
     ];
 
     /// <summary>Codes whose cause is <paramref name="cause"/>, as strings (for queries over stored state).</summary>

@@ -78,6 +78,7 @@ public sealed record DigestTemplates(string Subject, string Body, string Item)
         FinanceNoticeKind.SyncFailed => "Sync failed",
         FinanceNoticeKind.ProductNeedsAction => "Product needs action",
         FinanceNoticeKind.InventoryDiscrepancy => "Inventory discrepancy",
+        FinanceNoticeKind.PriceDifference => "Price difference",
         _ => kind.ToString(),
     };
 }

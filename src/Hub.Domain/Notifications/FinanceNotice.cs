@@ -9,6 +9,7 @@ public enum FinanceNoticeKind
     SyncFailed,
     ProductNeedsAction,
     InventoryDiscrepancy,
+    PriceDifference,
 }
 
 public enum NotificationChannel

@@ -8,8 +8,9 @@ namespace Hub.Domain.Notifications;
 
 /// <summary>
 /// Pure: what finance is told when an order or a payment moves (an invoice appeared, a payment was applied or
-/// needs a person, a sync parked). Each notice's identity comes from what triggered it (the invoice, the payment,
-/// the parked step), so deciding again after a retry or a redelivery names the same notice, which is told once.
+/// needs a person, a sync parked, an order's prices differ from the catalog). Each notice's identity comes from what
+/// triggered it (the invoice, the payment, the parked step, the differing lines), so deciding again after a retry or
+/// a redelivery names the same notice, which is told once.
 /// </summary>
 public static class NoticesOfRecords
 {
@@ -27,6 +28,20 @@ public static class NoticesOfRecords
             notices.Add(new FinanceNotice(FinanceNoticeKind.SyncFailed, after.Id, IdOf($"sync-failed:{after.Id}:{after.FailedAt:O}:{failure.Code}"), at,
                 $"Order {order} needs action: {failure.Code}",
                 Facts(("Order", order), ("Problem", failure.Code), ("Step", failure.Stage), ("Detail", failure.Reason))));
+        if (after.Prices is { Differences.Count: > 0 } prices && !prices.Differences.SequenceEqual(before.Prices?.Differences ?? []))
+        {
+            var held = prices.OnDifference == Mapping.MappingVocabulary.PriceDifferenceHold;
+            var lines = string.Join(";", prices.Differences.Select(d =>
+                FormattableString.Invariant($"{d.Sku}|{d.Quantity:0.########}|{d.OrderPrice:0.########}|{d.CatalogPrice:0.########}")));
+            var outcome = held ? "held, not sent to NetSuite" : "sent to NetSuite at OrderEZ's price";
+            notices.Add(new FinanceNotice(FinanceNoticeKind.PriceDifference, after.Id, IdOf($"price-difference:{after.Id}:{lines}"), at,
+                $"Order {order} has {prices.Differences.Count} line(s) priced unlike the catalog: {outcome}",
+                Facts(("Order", order), ("Outlet", after.Latest?.OutletName ?? ""),
+                    ("Lines", OrderPriceCheck.Describe(prices.Differences, prices.Currency, prices.Precision)),
+                    ("Then", held
+                        ? "The order waits: correct the price in NetSuite's catalog or the order in OrderEZ."
+                        : "Check the price with the outlet, or correct the catalog."))));
+        }
         return notices;
     }
 

@@ -82,6 +82,21 @@ public sealed record MappingVersionAssigned(long OrderId, int Version, string Re
 /// <summary>The order cannot be mapped as it stands (no rule matches, unknown SKU, …); a person or a fix elsewhere is needed.</summary>
 public sealed record OrderSyncBlocked(long OrderId, string Code, string Reason, int? MappingVersion, DateTimeOffset At);
 
+/// <summary>
+/// The hub compared the order's lines with the catalog before sending it to NetSuite, and the result is not what it
+/// last recorded: <paramref name="Differences"/> are the lines priced unlike the catalog (none: they agree now).
+/// <paramref name="OnDifference"/> is the mapping's catalog.onPriceDifference at the time: the order was sent at
+/// OrderEZ's prices ("sync") or held ("hold").
+/// </summary>
+public sealed record OrderLinePricesChecked(
+    long OrderId,
+    long OutletId,
+    string Currency,
+    int Precision,
+    IReadOnlyList<LinePriceDifference> Differences,
+    string OnDifference,
+    DateTimeOffset At);
+
 /// <summary>Someone (an operator, or the hub once the cause may be gone) asked to try a parked order again.</summary>
 public sealed record SyncRetryRequested(long OrderId, string Reason, string RequestedBy, DateTimeOffset At);
 

@@ -64,6 +64,9 @@ public sealed record OrderSync
     /// <summary>The furthest delivery stage NetSuite reported: OrderEZ is never moved back from it.</summary>
     public DeliveryStage? DeliveryReached { get; init; }
 
+    /// <summary>The order's lines against the catalog as last recorded; null until a line first differed.</summary>
+    public PriceCheck? Prices { get; init; }
+
     /// <summary>An invoice total that disagrees with OrderEZ's order total, kept until they agree.</summary>
     public Problem? Mismatch { get; init; }
     public DateTimeOffset? LastObservedAt { get; init; }
@@ -158,6 +161,7 @@ public sealed record OrderSync
         },
         MappingVersionAssigned e => this with { MappingVersion = e.Version, Blocked = null },
         OrderSyncBlocked e => this with { Blocked = new Problem(e.Code, e.Reason, "Mapping") },
+        OrderLinePricesChecked e => this with { Prices = new PriceCheck(e.Differences, e.Currency, e.Precision, e.OnDifference) },
         _ => this,
     };
 
@@ -279,6 +283,9 @@ public sealed record PendingCommand(
 {
     public TargetSystem System => To?.System ?? Kind.System();
 }
+
+/// <summary>The lines of an order priced unlike the catalog (none: they agree), and what the mapping said to do about it.</summary>
+public sealed record PriceCheck(IReadOnlyList<LinePriceDifference> Differences, string Currency, int Precision, string OnDifference);
 
 /// <summary>Why an order cannot go on without a person (or a fix elsewhere), in words an operator can act on.</summary>
 public sealed record Problem(string Code, string Reason, string Stage);

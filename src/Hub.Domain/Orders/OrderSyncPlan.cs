@@ -9,11 +9,12 @@ public static class OrderSyncPlan
     /// <summary>
     /// Pure: the events to append, and the step issued among them if there is one (the caller sends its executor).
     /// An order gets the current mapping version the first time it has something to map, and keeps it until an
-    /// apply moves it.
+    /// apply moves it. <paramref name="catalog"/> is what the hub's catalog says for the order's SKUs (null: nothing).
     /// </summary>
     public static (IReadOnlyList<object> Events, SyncCommandIssued? Issued) Plan(
         OrderSync state, int currentVersion, Func<int, VersionedMapping> mappings, DateTimeOffset now, string commandId,
-        IReadOnlyDictionary<string, ItemReference>? knownItems = null, TimeSpan itemReferenceMaxAge = default, IReadOnlySet<string>? inactiveSkus = null)
+        IReadOnlyDictionary<string, ItemReference>? knownItems = null, TimeSpan itemReferenceMaxAge = default, IReadOnlySet<string>? inactiveSkus = null,
+        OrderCatalog? catalog = null)
     {
         var events = new List<object>();
         if (state.MappingVersion is null && state.Committed is not null)
@@ -49,6 +50,27 @@ public static class OrderSyncPlan
             events.Add(fromReference);
             state = state.When(fromReference);
             decision = OrderSyncDecider.Decide(state, mapping);
+        }
+        // Judged when the order's lines are about to reach NetSuite, so once per order change (or mapping apply),
+        // not on every later step, and never against a catalog price that changed after the order was sent.
+        if (decision.Step is { Kind: SyncCommandKind.UpsertSalesOrder } && state.Latest?.Status.IsWithdrawn() == false
+            && state.Committed is { } committed && catalog is { } prices && OrderPriceCheck.Differences(committed, prices) is { } differences)
+        {
+            var currency = committed.Currency is { Length: > 0 } c ? c : prices.Catalog.Currency;
+            if (!differences.SequenceEqual(state.Prices?.Differences ?? []))
+            {
+                var check = new OrderLinePricesChecked(state.OrderId, committed.OutletId, currency, prices.Precision, differences,
+                    prices.Catalog.OnPriceDifference, now);
+                events.Add(check);
+                state = state.When(check);
+            }
+            if (differences.Count > 0 && prices.Catalog.OnPriceDifference == MappingVocabulary.PriceDifferenceHold)
+            {
+                var reason = OrderPriceCheck.HoldReason(differences, currency, prices.Precision);
+                if (!ProblemCodes.PriceDifference.Is(state.Blocked?.Code) || state.Blocked!.Reason != reason)
+                    events.Add(new OrderSyncBlocked(state.OrderId, ProblemCodes.PriceDifference.Code, reason, mapping.Version, now));
+                return (events, null);
+            }
         }
         if (decision.Step is { } step)
         {

@@ -27,6 +27,7 @@ public sealed class OrderSyncProjection : SingleStreamProjection<OrderSync, stri
         IncludeType<FulfilmentObserved>();
         IncludeType<InvoiceObserved>();
         IncludeType<InvoiceTotalMismatched>();
+        IncludeType<OrderLinePricesChecked>();
 
         // Used by rebuilds only (the projection is inline): read big pages and write each order once per flush
         // (insert-only batches) instead of once per page.

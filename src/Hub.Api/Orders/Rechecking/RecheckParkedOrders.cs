@@ -10,7 +10,8 @@ using Wolverine;
 
 namespace Hub.Api.Orders.Rechecking;
 
-/// <summary>Look again at orders parked for a cause that can be fixed outside the hub (an item created, or reactivated, in NetSuite).</summary>
+/// <summary>Look again at orders parked for a cause that can be fixed outside the hub (an item created or reactivated in
+/// NetSuite, a catalog price corrected).</summary>
 public sealed record RecheckParkedOrders;
 
 public sealed record RecheckOrderItems(long OrderId) : IRecordMessage
@@ -35,6 +36,17 @@ public static class RecheckParkedOrdersHandler
             .Select(x => x.OrderId)
             .ToListAsync(ct);
 
+        // Orders held on the catalog's word (a SKU NetSuite deactivated, a price unlike the catalog's) are planned
+        // again: one whose catalog agrees now goes on, the others append nothing (a reason is not recorded twice).
+        var inactiveSkuCode = ProblemCodes.InactiveSku.Code;
+        var priceDifferenceCode = ProblemCodes.PriceDifference.Code;
+        var held = await session.Query<OrderSync>()
+            .Where(x => x.Blocked != null && (x.Blocked.Code == inactiveSkuCode || x.Blocked.Code == priceDifferenceCode))
+            .OrderBy(x => x.OrderId)
+            .Take(MaxPerRun)
+            .Select(x => x.OrderId)
+            .ToListAsync(ct);
+
         // Orders that ran out of retries (NetSuite down for long) get a fresh set once a quiet period has passed.
         var before = clock.Now.AddMinutes(-options.Value.RetryExhaustedRecheckMinutes);
         var exhausted = await session.Query<OrderSync>()
@@ -44,19 +56,9 @@ public static class RecheckParkedOrdersHandler
             .Select(x => x.OrderId)
             .ToListAsync(ct);
 
-        // Orders held for a SKU NetSuite had deactivated are planned again: one whose item is active again goes on,
-        // the others record nothing new (the same reason is not recorded twice).
-        var inactiveSkuCode = ProblemCodes.InactiveSku.Code;
-        var inactive = await session.Query<OrderSync>()
-            .Where(x => x.Blocked != null && x.Blocked.Code == inactiveSkuCode)
-            .OrderBy(x => x.OrderId)
-            .Take(MaxPerRun)
-            .Select(x => x.OrderId)
-            .ToListAsync(ct);
-
         var messages = new OutgoingMessages();
         messages.AddRange(unknownSku.Select(id => new RecheckOrderItems(id)));
-        messages.AddRange(inactive.Select(id => new SyncOrder(id)));
+        messages.AddRange(held.Select(id => new SyncOrder(id)));
         messages.AddRange(exhausted.Select(id => new RetryOrderSync(id, "automatic re-check after transient failures", "hub")));
         return messages;
     }
