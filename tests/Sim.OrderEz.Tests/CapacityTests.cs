@@ -50,4 +50,24 @@ public sealed class CapacityTests
         (capacity.GetProperty("concurrencyLimit").GetInt32(), capacity.GetProperty("latencyMs").GetInt32(), capacity.GetProperty("peakInFlight").GetInt32())
             .ShouldBe((0, 100, 0));
     }
+
+    [Fact]
+    public async Task Resetting_the_counters_starts_a_new_count_and_peak_and_keeps_the_data_the_limit_and_the_latency()
+    {
+        await using var sim = await SimHost.StartAsync(configure: o => { o.ConcurrencyLimit = 10; o.LatencyMs = 100; });
+        (await sim.Http.PostAsJsonAsync("/_sim/products", new { sku = "CNT-1", name = "Counted", unit = "ea", listPrice = 1m })).EnsureSuccessStatusCode();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => sim.SendAsync(sim.Authorized(HttpMethod.Get, "/distributor/products"))));
+        responses.ShouldAllBe(r => r.Status == 200);
+
+        var reset = await sim.Http.PostAsync("/_sim/counters/reset", null);
+
+        reset.EnsureSuccessStatusCode();
+        var capacity = JsonDocument.Parse(await sim.Http.GetStringAsync("/_sim/capacity")).RootElement.GetProperty("data");
+        (capacity.GetProperty("served").GetInt64(), capacity.GetProperty("peakInFlight").GetInt32(), capacity.GetProperty("rejected").GetInt32(),
+            capacity.GetProperty("concurrencyLimit").GetInt32(), capacity.GetProperty("latencyMs").GetInt32()).ShouldBe((0L, 0, 0, 10, 100));
+        // Only the supplier API is counted: the /_sim hooks above were not.
+        (await sim.Client.ListProductsAsync(null, limit: 1)).Meta.Total.ShouldBe(1);
+        capacity = JsonDocument.Parse(await sim.Http.GetStringAsync("/_sim/capacity")).RootElement.GetProperty("data");
+        (capacity.GetProperty("served").GetInt64(), capacity.GetProperty("peakInFlight").GetInt32()).ShouldBe((1L, 1));
+    }
 }

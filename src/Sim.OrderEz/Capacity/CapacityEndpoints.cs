@@ -49,6 +49,17 @@ public sealed class ApiCapacity
         }
     }
 
+    /// <summary>Starts a new measurement: the peak restarts from what is in flight now; the limit and latency stay.</summary>
+    public void ResetCounters()
+    {
+        lock (_gate)
+        {
+            Peak = _inFlight;
+            Rejected = 0;
+            Served = 0;
+        }
+    }
+
     public bool TryEnter()
     {
         lock (_gate)
@@ -117,6 +128,12 @@ public static class CapacityEndpoints
             if (config.ConcurrencyLimit < 0 || config.LatencyMs is < 0 or > 60_000)
                 return ApiResults.BadRequest("concurrencyLimit must be ≥ 0 (0 = none) and latencyMs between 0 and 60000.");
             capacity.Configure(config.ConcurrencyLimit, config.LatencyMs);
+            return ApiResults.Data(capacity.View());
+        });
+        // As the NetSuite simulator's: a benchmark counts its own window's calls and peak without wiping the data.
+        app.MapPost("/_sim/counters/reset", (ApiCapacity capacity) =>
+        {
+            capacity.ResetCounters();
             return ApiResults.Data(capacity.View());
         });
     }
