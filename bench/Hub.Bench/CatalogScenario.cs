@@ -188,9 +188,10 @@ public static class CatalogScenario
         var seconds = seenAt.Where(s => changedAt.ContainsKey(s.Key)).Select(s => (s.Value - changedAt[s.Key]).TotalSeconds).Order().ToList();
         return
         [
-            new("Catalog stock", $"NetSuite on-hand → OrderEZ level, stock poll every {interval} s",
-                $"p50 {Measure.Percentile(seconds, 50):F1} s, p95 {Measure.Percentile(seconds, 95):F1} s, max {(seconds.Count > 0 ? seconds[^1] : double.NaN):F1} s " +
-                $"({seconds.Count} of {changes} changes{(allSeen ? "" : ", NOT all seen")}; one every {spacing.TotalSeconds:F1} s)"),
+            new("Catalog stock", $"NetSuite on-hand → OrderEZ level, stock poll every {interval} s", seconds.Count == 0
+                ? $"NONE of {changes} changes reached OrderEZ within {elapsed.TotalSeconds:F0} s (one every {spacing.TotalSeconds:F1} s)"
+                : $"p50 {Measure.Percentile(seconds, 50):F1} s, p95 {Measure.Percentile(seconds, 95):F1} s, max {seconds[^1]:F1} s " +
+                  $"({seconds.Count} of {changes} changes{(allSeen ? "" : ", NOT all seen")}; one every {spacing.TotalSeconds:F1} s)"),
             new("Catalog stock", "hub NetSuite calls while stock moved", $"{calls} in {elapsed.TotalSeconds:F0} s (every poller's polls and reads)"),
         ];
     }
