@@ -159,6 +159,9 @@ public static class ProductDecider
             }
         }
 
+        // With the catalog on, the hub writes the product before its levels: a level for a product OrderEZ does not
+        // have yet is refused (a stock poll can read a SKU before the catalog does).
+        if (catalog is { Catalog.Enabled: true } && state.OrderEzProductId is null) return new ProductNext.Nothing();
         var levels = new List<LevelToSet>();
         foreach (var location in inventory.Locations.Where(l => l.Master == MappingVocabulary.MasterNetSuite))
         {

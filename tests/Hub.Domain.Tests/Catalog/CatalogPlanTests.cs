@@ -167,6 +167,14 @@ public class CatalogPlanTests
     }
 
     [Fact]
+    public void stock_read_before_the_catalog_has_the_item_waits_for_the_product_to_be_written()
+    {
+        var early = ProductSync.Fold([new NetSuiteStockObserved("COF-BRZ-1KG", "98", "1", "WH-MAIN", 35, 35, 0, T0, "poll", T0)])!;
+        Next(early).ShouldBeOfType<ProductNext.Nothing>();
+        ProductDecider.Next(early, null, Stock, c => $"oez-stock-{c}").ShouldBeOfType<ProductNext.Step>().What.ShouldBeOfType<ProductStep.SetLevels>();
+    }
+
+    [Fact]
     public void every_warehouse_that_differs_is_set_in_one_step_and_the_step_settles_them_all()
     {
         var two = Stock with { Locations = [new LocationMap("WH-MAIN", "1"), new LocationMap("WH-EAST", "2"), new LocationMap("WH-OWN", "3", "orderez")] };
