@@ -45,7 +45,8 @@ public static class PollLoop
     {
         var id = source.Poller.Id;
         var checkpoint = await session.LoadAsync<PollCheckpoint>(id, ct);
-        var from = PollWindows.Since(checkpoint?.Watermark, overlapSeconds);
+        var resume = checkpoint?.Resume;
+        var from = resume is not null ? resume.Since : PollWindows.Since(checkpoint?.Watermark, overlapSeconds);
         var reading = new PollReading(id, from, now, session);
         var watermark = checkpoint?.Watermark;
         var messages = new List<object>();
@@ -54,7 +55,7 @@ public static class PollLoop
         // Page by cursor (the next page starts at the last timestamp read; the bound is inclusive), not by page
         // number: the hub's own write-backs move records of earlier pages to the end while it sweeps, and a
         // page-numbered sweep skipped those that slid across a page boundary, for good once the watermark passed.
-        var cursor = new PollCursor(from, 1);
+        var cursor = resume ?? new PollCursor(from, 1);
         while (pages < Math.Max(1, maxPages))
         {
             var page = await source.ReadPage(cursor.Since, cursor.Page, ct);
@@ -74,7 +75,7 @@ public static class PollLoop
         }
 
         var window = new PollWindowCovered(id, from, PollWindows.CoveredTo(complete, from, watermark, now), seen, takenIn, pages, complete, now);
-        session.Store(new PollCheckpoint(id, watermark, now, seen, takenIn));
+        session.Store(new PollCheckpoint(id, watermark, now, seen, takenIn, !complete && cursor.Page > 1 ? cursor : null));
         // Recorded under the poller stream's lock, taken after the reads (as a step's answer is, ADR 0028): two nodes
         // polling at once would otherwise both fold their window onto the same coverage and one window be lost from it.
         var coverage = await session.Events.FetchForExclusiveWriting<PollCoverage>(PollWindows.StreamKey(id), ct);

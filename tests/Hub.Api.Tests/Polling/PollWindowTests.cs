@@ -189,4 +189,35 @@ public class PollWindowTests(HubFixture fixture) : IntegrationContext(fixture)
         var coverage = (await query.LoadAsync<PollCoverage>(PollWindows.StreamKey("test-sweep")))!;
         (coverage.Windows, coverage.GapsFound).ShouldBe((2L, 0));
     }
+
+    [Fact]
+    public async Task more_rows_of_one_moment_than_a_poll_may_read_are_read_on_by_the_next_poll_not_again()
+    {
+        var t0 = new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
+        // A mass update: 350 rows stamped with one second, more than a poll of two pages of 100 may read.
+        var rows = Enumerable.Range(0, 350).Select(i => (Id: i, At: t0)).ToList();
+        var handed = new List<int>();
+        var source = new PollSource<(int Id, DateTimeOffset At)>(new PollerDefinition("test-one-moment", "test", _ => 0, () => new object()),
+            (since, page, _) =>
+            {
+                var after = rows.Where(r => since is null || r.At >= since).ToList();
+                return Task.FromResult(new PollPage<(int, DateTimeOffset)>(after.Skip((page - 1) * 100).Take(100).ToList(), after.Count > page * 100));
+            },
+            r => r.At,
+            (page, _, _) => { handed.AddRange(page.Select(r => r.Id)); return Task.FromResult(new PollFanOut([], 0)); });
+        var store = Hub.Host.Services.GetRequiredService<IDocumentStore>();
+        async Task<PollWindowCovered> PollAsync()
+        {
+            await using var session = store.LightweightSession();
+            var run = await PollLoop.RunAsync(source, session, overlapSeconds: 60, maxPages: 2, DateTimeOffset.UtcNow, CancellationToken.None);
+            await session.SaveChangesAsync();
+            return run.Window;
+        }
+
+        // Each poll goes on at the page of that moment where the last stopped; starting again, none would ever finish.
+        var polls = 0;
+        while (polls < 5 && !(await PollAsync()).Complete) polls++;
+        polls.ShouldBeLessThan(5, "the sweep of the one moment finished");
+        handed.Distinct().Count().ShouldBe(350, "every row of the moment handed on");
+    }
 }
