@@ -161,14 +161,7 @@ public class PollWindowTests(HubFixture fixture) : IntegrationContext(fixture)
         var rows = Enumerable.Range(0, 250).Select(i => (Id: i, At: t0.AddSeconds(i)))
             .Concat(Enumerable.Range(250, 150).Select(i => (Id: i, At: t0.AddSeconds(300)))).ToList();
         var handed = new List<int>();
-        var source = new PollSource<(int Id, DateTimeOffset At)>(new PollerDefinition("test-sweep", "test", _ => 0, () => new object()),
-            (since, page, _) =>
-            {
-                var after = rows.Where(r => since is null || r.At >= since).ToList();
-                return Task.FromResult(new PollPage<(int, DateTimeOffset)>(after.Skip((page - 1) * 100).Take(100).ToList(), after.Count > page * 100));
-            },
-            r => r.At,
-            (page, _, _) => { handed.AddRange(page.Select(r => r.Id)); return Task.FromResult(new PollFanOut([], 0)); });
+        var source = ListSource("test-sweep", rows, handed);
         var store = Hub.Host.Services.GetRequiredService<IDocumentStore>();
         async Task<PollWindowCovered> PollAsync(int maxPages)
         {
@@ -197,14 +190,7 @@ public class PollWindowTests(HubFixture fixture) : IntegrationContext(fixture)
         // A mass update: 350 rows stamped with one second, more than a poll of two pages of 100 may read.
         var rows = Enumerable.Range(0, 350).Select(i => (Id: i, At: t0)).ToList();
         var handed = new List<int>();
-        var source = new PollSource<(int Id, DateTimeOffset At)>(new PollerDefinition("test-one-moment", "test", _ => 0, () => new object()),
-            (since, page, _) =>
-            {
-                var after = rows.Where(r => since is null || r.At >= since).ToList();
-                return Task.FromResult(new PollPage<(int, DateTimeOffset)>(after.Skip((page - 1) * 100).Take(100).ToList(), after.Count > page * 100));
-            },
-            r => r.At,
-            (page, _, _) => { handed.AddRange(page.Select(r => r.Id)); return Task.FromResult(new PollFanOut([], 0)); });
+        var source = ListSource("test-one-moment", rows, handed);
         var store = Hub.Host.Services.GetRequiredService<IDocumentStore>();
         async Task<PollWindowCovered> PollAsync()
         {
@@ -220,4 +206,15 @@ public class PollWindowTests(HubFixture fixture) : IntegrationContext(fixture)
         polls.ShouldBeLessThan(5, "the sweep of the one moment finished");
         handed.Distinct().Count().ShouldBe(350, "every row of the moment handed on");
     }
+
+    /// <summary>A source over <paramref name="rows"/> sorted by moment, 100 a page, that records the ids it hands on.</summary>
+    private static PollSource<(int Id, DateTimeOffset At)> ListSource(string id, IReadOnlyList<(int Id, DateTimeOffset At)> rows, List<int> handed) =>
+        new(new PollerDefinition(id, "test", _ => 0, () => new object()),
+            (since, page, _) =>
+            {
+                var after = rows.Where(r => since is null || r.At >= since).ToList();
+                return Task.FromResult(new PollPage<(int, DateTimeOffset)>(after.Skip((page - 1) * 100).Take(100).ToList(), after.Count > page * 100));
+            },
+            r => r.At,
+            (page, _, _) => { handed.AddRange(page.Select(r => r.Id)); return Task.FromResult(new PollFanOut([], 0)); });
 }
