@@ -57,6 +57,7 @@ builder.Services.AddSingleton<OrderChangeIngestor>();
 builder.Services.AddSingleton<Hub.Api.NetSuite.NetSuitePort>();
 builder.Services.AddSingleton<Hub.Api.OrderEz.OrderEzPort>();
 builder.Services.AddSingleton<Hub.Api.NetSuite.NetSuiteCatalogPort>();
+builder.Services.AddSingleton<Hub.Api.NetSuite.NetSuiteReturnsPort>();
 builder.Services.AddSingleton<Hub.Api.OrderEz.OrderEzCatalogPort>();
 // The sync kernel's flows: each kind of record the hub keeps in step is one registration.
 builder.Services.AddSingleton<ISyncFlow, OrderFlow>();

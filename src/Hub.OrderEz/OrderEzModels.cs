@@ -65,7 +65,39 @@ public enum OezFulfilmentStage { Picked, Packed, Shipped, Delivered }
 
 public enum OezInvoiceStatus { Open, Paid, Void }
 
-public enum OezPaymentStatus { Unpaid, PartiallyPaid, Paid, Overpaid }
+public enum OezPaymentStatus { Unpaid, PartiallyPaid, Paid, Overpaid, Credited }
+
+/// <summary>
+/// An OrderEZ dispute (orderez.md §5.5; the shape and the write-back are our assumption, ADR 0039). Words (status,
+/// reason, resolution kind) are kept as sent, so an unknown word does not make the whole dispute unreadable.
+/// </summary>
+public sealed record OezDispute(
+    long Id,
+    long OrderId,
+    long OutletId,
+    string Status,
+    string Reason,
+    string? Note,
+    IReadOnlyList<OezDisputeLine> Lines,
+    OezDisputeResolution? Resolution,
+    OezReturnReceived? ReturnReceived,
+    OezDisputeCredit? Credit,
+    OezDisputeRefund? Refund,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    string? OrderNumber = null);
+
+public sealed record OezDisputeLine(long? LineItemId, string Sku, decimal Quantity, decimal? UnitPrice = null, decimal? Amount = null);
+
+public sealed record OezDisputeResolution(string Kind, decimal? Amount, DateTimeOffset? ResolvedAt, string? ResolvedBy);
+
+public sealed record OezReturnReceived(DateTimeOffset ReceivedAt, IReadOnlyList<OezDisputeLine> Lines);
+
+/// <summary>The credit note the supplier's books issued for a dispute, as written back (status: open, applied, refunded).</summary>
+public sealed record OezDisputeCredit(string MemoNumber, decimal Amount, string Status);
+
+/// <summary>Money paid back for a dispute, as written back (status: pending, paid).</summary>
+public sealed record OezDisputeRefund(decimal Amount, string Status);
 
 /// <summary>
 /// A fulfilment write-back. Null members are not sent, so OrderEZ keeps what it has (merge); <see cref="Lines"/>
@@ -124,6 +156,27 @@ public static class OezWords
         public const string InventoryAdditionCreated = "inventory.addition_created";
         public const string InventoryAdjustmentCreated = "inventory.adjustment_created";
         public const string InventoryLevelChanged = "inventory.level_changed";
+        public const string OrderDisputed = "order.disputed";
+        public const string OrderDisputeResolved = "order.dispute_resolved";
+        public const string DisputeReturnReceived = "dispute.return_received";
+        public const string DisputeUpdated = "dispute.updated";
+
+        /// <summary>Messages whose data is a dispute (two of them are named after the order they concern).</summary>
+        public static bool CarriesDispute(string type) =>
+            type is OrderDisputed or OrderDisputeResolved || type.StartsWith("dispute.", StringComparison.Ordinal);
+    }
+
+    public static class Dispute
+    {
+        public const string Open = "open";
+        public const string Resolved = "resolved";
+        public const string Credit = "credit";
+        public const string Return = "return";
+        public const string CreditOpen = "open";
+        public const string CreditApplied = "applied";
+        public const string CreditRefunded = "refunded";
+        public const string RefundPending = "pending";
+        public const string RefundPaid = "paid";
     }
 
     /// <summary>Where a line's or a quote's unit price came from.</summary>
@@ -191,6 +244,7 @@ public static class OezWords
         OezPaymentStatus.PartiallyPaid => "partially_paid",
         OezPaymentStatus.Paid => "paid",
         OezPaymentStatus.Overpaid => "overpaid",
+        OezPaymentStatus.Credited => "credited",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
@@ -341,6 +395,9 @@ public sealed record OezWebhookMessage(string Type, DateTimeOffset Timestamp, Js
     public OezOutlet ReadOutlet() => Read<OezOutlet>("outlet.");
     public OezProduct ReadProduct() => Read<OezProduct>("product.");
     public OezPayment ReadPayment() => Read<OezPayment>("payment.");
+    public OezDispute ReadDispute() => OezWords.Events.CarriesDispute(Type)
+        ? Data.Deserialize<OezDispute>(OrderEzJson.Options) ?? throw new JsonException($"The {Type} message has no data.")
+        : throw new InvalidOperationException($"A {Type} message does not carry a dispute.");
     public OezInventoryAddition ReadInventoryAddition() => Read<OezInventoryAddition>(OezWords.Events.InventoryAdditionCreated);
     public OezInventoryAdjustment ReadInventoryAdjustment() => Read<OezInventoryAdjustment>(OezWords.Events.InventoryAdjustmentCreated);
 

@@ -25,7 +25,8 @@ public sealed record OrderView(
     DateTimeOffset? LastSyncedAt,
     DateTimeOffset? NetSuiteStatusAt,
     OrderToCashView? OrderToCash = null,
-    IReadOnlyList<LinePriceDifference>? PriceDifferences = null)
+    IReadOnlyList<LinePriceDifference>? PriceDifferences = null,
+    ReturnsView? Returns = null)
 {
     /// <param name="mapping">The order's mapping version (or the current one when it has none yet).</param>
     public static OrderView From(OrderSync s, VersionedMapping mapping)
@@ -50,9 +51,37 @@ public sealed record OrderView(
             s.LastSyncedAt,
             s.NetSuiteStatusAt,
             OrderToCashView.From(s),
-            s.Prices?.Differences ?? []);
+            s.Prices?.Differences ?? [],
+            ReturnsView.From(s, mapping));
     }
 }
+
+/// <summary>
+/// Returns and credits on both sides: OrderEZ's disputes as read, with what the hub made for each in NetSuite and what
+/// OrderEZ acknowledged on it; every return record of the order; the cases that need a person, with their figures.
+/// </summary>
+public sealed record ReturnsView(IReadOnlyList<DisputeView> Disputes, IReadOnlyList<ReturnRecord> NetSuiteRecords, IReadOnlyDictionary<string, Problem> ActionNeeded)
+{
+    public static ReturnsView? From(OrderSync s, VersionedMapping mapping)
+    {
+        if (s.Disputes.Count == 0 && s.ReturnRecords.Count == 0 && s.ReturnProblems.Count == 0) return null;
+        var r = mapping.Definition.Returns;
+        var disputes = s.Disputes.Select(d =>
+        {
+            var id = d.DisputeId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var mine = s.ReturnRecords.Where(x => x.ExternalId is { } e
+                && (e == r.ReturnExternalIdPrefix + id || e == r.ReceiptExternalIdPrefix + id || e == r.CreditExternalIdPrefix + id || e == r.RefundExternalIdPrefix + id)).ToList();
+            var memo = s.Record(r.CreditExternalIdPrefix + id);
+            var shown = memo is null ? null : ReturnsPlan.Progress(s, d.DisputeId, memo, s.Record(r.RefundExternalIdPrefix + id));
+            var acked = shown is not null && s.DisputesWritten.GetValueOrDefault(id) == shown.Hash();
+            return new DisputeView(d, mine, shown, acked, s.ReturnProblems.GetValueOrDefault(d.Case));
+        }).ToList();
+        return new ReturnsView(disputes, s.ReturnRecords, s.ReturnProblems);
+    }
+}
+
+/// <param name="OrderEzShows">The credit the hub tells OrderEZ of on the dispute; <paramref name="OrderEzAcknowledged"/>: whether OrderEZ has it.</param>
+public sealed record DisputeView(DisputeSnapshot OrderEz, IReadOnlyList<ReturnRecord> NetSuite, DisputeProgress? OrderEzShows, bool OrderEzAcknowledged, Problem? ActionNeeded);
 
 /// <summary>
 /// After the sales order, for both systems: NetSuite's fulfilments (stage, lines, tracking) and invoices (number,

@@ -53,13 +53,25 @@ public sealed class OrderEzPort(OrderEzClient client)
             sent.Add($"invoice.number={invoice.Number}");
         }
         if (progress.Invoice is not null
-            && (written?.Invoice is null || written.PaymentStatus != progress.PaymentStatus || written.AmountPaid != progress.AmountPaid))
+            && (written?.Invoice is null || written.PaymentStatus != progress.PaymentStatus || written.AmountPaid != progress.AmountPaid
+                || written.AmountCredited != progress.AmountCredited))
         {
             var status = OrderEzTranslator.PaymentStatus(progress.PaymentStatus);
-            await client.SetOrderPaymentStatusAsync(orderId, status, progress.AmountPaid, ct);
+            // Credits are sent once there are any (or were): an order never credited is written as it always was.
+            var credited = progress.AmountCredited != 0 || written?.AmountCredited is > 0 ? progress.AmountCredited : (decimal?)null;
+            await client.SetOrderPaymentStatusAsync(orderId, status, progress.AmountPaid, ct, credited);
             sent.Add($"paymentStatus={OezWords.ToWord(status)}");
         }
         return OrderEzTranslator.ProgressDescription(orderId, sent);
+    }
+
+    /// <summary>The credit note and refund of a dispute on the OrderEZ dispute; a repeat writes the same values.</summary>
+    public async Task<string> WriteDisputeAsync(DisputeProgress progress, CancellationToken ct)
+    {
+        var (credit, refund) = OrderEzTranslator.DisputeUpdate(progress);
+        await client.SetDisputeCreditAsync(progress.DisputeId, credit, refund, ct);
+        return $"PATCH dispute {progress.DisputeId}: credit {credit.MemoNumber} {credit.Amount} {credit.Status}"
+            + (refund is null ? "" : $", refund {refund.Amount} {refund.Status}");
     }
 
     private static bool Same(object? a, object b) => a is not null && Hub.Domain.Common.ContentHash.Of(a) == Hub.Domain.Common.ContentHash.Of(b);

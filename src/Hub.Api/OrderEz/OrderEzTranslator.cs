@@ -30,6 +30,54 @@ public static class OrderEzTranslator
     public static Hub.Domain.Payments.PaymentSnapshot ToSnapshot(OezPayment p) => new(
         p.Id, p.OutletId, p.Amount, p.Currency.ToUpperInvariant(), p.Reference ?? "", p.OrderIds ?? [], p.ReceivedAt, p.UpdatedAt);
 
+    /// <summary>
+    /// A dispute in our words, or what makes it unreadable. Unknown status and resolution words are kept, not guessed:
+    /// the returns plan reports them. Reasons stay OrderEZ's words (the mapping keys its rules by them).
+    /// </summary>
+    public static (DisputeSnapshot? Dispute, Dictionary<string, string[]>? Errors) ToSnapshot(OezDispute d)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (d.Id <= 0) errors["id"] = ["must be a positive dispute id."];
+        if (d.OrderId <= 0) errors["orderId"] = ["must be the id of the disputed order."];
+        if (string.IsNullOrWhiteSpace(d.Reason)) errors["reason"] = ["is required."];
+        var lines = d.Lines ?? [];
+        if (lines.Count == 0) errors["lines"] = ["must list the disputed lines."];
+        for (var i = 0; i < lines.Count; i++)
+            if (lines[i] is null || string.IsNullOrWhiteSpace(lines[i].Sku) || lines[i].Quantity <= 0)
+                errors[$"lines[{i}]"] = ["must have a sku and a positive quantity."];
+        var returned = d.ReturnReceived?.Lines ?? [];
+        for (var i = 0; i < returned.Count; i++)
+            if (returned[i] is null || string.IsNullOrWhiteSpace(returned[i].Sku) || returned[i].Quantity <= 0)
+                errors[$"returnReceived.lines[{i}]"] = ["must have a sku and a positive quantity."];
+        if (errors.Count > 0) return (null, errors);
+
+        var known = d.Status is OezWords.Dispute.Open or OezWords.Dispute.Resolved;
+        var resolution = d.Resolution?.Kind switch
+        {
+            OezWords.Dispute.Credit => DisputeResolution.Credit,
+            OezWords.Dispute.Return => DisputeResolution.Return,
+            null => DisputeResolution.Credit,
+            _ => DisputeResolution.Unknown,
+        };
+        var prices = lines.GroupBy(l => l.Sku).ToDictionary(g => g.Key, g => g.First().UnitPrice ?? 0m);
+        return (new DisputeSnapshot(
+            d.Id, d.OrderId, d.Status == OezWords.Dispute.Resolved, d.Reason.Trim().ToLowerInvariant(), resolution, d.Note,
+            lines.Select(l => new DisputeLine(l.Sku, l.Quantity, l.UnitPrice ?? 0m)).ToList(),
+            d.ReturnReceived is null ? null : returned.Select(l => new DisputeLine(l.Sku, l.Quantity, l.UnitPrice ?? prices.GetValueOrDefault(l.Sku))).ToList(),
+            d.UpdatedAt,
+            known ? null : d.Status), null);
+    }
+
+    /// <summary>The credit on a dispute in OrderEZ's words.</summary>
+    public static (OezDisputeCredit Credit, OezDisputeRefund? Refund) DisputeUpdate(DisputeProgress p) => (
+        new OezDisputeCredit(p.MemoNumber, p.Amount, p.Status switch
+        {
+            CreditStatus.Applied => OezWords.Dispute.CreditApplied,
+            CreditStatus.Refunded => OezWords.Dispute.CreditRefunded,
+            _ => OezWords.Dispute.CreditOpen,
+        }),
+        p.Refunded is { } refunded ? new OezDisputeRefund(refunded, OezWords.Dispute.RefundPaid) : null);
+
     public static OutletSnapshot ToSnapshot(OezOutlet o)
     {
         // A null contact says nothing about anyone; it is skipped rather than failing the whole outlet.
@@ -92,6 +140,7 @@ public static class OrderEzTranslator
         Hub.Domain.Orders.PaymentStatus.Unpaid => OezPaymentStatus.Unpaid,
         Hub.Domain.Orders.PaymentStatus.PartiallyPaid => OezPaymentStatus.PartiallyPaid,
         Hub.Domain.Orders.PaymentStatus.Paid => OezPaymentStatus.Paid,
+        Hub.Domain.Orders.PaymentStatus.Credited => OezPaymentStatus.Credited,
         _ => OezPaymentStatus.Overpaid,
     };
 

@@ -23,6 +23,9 @@ public static class PollerRegistry
     public static readonly PollerDefinition OrderEzPayments = new(PollOrderEzHandler.PaymentCheckpointId, PollSystems.OrderEz,
         o => o.PollIntervalSeconds, () => new PollOrderEz(PollOrderEzHandler.PaymentCheckpointId));
 
+    public static readonly PollerDefinition OrderEzDisputes = new(PollOrderEzHandler.DisputeCheckpointId, PollSystems.OrderEz,
+        o => o.PollIntervalSeconds, () => new PollOrderEz(PollOrderEzHandler.DisputeCheckpointId));
+
     public static readonly PollerDefinition OrderEzStockAdditions = new(PollOrderEzHandler.StockAdditionsCheckpointId, PollSystems.OrderEz,
         o => o.PollIntervalSeconds, () => new PollOrderEz(PollOrderEzHandler.StockAdditionsCheckpointId));
 
@@ -45,7 +48,7 @@ public static class PollerRegistry
         o => o.NetSuitePollIntervalSeconds, () => new Hub.Api.Catalog.PollNetSuiteStock());
 
     public static readonly IReadOnlyList<PollerDefinition> All =
-        [OrderEzOrders, OrderEzOutlets, OrderEzPayments, OrderEzStockAdditions, OrderEzStockAdjustments, NetSuiteCustomers, NetSuiteSalesOrders, NetSuiteTransactions, NetSuiteItems, NetSuiteStock];
+        [OrderEzOrders, OrderEzOutlets, OrderEzPayments, OrderEzDisputes, OrderEzStockAdditions, OrderEzStockAdjustments, NetSuiteCustomers, NetSuiteSalesOrders, NetSuiteTransactions, NetSuiteItems, NetSuiteStock];
 
     public static PollerDefinition? Find(string id) => All.FirstOrDefault(p => p.Id == id);
 }

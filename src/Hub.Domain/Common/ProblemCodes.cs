@@ -126,6 +126,27 @@ public static class ProblemCodes
     public static readonly ProblemCode PriceDifference = new("PRICE_DIFFERENCE", ProblemCause.NetSuiteData,
         "An order line's unit price differs from the catalog's for its outlet and quantity, and the mapping holds such orders.");
 
+    public static readonly ProblemCode ReturnExceedsShipped = new("RETURN_EXCEEDS_SHIPPED", ProblemCause.Decision,
+        "A dispute asks to return more of a SKU than NetSuite shipped on the order (less what other returns already take).");
+
+    public static readonly ProblemCode ReturnExceedsAuthorized = new("RETURN_EXCEEDS_AUTHORIZED", ProblemCause.Decision,
+        "OrderEZ says more came back than the return authorization allows.");
+
+    public static readonly ProblemCode CreditExceedsInvoiced = new("CREDIT_EXCEEDS_INVOICED", ProblemCause.Decision,
+        "A credit would be larger than what NetSuite invoiced for the SKU (less what is already credited).");
+
+    public static readonly ProblemCode NothingInvoicedToCredit = new("NOTHING_INVOICED_TO_CREDIT", ProblemCause.Decision,
+        "A dispute resolved by a credit concerns an order NetSuite has not invoiced, and no invoice is due.");
+
+    public static readonly ProblemCode CreditSpansInvoices = new("CREDIT_SPANS_INVOICES", ProblemCause.Decision,
+        "A dispute's lines are billed on several invoices and no one invoice covers them; a person splits the credit.");
+
+    public static readonly ProblemCode UnknownDisputeStatus = new("UNKNOWN_DISPUTE_STATUS", ProblemCause.SourceChange,
+        "OrderEZ reports a dispute status or resolution the hub does not know; nothing is sent for it.");
+
+    public static readonly ProblemCode NoReturnLocation = new("NO_RETURN_LOCATION", ProblemCause.Mapping,
+        "Returned goods are to be restocked where the sales order ships from, and the sales order names no location.");
+
     public static IReadOnlyList<ProblemCode> All { get; } =
     [
         UnreadableChange, UnknownOrderStatus, NoCurrencyMapping, NoRuleMatched, UnknownLookupValue, UnknownSku,
@@ -133,6 +154,8 @@ public static class ProblemCodes
         RetriesExhausted, CustomerNotReady, CustomerMatchKeyHeld, Transient, NetSuiteRejected, OrderEzError,
         InvoiceTotalMismatch, PaymentUnmatched, PaymentAmbiguous, PaymentExceedsOpen,
         TooManyPriceBreaks, NoListPrice, SpecialPriceCollision, InactiveSku, InventoryDiscrepancy, PriceDifference,
+        ReturnExceedsShipped, ReturnExceedsAuthorized, CreditExceedsInvoiced, NothingInvoicedToCredit, CreditSpansInvoices,
+        UnknownDisputeStatus, NoReturnLocation,
     ];
 
     /// <summary>Codes whose cause is <paramref name="cause"/>, as strings (for queries over stored state).</summary>

@@ -27,6 +27,7 @@ public sealed record MappingDefinition
     public BillingSection Billing { get; init; } = new();
     public CatalogSection Catalog { get; init; } = new();
     public InventorySection Inventory { get; init; } = new();
+    public ReturnsSection Returns { get; init; } = new();
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -168,6 +169,49 @@ public sealed record InventorySection
     public string? AdjustmentAccount { get; init; }
     public string? Subsidiary { get; init; }
     public string AdjustmentExternalIdPrefix { get; init; } = "oez-stock-";
+}
+
+/// <summary>
+/// How OrderEZ disputes, lines excluded at completion and orders abandoned after invoicing become NetSuite return
+/// authorizations, item receipts, credit memos and refunds (ADR 0040).
+/// </summary>
+public sealed record ReturnsSection
+{
+    /// <summary>On by default: a dispute OrderEZ resolved is money the books must show, like an invoice.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>A credit for an order whose invoices are already paid: "refund" (a customer refund pays it back) or "creditBalance" (it stays on the customer's account).</summary>
+    public string WhenInvoicePaid { get; init; } = MappingVocabulary.WhenPaidRefund;
+
+    /// <summary>The NetSuite other-charge item (internal id) a restocking fee is charged as; needed when any reason has a fee.</summary>
+    public string? RestockingFeeItem { get; init; }
+
+    /// <summary>Per dispute reason (wrong, missing, spoiled, damaged): where returned goods go and the fee. Reasons not listed use the defaults of <see cref="ReturnReason.Default"/>.</summary>
+    public Dictionary<string, ReturnReason> Reasons { get; init; } = [];
+
+    public string ReturnExternalIdPrefix { get; init; } = "oez-ra-";
+    public string ReceiptExternalIdPrefix { get; init; } = "oez-rcpt-";
+    public string CreditExternalIdPrefix { get; init; } = "oez-cm-";
+    public string RefundExternalIdPrefix { get; init; } = "oez-rfnd-";
+
+    public ReturnReason For(string reason) =>
+        Reasons.FirstOrDefault(r => string.Equals(r.Key, reason, StringComparison.OrdinalIgnoreCase)).Value ?? ReturnReason.Default(reason);
+}
+
+/// <summary>
+/// What happens to goods returned for one reason. <see cref="ReceiveInto"/>: the NetSuite location (internal id) they
+/// are received into (restocked there, or a write-off location), "none" for no item receipt (thrown away), or left out
+/// for the sales order's own location. A restocking fee is a percentage of the returned goods or a fixed amount.
+/// </summary>
+public sealed record ReturnReason
+{
+    public string? ReceiveInto { get; init; }
+    public decimal? RestockingFeePercent { get; init; }
+    public decimal? RestockingFeeAmount { get; init; }
+
+    /// <summary>Goods sent in error come back to stock where they left; spoiled, damaged or missing goods are not restocked.</summary>
+    public static ReturnReason Default(string reason) =>
+        string.Equals(reason, MappingVocabulary.ReasonWrong, StringComparison.OrdinalIgnoreCase) ? new() : new() { ReceiveInto = MappingVocabulary.ReceiveNowhere };
 }
 
 /// <summary>One OrderEZ warehouse and its NetSuite location; "netsuite" (default) or "orderez" holds the true on-hand.</summary>

@@ -59,7 +59,33 @@ public sealed partial class MappingValidator : AbstractValidator<MappingDefiniti
                 ctx.AddFailure("billing.deliveryFeeItem", "must be a NetSuite item id, or left out.");
             CheckCatalog(m, ctx);
             CheckInventory(m.Inventory, ctx);
+            CheckReturns(m.Returns, ctx);
         });
+    }
+
+    private static void CheckReturns(ReturnsSection r, ValidationContext<MappingDefinition> ctx)
+    {
+        CheckWord(r.WhenInvoicePaid, "returns.whenInvoicePaid", MappingVocabulary.WhenPaidRules, ctx);
+        foreach (var (reason, rule) in r.Reasons)
+        {
+            var at = $"returns.reasons.{reason}";
+            if (!MappingVocabulary.DisputeReasons.Contains(reason))
+                ctx.AddFailure(at, $"Unknown dispute reason '{reason}'. Allowed: {string.Join(", ", MappingVocabulary.DisputeReasons)}.");
+            if (rule.ReceiveInto is { } into && string.IsNullOrWhiteSpace(into))
+                ctx.AddFailure($"{at}.receiveInto", $"must be a NetSuite location id or '{MappingVocabulary.ReceiveNowhere}', or left out for the sales order's location.");
+            if (rule.RestockingFeePercent is { } percent && (percent <= 0 || percent >= 100))
+                ctx.AddFailure($"{at}.restockingFeePercent", "must be more than 0 and less than 100.");
+            if (rule.RestockingFeeAmount is { } amount && amount <= 0)
+                ctx.AddFailure($"{at}.restockingFeeAmount", "must be more than 0.");
+            if (rule.RestockingFeePercent is not null && rule.RestockingFeeAmount is not null)
+                ctx.AddFailure(at, "Give a restocking fee as a percentage or as an amount, not both.");
+            if ((rule.RestockingFeePercent is not null || rule.RestockingFeeAmount is not null) && r.RestockingFeeItem is not { Length: > 0 })
+                ctx.AddFailure("returns.restockingFeeItem", $"Reason '{reason}' has a restocking fee: name the NetSuite item it is charged as.");
+        }
+        CheckPrefix(r.ReturnExternalIdPrefix, "returns.returnExternalIdPrefix", ctx);
+        CheckPrefix(r.ReceiptExternalIdPrefix, "returns.receiptExternalIdPrefix", ctx);
+        CheckPrefix(r.CreditExternalIdPrefix, "returns.creditExternalIdPrefix", ctx);
+        CheckPrefix(r.RefundExternalIdPrefix, "returns.refundExternalIdPrefix", ctx);
     }
 
     private static void CheckCatalog(MappingDefinition m, ValidationContext<MappingDefinition> ctx)

@@ -42,6 +42,16 @@ public static class MappingVocabulary
     public const string PriceDifferenceHold = "hold";
     public static readonly string[] PriceDifferenceRules = [PriceDifferenceSync, PriceDifferenceHold];
 
+    public const string WhenPaidRefund = "refund";
+    public const string WhenPaidCreditBalance = "creditBalance";
+    public static readonly string[] WhenPaidRules = [WhenPaidRefund, WhenPaidCreditBalance];
+
+    public const string ReasonWrong = "wrong";
+    public static readonly string[] DisputeReasons = [ReasonWrong, "missing", "spoiled", "damaged"];
+
+    /// <summary>A reason's goods are not received into any location (no item receipt, no restock).</summary>
+    public const string ReceiveNowhere = "none";
+
     public const string MasterNetSuite = "netsuite";
     public const string MasterOrderEz = "orderez";
     public static readonly string[] StockMasters = [MasterNetSuite, MasterOrderEz];

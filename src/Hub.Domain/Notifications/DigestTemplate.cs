@@ -79,6 +79,9 @@ public sealed record DigestTemplates(string Subject, string Body, string Item)
         FinanceNoticeKind.ProductNeedsAction => "Product needs action",
         FinanceNoticeKind.InventoryDiscrepancy => "Inventory discrepancy",
         FinanceNoticeKind.PriceDifference => "Price difference",
+        FinanceNoticeKind.CreditIssued => "Credit issued",
+        FinanceNoticeKind.RefundIssued => "Refund issued",
+        FinanceNoticeKind.ReturnNeedsAction => "Return needs action",
         _ => kind.ToString(),
     };
 }

@@ -10,6 +10,9 @@ public enum FinanceNoticeKind
     ProductNeedsAction,
     InventoryDiscrepancy,
     PriceDifference,
+    CreditIssued,
+    RefundIssued,
+    ReturnNeedsAction,
 }
 
 public enum NotificationChannel

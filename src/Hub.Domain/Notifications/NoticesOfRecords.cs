@@ -42,6 +42,19 @@ public static class NoticesOfRecords
                         ? "The order waits: correct the price in NetSuite's catalog or the order in OrderEZ."
                         : "Check the price with the outlet, or correct the catalog."))));
         }
+        foreach (var record in after.ReturnRecords.Where(r => r.Kind is ReturnRecordKind.CreditMemo or ReturnRecordKind.Refund && before.ReturnRecords.All(b => b.Id != r.Id || b.Kind != r.Kind)))
+        {
+            var credit = record.Kind == ReturnRecordKind.CreditMemo;
+            notices.Add(new FinanceNotice(credit ? FinanceNoticeKind.CreditIssued : FinanceNoticeKind.RefundIssued, after.Id,
+                IdOf($"{(credit ? "credit-issued" : "refund-issued")}:{record.Id}"), at,
+                credit ? $"Credit memo {record.Number} for order {order}: {Money(record.Total)} {currency}" : $"Refund {record.Number} for order {order}: {Money(record.Total)} {currency}",
+                Facts(("Order", order), (credit ? "Credit memo" : "Refund", record.Number), ("Amount", $"{Money(record.Total)} {currency}"),
+                    ("For", record.ExternalId ?? ""), ("Outlet", after.Latest?.OutletName ?? ""))));
+        }
+        foreach (var (@case, problem) in after.ReturnProblems.Where(p => !before.ReturnProblems.TryGetValue(p.Key, out var had) || had.Reason != p.Value.Reason))
+            notices.Add(new FinanceNotice(FinanceNoticeKind.ReturnNeedsAction, after.Id, IdOf($"return-needs-action:{after.Id}:{@case}:{problem.Code}:{problem.Reason}"), at,
+                $"Order {order}: a return or credit needs action ({problem.Code})",
+                Facts(("Order", order), ("Case", @case), ("Problem", problem.Code), ("Detail", problem.Reason))));
         return notices;
     }
 

@@ -26,11 +26,13 @@ public sealed record SyncCommandIssued(
     DateTimeOffset At,
     SyncTarget? To = null,
     DesiredTransform? Transform = null,
-    OrderProgress? Progress = null)
+    OrderProgress? Progress = null,
+    DesiredReturnRecord? Return = null,
+    DisputeProgress? Dispute = null)
 {
     // A factory, not a second constructor: the serializers need one constructor to read the event with.
     public static SyncCommandIssued Of(long orderId, string commandId, NextStep step, int? mappingVersion, DateTimeOffset at) =>
-        new(orderId, commandId, step.Kind, step.Target.ToString(), step.SalesOrder, step.Skus, mappingVersion, at, step.Target, step.Transform, step.Progress);
+        new(orderId, commandId, step.Kind, step.Target.ToString(), step.SalesOrder, step.Skus, mappingVersion, at, step.Target, step.Transform, step.Progress, step.Return, step.Dispute);
 }
 
 /// <summary>The NetSuite customer for the order's outlet is known (found, adopted or created).</summary>
@@ -109,13 +111,18 @@ public enum SyncCommandKind
     WriteProgressToOrderEz,
     CreateInvoice,
     CreateFulfilment,
+    CreateReturnAuthorization,
+    CreateItemReceipt,
+    CreateCreditMemo,
+    CreateCustomerRefund,
+    WriteDisputeToOrderEz,
 }
 
 public static class SyncCommandKinds
 {
     /// <summary>Which system a step talks to, and so whose concurrency budget it uses.</summary>
     public static TargetSystem System(this SyncCommandKind k) =>
-        k is SyncCommandKind.WriteBackToOrderEz or SyncCommandKind.WriteProgressToOrderEz ? TargetSystem.OrderEz : TargetSystem.NetSuite;
+        k is SyncCommandKind.WriteBackToOrderEz or SyncCommandKind.WriteProgressToOrderEz or SyncCommandKind.WriteDisputeToOrderEz ? TargetSystem.OrderEz : TargetSystem.NetSuite;
 }
 
 /// <summary>

@@ -12,4 +12,13 @@ public static class OrderIngest
             ? null
             : new OrderChangeObserved(snapshot.OrderId, snapshot, hash, source, now, raw);
     }
+
+    /// <summary>Pure: a dispute is appended when its business content is new and it is not older than the order's copy.</summary>
+    public static DisputeObserved? Decide(OrderSync? current, DisputeSnapshot dispute, ChangeSource source, DateTimeOffset now, string raw)
+    {
+        var hash = "dispute:" + dispute.BusinessHash();
+        if (current?.SeenHashes.Contains(hash) == true) return null;
+        if (current?.Disputes.FirstOrDefault(d => d.DisputeId == dispute.DisputeId) is { } had && had.UpdatedAt >= dispute.UpdatedAt) return null;
+        return new DisputeObserved(dispute.OrderId, dispute, hash, source, now, raw);
+    }
 }

@@ -72,7 +72,22 @@ public sealed record OrderSync
     public DateTimeOffset? LastObservedAt { get; init; }
     public DateTimeOffset? LastSyncedAt { get; init; }
 
-    public Problem? ActionNeeded => Failure ?? Blocked ?? Unreadable ?? Mismatch;
+    /// <summary>OrderEZ's disputes of the order, each as last read (newest updatedAt wins).</summary>
+    public IReadOnlyList<DisputeSnapshot> Disputes { get; init; } = [];
+
+    /// <summary>NetSuite's return authorizations, item receipts, credit memos and refunds of the order, as last read.</summary>
+    public IReadOnlyList<ReturnRecord> ReturnRecords { get; init; } = [];
+
+    /// <summary>Return cases the hub will not send as they stand, by case (a dispute, short shipment, abandoned).</summary>
+    public IReadOnlyDictionary<string, Problem> ReturnProblems { get; init; } = new Dictionary<string, Problem>();
+
+    /// <summary>What OrderEZ last acknowledged on each dispute (dispute id → hash of the credit written).</summary>
+    public IReadOnlyDictionary<string, string> DisputesWritten { get; init; } = new Dictionary<string, string>();
+
+    public Problem? ActionNeeded => Failure ?? Blocked ?? Unreadable ?? Mismatch ?? ReturnProblems.Values.OrderBy(p => p.Stage, StringComparer.Ordinal).FirstOrDefault();
+
+    /// <summary>The return record with this externalId, as read.</summary>
+    public ReturnRecord? Record(string externalId) => ReturnRecords.FirstOrDefault(r => r.ExternalId == externalId);
 
     /// <summary>NetSuite item id → the SKU this order learned it for (to read NetSuite's lines in our terms).</summary>
     public IReadOnlyDictionary<string, string> SkuByItemId() =>
@@ -88,7 +103,8 @@ public sealed record OrderSync
 
     /// <summary>Whether NetSuite has (or the hub has made) the record with this externalId.</summary>
     public bool Has(string externalId) =>
-        Transformed.Contains(externalId) || Invoices.Any(i => i.ExternalId == externalId) || Fulfilments.Any(f => f.ExternalId == externalId);
+        Transformed.Contains(externalId) || Invoices.Any(i => i.ExternalId == externalId) || Fulfilments.Any(f => f.ExternalId == externalId)
+        || ReturnRecords.Any(r => r.ExternalId == externalId);
 
     public static string StreamKey(long orderId) => $"oez-order-{orderId}";
 
@@ -126,7 +142,7 @@ public sealed record OrderSync
         OrderCustomerResolved e => this with { CustomerId = e.NetSuiteCustomerId, CustomerCountry = e.Country, Pending = Clears(e.CommandId) },
         SyncCommandIssued e => this with
         {
-            Pending = new PendingCommand(e.CommandId, e.Kind, e.Target, e.SalesOrder, e.Skus, e.At, e.To, e.Transform, e.Progress),
+            Pending = new PendingCommand(e.CommandId, e.Kind, e.Target, e.SalesOrder, e.Skus, e.At, e.To, e.Transform, e.Progress, e.Return, e.Dispute),
             Blocked = null,
         },
         SyncCommandSucceeded e => Succeeded(e),
@@ -136,7 +152,22 @@ public sealed record OrderSync
             Failure = new Problem(e.Code, e.Detail, e.Kind.ToString()),
             FailedAt = e.At,
         },
-        SyncRetryRequested => this with { Failure = null, FailedAt = null },
+        SyncRetryRequested => this with { Failure = null, FailedAt = null, ReturnProblems = new Dictionary<string, Problem>() },
+        DisputeObserved e => ObserveDispute(e),
+        ReturnRecordObserved e => this with
+        {
+            ReturnRecords = Upsert(ReturnRecords, e.Record, r => r.Id, r => r.ModifiedAt),
+            Transformed = e.Record.ExternalId is { } rx && !Transformed.Contains(rx) && e.CommandId is not null ? Transformed.Append(rx).ToList() : Transformed,
+            Pending = Clears(e.CommandId),
+        },
+        ReturnNeedsAction e => this with
+        {
+            ReturnProblems = new Dictionary<string, Problem>(ReturnProblems) { [e.Case] = new Problem(e.Code, e.Reason, e.Case) },
+        },
+        ReturnProblemCleared e => this with
+        {
+            ReturnProblems = ReturnProblems.Where(p => p.Key != e.Case).ToDictionary(p => p.Key, p => p.Value),
+        },
         FulfilmentObserved e => this with
         {
             Fulfilments = Upsert(Fulfilments, e.Fulfilment, f => f.Id, f => f.ModifiedAt),
@@ -200,7 +231,27 @@ public sealed record OrderSync
             SyncCommandKind.WriteProgressToOrderEz => next with { ProgressAckedHash = e.DesiredHash, ProgressWritten = pending?.Progress ?? ProgressWritten },
             SyncCommandKind.CreateInvoice or SyncCommandKind.CreateFulfilment when pending?.Transform is { } t && !Transformed.Contains(t.ExternalId) =>
                 next with { Transformed = Transformed.Append(t.ExternalId).ToList() },
+            SyncCommandKind.CreateReturnAuthorization or SyncCommandKind.CreateItemReceipt or SyncCommandKind.CreateCreditMemo or SyncCommandKind.CreateCustomerRefund
+                when pending?.Return is { } r && !Transformed.Contains(r.ExternalId) =>
+                next with { Transformed = Transformed.Append(r.ExternalId).ToList() },
+            SyncCommandKind.WriteDisputeToOrderEz when pending?.Dispute is { } d => next with
+            {
+                DisputesWritten = new Dictionary<string, string>(DisputesWritten) { [d.DisputeId.ToString(System.Globalization.CultureInfo.InvariantCulture)] = d.Hash() },
+            },
             _ => next,
+        };
+    }
+
+    /// <summary>A newer read of a dispute replaces the older; an older one arriving late never wins.</summary>
+    private OrderSync ObserveDispute(DisputeObserved e)
+    {
+        var seen = SeenHashes.Contains(e.ContentHash) ? SeenHashes : SeenHashes.Append(e.ContentHash).ToList();
+        var had = Disputes.FirstOrDefault(d => d.DisputeId == e.Dispute.DisputeId);
+        if (had is not null && had.UpdatedAt >= e.Dispute.UpdatedAt) return this with { SeenHashes = seen };
+        return this with
+        {
+            SeenHashes = seen,
+            Disputes = Disputes.Where(d => d.DisputeId != e.Dispute.DisputeId).Append(e.Dispute).OrderBy(d => d.DisputeId).ToList(),
         };
     }
 
@@ -279,7 +330,9 @@ public sealed record PendingCommand(
     DateTimeOffset IssuedAt,
     SyncTarget? To = null,
     DesiredTransform? Transform = null,
-    OrderProgress? Progress = null)
+    OrderProgress? Progress = null,
+    DesiredReturnRecord? Return = null,
+    DisputeProgress? Dispute = null)
 {
     public TargetSystem System => To?.System ?? Kind.System();
 }

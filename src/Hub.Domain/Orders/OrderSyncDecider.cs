@@ -6,7 +6,7 @@ namespace Hub.Domain.Orders;
 
 /// <summary>The next step needed to bring NetSuite and OrderEZ in line with an order's desired state.</summary>
 public sealed record NextStep(SyncCommandKind Kind, SyncTarget Target, DesiredSalesOrder? SalesOrder, IReadOnlyList<string>? Skus,
-    DesiredTransform? Transform = null, OrderProgress? Progress = null);
+    DesiredTransform? Transform = null, OrderProgress? Progress = null, DesiredReturnRecord? Return = null, DisputeProgress? Dispute = null);
 
 /// <summary>What the decider concluded: a step to take, a reason the order is blocked, or nothing to do.</summary>
 public sealed record Decision(NextStep? Step, string? BlockCode, string? BlockReason)
@@ -47,6 +47,13 @@ public static class OrderSyncDecider
         if (outcome.SalesOrder is null)
             return Decision.Block(outcome.BlockedCode!, outcome.BlockedReason!);
 
+        // Abandoned after it was invoiced: the invoices are credited first, then the sales order is closed.
+        if (outcome.SalesOrder.Hash() != s.AckedHash && s.Latest.Status == OrderStatus.Abandoned && s.Invoices.Count > 0)
+            return AfterSalesOrder(s, mapping)
+                ?? (ReturnsPlan.AbandonedCredited(s, mapping.Definition)
+                    ? Decision.Take(new NextStep(SyncCommandKind.UpsertSalesOrder, SyncTarget.NetSuite(RecordKind.SalesOrder, outcome.SalesOrder.ExternalId), outcome.SalesOrder, null))
+                    : Decision.Nothing);
+
         if (outcome.SalesOrder.Hash() != s.AckedHash && !s.NetSuiteAccepts(outcome.SalesOrder))
             // What NetSuite did with the order still reaches OrderEZ (and gets invoiced) while the change waits for a person.
             return AfterSalesOrder(s, mapping) ?? Decision.Block(ProblemCodes.SalesOrderMovedOnInNetSuite.Code,
@@ -76,6 +83,6 @@ public static class OrderSyncDecider
             return Decision.Take(transform.Kind == TransformKind.Invoice
                 ? new NextStep(SyncCommandKind.CreateInvoice, SyncTarget.NetSuite(RecordKind.Invoice, transform.ExternalId), null, null, transform)
                 : new NextStep(SyncCommandKind.CreateFulfilment, SyncTarget.NetSuite(RecordKind.Fulfilment, transform.ExternalId), null, null, transform));
-        return null;
+        return ReturnsPlan.Next(s, mapping.Definition) is { } step ? Decision.Take(step) : null;
     }
 }

@@ -9,6 +9,8 @@ public static class OrderSyncFold
             {
                 OrderChangeObserved first => OrderSync.Start(first),
                 OrderChangeUnreadable first => OrderSync.Start(first.OrderId).When(first),
+                // A dispute read before the order itself (a poll of disputes ran first): the order's own change follows.
+                DisputeObserved first => OrderSync.Start(first.OrderId).When(first),
                 _ => null,
             }
             : state.When(data);

@@ -32,6 +32,12 @@ public static class OrderSyncPlan
             events.Add(mismatch);
             state = state.When(mismatch);
         }
+        // Returns the hub will not send as they stand are recorded with their figures; the order's other work goes on.
+        foreach (var e in ReturnsPlan.ProblemEvents(state, mapping.Definition, now))
+        {
+            events.Add(e);
+            state = state.When(e);
+        }
         // A line for a SKU NetSuite's catalog has deactivated is not sent as if it were orderable: a person decides.
         if (inactiveSkus is { Count: > 0 } && state.NetSuiteSalesOrderId is null && state.Pending is null && state.Failure is null
             && state.Latest is { } latest && !latest.Status.IsWithdrawn()

@@ -98,6 +98,9 @@ public enum PaymentStatus
     PartiallyPaid,
     Paid,
     Overpaid,
+
+    /// <summary>Nothing is due any more, and credits (not money) closed it.</summary>
+    Credited,
 }
 
 /// <summary>The invoice as OrderEZ is told it (several invoices of one order read as one: numbers joined, money summed).</summary>
@@ -115,7 +118,10 @@ public sealed record OrderProgress(
     IReadOnlyList<TransactionLine> Shipped,
     InvoiceSummary? Invoice,
     PaymentStatus PaymentStatus,
-    decimal AmountPaid)
+    decimal AmountPaid,
+    // Written only when set, so the progress of orders without credits keeps the hash OrderEZ acknowledged.
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    decimal AmountCredited = 0)
 {
     public bool IsEmpty => Stage is null && Invoice is null;
 

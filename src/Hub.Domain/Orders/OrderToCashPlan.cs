@@ -22,6 +22,7 @@ public static class OrderProgressPlan
 
         InvoiceSummary? invoice = null;
         var paid = 0m;
+        var credited = 0m;
         var status = PaymentStatus.Unpaid;
         if (s.Invoices.Count > 0)
         {
@@ -30,10 +31,13 @@ public static class OrderProgressPlan
             var due = invoices.Sum(i => i.AmountRemaining);
             invoice = new InvoiceSummary(string.Join(", ", invoices.Select(i => i.Number)), total, due,
                 invoices.Select(i => i.DueDate).Max(), invoices.All(i => i.Stage == InvoiceStage.PaidInFull));
-            paid = invoices.Sum(i => i.AmountPaid);
-            status = paid <= 0 ? PaymentStatus.Unpaid : due > 0 ? PaymentStatus.PartiallyPaid : PaymentStatus.Paid;
+            // NetSuite counts a credit memo applied to an invoice as paid; OrderEZ is told money and credits apart.
+            credited = s.ReturnRecords.Where(r => r.Kind == ReturnRecordKind.CreditMemo).Sum(r => r.AmountApplied);
+            paid = Math.Max(0, invoices.Sum(i => i.AmountPaid) - credited);
+            status = due <= 0 && paid <= 0 && credited > 0 ? PaymentStatus.Credited
+                : paid <= 0 ? PaymentStatus.Unpaid : due > 0 ? PaymentStatus.PartiallyPaid : PaymentStatus.Paid;
         }
-        return new OrderProgress(stage, tracking, carrier, shippedOn, quantities, invoice, status, paid);
+        return new OrderProgress(stage, tracking, carrier, shippedOn, quantities, invoice, status, paid, credited);
     }
 }
 
@@ -125,7 +129,13 @@ public static class InvoiceCheck
         if (wanted.Count == 0 || wanted.Any(w => billed.GetValueOrDefault(w.Key) < w.Value)) return null;
         var precision = mapping.Currencies.GetValueOrDefault(s.Latest.Currency)?.Precision ?? 2;
         var tolerance = 1m / (decimal)Math.Pow(10, precision);
-        var netSuiteTotal = s.Invoices.Sum(i => i.Total);
+        // Lines left out at delivery are credited (ReturnsPlan): the invoices less those credits are what the outlet owes.
+        var shortPrefix = $"{mapping.Returns.CreditExternalIdPrefix}{s.OrderId.ToString(CultureInfo.InvariantCulture)}-short-";
+        var shortCredits = s.ReturnRecords.Where(r => r.Kind == ReturnRecordKind.CreditMemo && r.ExternalId?.StartsWith(shortPrefix, StringComparison.Ordinal) == true).ToList();
+        if (mapping.Returns.Enabled && s.Invoices.Any(i => !s.Has(shortPrefix + i.Id))
+            && ReturnsPlan.Evaluate(s, mapping).Any(o => o.Case == ReturnCases.ShortShipment && o.Step is not null))
+            return null;
+        var netSuiteTotal = s.Invoices.Sum(i => i.Total) - shortCredits.Sum(c => c.Total);
         return Math.Abs(netSuiteTotal - orderEzTotal) > tolerance
             ? new InvoiceTotalMismatched(s.OrderId, s.Invoices[^1].Id, netSuiteTotal, orderEzTotal, now)
             : null;

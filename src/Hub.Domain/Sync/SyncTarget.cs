@@ -18,6 +18,11 @@ public enum RecordKind
     Fulfilment,
     Invoice,
     Payment,
+    ReturnAuthorization,
+    ItemReceipt,
+    CreditMemo,
+    Refund,
+    Dispute,
 }
 
 /// <summary>

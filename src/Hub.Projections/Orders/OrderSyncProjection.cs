@@ -28,6 +28,10 @@ public sealed class OrderSyncProjection : SingleStreamProjection<OrderSync, stri
         IncludeType<InvoiceObserved>();
         IncludeType<InvoiceTotalMismatched>();
         IncludeType<OrderLinePricesChecked>();
+        IncludeType<DisputeObserved>();
+        IncludeType<ReturnRecordObserved>();
+        IncludeType<ReturnNeedsAction>();
+        IncludeType<ReturnProblemCleared>();
 
         // Used by rebuilds only (the projection is inline): read big pages and write each order once per flush
         // (insert-only batches) instead of once per page.

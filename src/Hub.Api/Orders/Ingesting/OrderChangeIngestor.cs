@@ -39,6 +39,20 @@ public sealed class OrderChangeIngestor(IServiceProvider services, HubClock cloc
             return true;
         });
 
+    /// <summary>
+    /// Same path for disputes: on the order's stream (its records are made from the order's sales order and invoices),
+    /// de-duplicated on delivery id and content (the hub's own credit write-back echoes back as no change).
+    /// </summary>
+    public Task<IngestOutcome> IngestDisputeAsync(DisputeSnapshot dispute, ChangeSource source, string raw, CancellationToken ct) =>
+        IngestAsync<OrderSync>(OrderSync.StreamKey(dispute.OrderId), source, ct, async (stream, _, outbox) =>
+        {
+            var observed = OrderIngest.Decide(stream.Aggregate, dispute, source, clock.Now, raw);
+            if (observed is null) return false;
+            stream.AppendOne(observed);
+            if (stream.Aggregate?.Committed is not null) await outbox.PublishAsync(new SyncOrder(dispute.OrderId));
+            return true;
+        });
+
     /// <summary>Same path for outlets: de-duplicated on delivery id and content (our own write-back echoes back as
     /// "no change"), appended to the outlet's stream, and the customer sync queued in the same commit.</summary>
     public Task<IngestOutcome> IngestOutletAsync(OutletSnapshot snapshot, ChangeSource source, CancellationToken ct) =>

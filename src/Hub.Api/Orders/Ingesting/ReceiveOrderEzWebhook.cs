@@ -3,6 +3,7 @@ using FluentValidation;
 using Hub.Api.Infrastructure;
 using Hub.Api.OrderEz;
 using Hub.Domain.Common;
+using Hub.Domain.Orders;
 using Hub.OrderEz;
 using Microsoft.Extensions.Options;
 
@@ -90,6 +91,19 @@ public static class ReceiveOrderEzWebhook
             ? message.Type.Contains('\0') ? "type" : NulPath(message.Data, "data", depth: 0)
             : null;
         source = source with { EventType = nul == "type" ? null : message.Type, OccurredAt = message.Timestamp };
+        // Two dispute messages are named after the order; their data is the dispute, which names its order.
+        if (OezWords.Events.CarriesDispute(message.Type))
+        {
+            var (dispute, errors) = nul is not null
+                ? (null, Errors(nul, "Must not contain the NUL character (U+0000)."))
+                : await ReadAsync<OezDispute>(message.Data, "dispute", null, ct);
+            DisputeSnapshot? snapshot = null;
+            if (errors is null) (snapshot, errors) = OrderEzTranslator.ToSnapshot(dispute!);
+            if (errors is not null)
+                return await UnreadableAsync(ingestor, source, raw, "order", OrderIdOf(message.Data), errors, ct);
+            return Answer(await ingestor.IngestDisputeAsync(snapshot!, source with { OccurredAt = snapshot!.UpdatedAt }, raw, ct));
+        }
+
         var kind = message.Type.StartsWith("order.", StringComparison.Ordinal) ? "order"
             : message.Type.StartsWith("outlet.", StringComparison.Ordinal) ? "outlet" : null;
         if (kind is not null && nul is not null)
@@ -147,6 +161,10 @@ public static class ReceiveOrderEzWebhook
     private static long? IdOf(JsonElement data) =>
         data.ValueKind == JsonValueKind.Object && data.TryGetProperty("id", out var idProperty)
         && idProperty.ValueKind == JsonValueKind.Number && idProperty.TryGetInt64(out var value) && value > 0 ? value : null;
+
+    private static long? OrderIdOf(JsonElement data) =>
+        data.ValueKind == JsonValueKind.Object && data.TryGetProperty("orderId", out var p)
+        && p.ValueKind == JsonValueKind.Number && p.TryGetInt64(out var value) && value > 0 ? value : null;
 
     private static async Task<(T? Value, Dictionary<string, string[]>? Errors)> ReadAsync<T>(
         JsonElement data, string what, IValidator<T>? validator, CancellationToken ct) where T : class

@@ -25,6 +25,8 @@ public static class PollOrderEzHandler
 
     public const string PaymentCheckpointId = "orderez-payments";
 
+    public const string DisputeCheckpointId = "orderez-disputes";
+
     public const string StockAdditionsCheckpointId = "orderez-stock-additions";
 
     public const string StockAdjustmentsCheckpointId = "orderez-stock-adjustments";
@@ -37,7 +39,7 @@ public static class PollOrderEzHandler
         PollOrderEz command, IDocumentStore store, OrderEzClient orderEz, OrderChangeIngestor ingestor, IValidator<OezOrder> validator,
         Mappings.MappingRegistry mappings, IOptions<HubOptions> options, HubClock clock, ILogger<PollOrderEz> log, CancellationToken ct)
     {
-        if (command.Source is not (null or CheckpointId or OutletCheckpointId or PaymentCheckpointId or StockAdditionsCheckpointId or StockAdjustmentsCheckpointId))
+        if (command.Source is not (null or CheckpointId or OutletCheckpointId or PaymentCheckpointId or DisputeCheckpointId or StockAdditionsCheckpointId or StockAdjustmentsCheckpointId))
             throw new ArgumentException($"'{command.Source}' is not an OrderEZ poller.", nameof(command));
         if (command.Source is StockAdditionsCheckpointId or StockAdjustmentsCheckpointId)
         {
@@ -48,16 +50,19 @@ public static class PollOrderEzHandler
         // The ingestor commits each change on its record's stream as it is read (de-duplicated on content, so the
         // overlap is free); this session commits the checkpoints and covered windows once the sweeps are done.
         await using var session = store.LightweightSession();
-        int orders = 0, outlets = 0, payments = 0;
+        int orders = 0, outlets = 0, payments = 0, disputes = 0;
         if (command.Source is null or CheckpointId)
             orders = (await PollLoop.RunAsync(Orders(orderEz, ingestor, validator, log), session, opts.PollOverlapSeconds, opts.PollMaxPages, clock.Now, ct)).Window.TakenIn;
         if (command.Source is null or OutletCheckpointId)
             outlets = (await PollLoop.RunAsync(Outlets(orderEz, ingestor), session, opts.PollOverlapSeconds, opts.PollMaxPages, clock.Now, ct)).Window.TakenIn;
         if (command.Source is null or PaymentCheckpointId)
             payments = (await PollLoop.RunAsync(Payments(orderEz, ingestor), session, opts.PollOverlapSeconds, opts.PollMaxPages, clock.Now, ct)).Window.TakenIn;
+        if (command.Source is null or DisputeCheckpointId)
+            disputes = (await PollLoop.RunAsync(Disputes(orderEz, ingestor), session, opts.PollOverlapSeconds, opts.PollMaxPages, clock.Now, ct)).Window.TakenIn;
         await session.SaveChangesAsync(ct);
-        if (orders + outlets + payments > 0)
-            log.LogInformation("OrderEZ poll: {Orders} new order change(s), {Outlets} new outlet change(s), {Payments} new payment(s)", orders, outlets, payments);
+        if (orders + outlets + payments + disputes > 0)
+            log.LogInformation("OrderEZ poll: {Orders} new order change(s), {Outlets} new outlet change(s), {Payments} new payment(s), {Disputes} dispute change(s)",
+                orders, outlets, payments, disputes);
     }
 
     public static PollSource<OezOrder> Orders(OrderEzClient orderEz, OrderChangeIngestor ingestor, IValidator<OezOrder> validator, ILogger log) =>
@@ -106,6 +111,23 @@ public static class PollOrderEzHandler
                     return await ingestor.IngestPaymentAsync(OrderEzTranslator.ToSnapshot(payment), source, raw, ct) == IngestOutcome.Appended;
                 const string reason = "OrderEZ listed a payment the hub cannot read: it needs an 'id', an 'outletId', a positive 'amount' and a 'currency'.";
                 return await ingestor.RecordUnattributedAsync(reason, source, raw, ct) == IngestOutcome.Appended;
+            }));
+
+    public static PollSource<OezDispute> Disputes(OrderEzClient orderEz, OrderChangeIngestor ingestor) =>
+        new(PollerRegistry.OrderEzDisputes,
+            async (since, page, ct) => PageOf(await orderEz.ListDisputesAsync(since, page, PageSize, ct), page),
+            d => d.UpdatedAt,
+            (disputes, reading, ct) => IngestEachAsync(disputes, reading, d => d.UpdatedAt, async (dispute, source) =>
+            {
+                var raw = JsonSerializer.Serialize(dispute, OrderEzJson.Options);
+                var (snapshot, errors) = OrderEzTranslator.ToSnapshot(dispute);
+                if (snapshot is not null)
+                    return await ingestor.IngestDisputeAsync(snapshot, source, raw, ct) == IngestOutcome.Appended;
+                var reason = "OrderEZ listed a dispute the hub cannot read: " + string.Join("; ", errors!.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
+                var recorded = dispute.OrderId > 0
+                    ? await ingestor.RecordUnreadableOrderAsync(dispute.OrderId, reason, source, raw, ct)
+                    : await ingestor.RecordUnattributedAsync(reason, source, raw, ct);
+                return recorded == IngestOutcome.Appended;
             }));
 
     /// <summary>

@@ -16,7 +16,8 @@ namespace Hub.Api.Orders.Syncing;
 /// Orders on the sync kernel: the executors of an order's steps (items, customer, sales order, write-back) and
 /// how its steps end. Deciding is <see cref="SyncOrderHandler"/>'s; recording, retrying and waking are the kernel's.
 /// </summary>
-public sealed class OrderFlow(NetSuitePort netSuite, OrderEzPort orderEz, Notifications.FinanceNotifications notifications, HubClock clock, IOptions<HubOptions> options)
+public sealed class OrderFlow(NetSuitePort netSuite, NetSuiteReturnsPort returns, OrderEzPort orderEz, Notifications.FinanceNotifications notifications,
+    HubClock clock, IOptions<HubOptions> options)
     : SyncFlow<OrderSync>(clock, options)
 {
     public const string FlowName = "order";
@@ -57,6 +58,9 @@ public sealed class OrderFlow(NetSuitePort netSuite, OrderEzPort orderEz, Notifi
             SyncCommandKind.WriteBackToOrderEz => await WriteBackAsync(state, pending, ct),
             SyncCommandKind.WriteProgressToOrderEz => await WriteProgressAsync(state, pending, ct),
             SyncCommandKind.CreateInvoice or SyncCommandKind.CreateFulfilment => new StepResult.Done(await TransformAsync(state, pending, ct)),
+            SyncCommandKind.CreateReturnAuthorization or SyncCommandKind.CreateItemReceipt or SyncCommandKind.CreateCreditMemo or SyncCommandKind.CreateCustomerRefund =>
+                new StepResult.Done(await ReturnRecordAsync(state, pending, ct)),
+            SyncCommandKind.WriteDisputeToOrderEz => await WriteDisputeAsync(state, pending, ct),
             _ => throw new InvalidOperationException($"Order step {pending.Kind} has no executor."),
         };
     }
@@ -99,7 +103,9 @@ public sealed class OrderFlow(NetSuitePort netSuite, OrderEzPort orderEz, Notifi
         if (state.NetSuiteSalesOrderId is { } existingId
             && await netSuite.ReadSalesOrderStatusAsync(existingId, ct) is var (stage, label))
         {
-            var movedOn = !((SalesOrderStage?)stage).AcceptsReplace(so);
+            // Closing an abandoned order once its invoices are credited is what NetSuite allows at any status.
+            var closing = so.Lines.All(l => l.IsClosed) && state.Latest?.Status == OrderStatus.Abandoned && state.Invoices.Count > 0;
+            var movedOn = !((SalesOrderStage?)stage).AcceptsReplace(so) && !closing;
             observed = new SalesOrderStatusObserved(state.OrderId, movedOn ? pending.CommandId : null, existingId, stage, label, "read before write", Clock.Now);
             if (movedOn) return [observed];
         }
@@ -143,5 +149,40 @@ public sealed class OrderFlow(NetSuitePort netSuite, OrderEzPort orderEz, Notifi
             ? await netSuite.ReadInvoiceAsync(id, skus, ct) is { } invoice ? new InvoiceObserved(state.OrderId, null, invoice.Invoice, "after transform", Clock.Now) : null
             : await netSuite.ReadFulfilmentAsync(id, skus, ct) is { } fulfilment ? new FulfilmentObserved(state.OrderId, null, fulfilment.Fulfilment, "after transform", Clock.Now) : null;
         return observed is null ? [succeeded] : [succeeded, observed];
+    }
+
+    /// <summary>
+    /// A return authorization, item receipt, credit memo or refund (made, or found and adopted by its externalId), then
+    /// read back so the order holds NetSuite's own figures. A credit memo is applied to the order's open invoices as far
+    /// as each is open now; what money moved is read again (the invoices, the refunded credit memo).
+    /// </summary>
+    private async Task<object[]> ReturnRecordAsync(OrderSync state, PendingCommand pending, CancellationToken ct)
+    {
+        var r = pending.Return ?? throw new InvalidOperationException("A return step always carries the record it makes.");
+        var (id, request) = await returns.MakeAsync(r, state.Items, ct);
+        var skus = state.SkuByItemId();
+        var reread = new List<string>();
+        if (r.Kind == ReturnRecordKind.CreditMemo && r.ApplyTo is { Count: > 0 } invoices)
+        {
+            reread.AddRange(await returns.ApplyAsync(id, invoices, ct));
+            if (reread.Count > 0) request += $"; PATCH creditMemo/{id} apply → invoice {string.Join(", ", reread)}";
+        }
+        var events = new List<object> { new SyncCommandSucceeded(state.OrderId, pending.CommandId, pending.Kind, id, null, request, Clock.Now) };
+        if (await returns.ReadAsync(r.Kind, id, skus, ct) is { } made)
+            events.Add(new ReturnRecordObserved(state.OrderId, null, made, "after " + pending.Kind, Clock.Now));
+        if (r.Kind == ReturnRecordKind.Refund && await returns.ReadAsync(ReturnRecordKind.CreditMemo, r.SourceId, skus, ct) is { } refunded)
+            events.Add(new ReturnRecordObserved(state.OrderId, null, refunded, "after refund", Clock.Now));
+        foreach (var invoiceId in reread)
+            if (await netSuite.ReadInvoiceAsync(invoiceId, skus, ct) is { } invoice)
+                events.Add(new InvoiceObserved(state.OrderId, null, invoice.Invoice, "after credit", Clock.Now));
+        return [.. events];
+    }
+
+    /// <summary>The credit memo and refund of a dispute, told to OrderEZ on the dispute; a repeat writes the same values.</summary>
+    private async Task<StepResult> WriteDisputeAsync(OrderSync state, PendingCommand pending, CancellationToken ct)
+    {
+        var progress = pending.Dispute ?? throw new InvalidOperationException("A dispute write-back always carries what it writes.");
+        var request = await orderEz.WriteDisputeAsync(progress, ct);
+        return StepResult.With(new SyncCommandSucceeded(state.OrderId, pending.CommandId, pending.Kind, null, progress.Hash(), request, Clock.Now));
     }
 }
