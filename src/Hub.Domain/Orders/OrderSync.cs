@@ -156,7 +156,8 @@ public sealed record OrderSync
         DisputeObserved e => ObserveDispute(e),
         ReturnRecordObserved e => this with
         {
-            ReturnRecords = Upsert(ReturnRecords, e.Record, r => r.Id, r => r.ModifiedAt),
+            // Keyed by type and id: a receipt and a credit memo are different records whatever their numbers.
+            ReturnRecords = Upsert(ReturnRecords, e.Record, r => $"{r.Kind}:{r.Id}", r => r.ModifiedAt),
             Transformed = e.Record.ExternalId is { } rx && !Transformed.Contains(rx) && e.CommandId is not null ? Transformed.Append(rx).ToList() : Transformed,
             Pending = Clears(e.CommandId),
         },
