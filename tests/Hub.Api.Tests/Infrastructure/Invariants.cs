@@ -44,6 +44,7 @@ public static class Invariants
 
         SalesOrdersAreOnePerOrder(orders, salesOrders, ledger, orderEzOrders);
         CustomersAreOnePerOutlet(customers, ledger, outlets);
+        ReturnRecordsAreMadeOnce(ledger);
 
         using var store = DocumentStore.For(o =>
         {
@@ -84,6 +85,17 @@ public static class Invariants
         }
         var expected = orders.Select(o => $"oez-so-{o}").ToHashSet();
         salesOrders.Where(r => !expected.Contains(Text(r["externalId"]) ?? "")).Select(r => r.ToJsonString()).ShouldBeEmpty("no sales order beyond one per order");
+    }
+
+    /// <summary>I1 for returns and credits: no return authorization, receipt, credit memo or refund was created twice.</summary>
+    private static void ReturnRecordsAreMadeOnce(List<JsonObject> ledger)
+    {
+        string[] types = ["returnAuthorization", "itemReceipt", "creditMemo", "customerRefund"];
+        foreach (var entry in ledger.Where(e => types.Contains(e["type"]!.GetValue<string>())))
+            entry["creates"]!.GetValue<int>().ShouldBeLessThanOrEqualTo(1, $"{entry["type"]} {entry["internalId"]} created once");
+        ledger.Where(e => types.Contains(e["type"]!.GetValue<string>()) && e["externalId"]?.GetValueKind() == JsonValueKind.String)
+            .GroupBy(e => (e["type"]!.GetValue<string>(), e["externalId"]!.GetValue<string>())).Where(g => g.Count() > 1)
+            .Select(g => $"{g.Key.Item1} {g.Key.Item2}").ShouldBeEmpty("one record per externalId");
     }
 
     /// <summary>I1 for customers: one NetSuite customer per business, created once, and every link the hub wrote back is real.</summary>
