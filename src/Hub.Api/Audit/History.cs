@@ -71,6 +71,20 @@ public static class History
                 : $"Priced unlike the catalog ({(p.OnDifference == Hub.Domain.Mapping.MappingVocabulary.PriceDifferenceHold ? "held" : "sent at OrderEZ's price")}): "
                   + OrderPriceCheck.Describe(p.Differences, p.Currency, p.Precision),
             "hub", null, null, null, p.At, null, null, null, null, null),
+        DisputeObserved d => new HistoryEntry(e.Sequence, e.Version, nameof(DisputeObserved), e.Timestamp,
+            $"OrderEZ dispute {d.Dispute.DisputeId} ({d.Dispute.Reason}, {(d.Dispute.Resolved ? "resolved" : d.Dispute.StatusWord ?? "open")} by {d.Dispute.Resolution}): "
+            + string.Join(", ", d.Dispute.Lines.Select(l => $"{l.Sku}×{l.Quantity}"))
+            + (d.Dispute.Returned is { } back ? $"; back at the warehouse: {string.Join(", ", back.Select(l => $"{l.Sku}×{l.Quantity}"))}" : ""),
+            d.Source.Channel, d.Source.DeliveryId, d.Source.EventType, d.Source.PollWindow, d.Source.OccurredAt, d.ReceivedAt, null, null, null, d.RawPayload),
+        ReturnRecordObserved r => new HistoryEntry(e.Sequence, e.Version, nameof(ReturnRecordObserved), e.Timestamp,
+            $"NetSuite {r.Record.Kind} {r.Record.Number} ({r.Record.Id}) is '{r.Record.Status}'"
+            + (r.Record.Kind is ReturnRecordKind.CreditMemo or ReturnRecordKind.Refund ? $", {r.Record.Total} total, {r.Record.AmountRemaining} remaining" : "")
+            + (r.Record.Lines.Count > 0 ? ": " + string.Join(", ", r.Record.Lines.Select(l => $"{l.Sku}×{l.Quantity}")) : "") + $" ({r.How})",
+            "netsuite", null, null, null, r.Record.ModifiedAt, r.At, r.CommandId, null, null, null),
+        ReturnNeedsAction a => new HistoryEntry(e.Sequence, e.Version, nameof(ReturnNeedsAction), e.Timestamp,
+            $"Action needed ({a.Case}): {a.Code}: {a.Reason}", "hub", null, null, null, a.At, null, null, null, null, null),
+        ReturnProblemCleared c => new HistoryEntry(e.Sequence, e.Version, nameof(ReturnProblemCleared), e.Timestamp,
+            $"{c.Case} no longer needs action", "hub", null, null, null, c.At, null, null, null, null, null),
         SyncRetryRequested r => new HistoryEntry(e.Sequence, e.Version, "SyncRetryRequested", e.Timestamp,
             $"Retry requested by {r.RequestedBy}: {r.Reason}", r.RequestedBy, null, null, null, r.At, null, null, null, null, null),
         _ => null,

@@ -233,6 +233,20 @@ public static class NetSuiteTranslator
             path = $"/services/rest/record/v1/salesOrder/{{id}}/!transform/{RecordOf(t.Kind)}?replace=item",
             body = new { externalId = t.ExternalId, lines = t.Lines, milestone = t.Milestone },
         },
+        SyncCommandKind.CreateCustomerRefund when c.Return is { } r => new
+        {
+            method = "POST",
+            path = $"/services/rest/record/v1/{NetSuiteReturnsTranslator.CustomerRefundRecord}",
+            body = new { externalId = r.ExternalId, customer = r.CustomerId, creditMemo = r.SourceId, memo = r.Memo },
+        },
+        SyncCommandKind.CreateReturnAuthorization or SyncCommandKind.CreateItemReceipt or SyncCommandKind.CreateCreditMemo when c.Return is { } r => new
+        {
+            method = "POST",
+            path = $"/services/rest/record/v1/{NetSuiteReturnsTranslator.RecordOf(r.From)}/{r.SourceId}/!transform/{NetSuiteReturnsTranslator.RecordOf(r.Kind)}"
+                + (r.Lines.Count > 0 ? "?replace=item" : ""),
+            body = new { externalId = r.ExternalId, memo = r.Memo, lines = r.Lines, location = r.Location, fee = r.Fee, feeItem = r.FeeItem, applyTo = r.ApplyTo },
+        },
+        SyncCommandKind.WriteDisputeToOrderEz when c.Dispute is { } d => new { method = "PATCH", path = $"/distributor/disputes/{d.DisputeId}", body = d },
         SyncCommandKind.EnsureCustomer => new { method = "PUT", path = c.To is { } to ? $"/services/rest/record/v1/{CustomerRecord}/{ByExternalId(to.Key)}" : $"/services/rest/record/v1/{c.Target}" },
         _ => new { target = c.Target },
     };

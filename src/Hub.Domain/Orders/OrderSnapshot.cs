@@ -53,6 +53,9 @@ public static class OrderStatusRules
     public static bool IsCommitted(this OrderStatus s) =>
         s is OrderStatus.Accepted or OrderStatus.PartiallyAccepted or OrderStatus.Completed or OrderStatus.ActionNeeded or OrderStatus.InDispute;
 
+    /// <summary>The outlet confirmed delivery: completed, and what can follow it (a dispute, "the invoice does not match").</summary>
+    public static bool IsDelivered(this OrderStatus s) => s is OrderStatus.Completed or OrderStatus.ActionNeeded or OrderStatus.InDispute;
+
     /// <summary>Declined and abandoned orders must not ship: their NetSuite lines are closed.</summary>
     public static bool IsWithdrawn(this OrderStatus s) => s is OrderStatus.Declined or OrderStatus.Abandoned;
 }

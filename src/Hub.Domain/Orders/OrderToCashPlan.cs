@@ -12,7 +12,8 @@ public static class OrderProgressPlan
         DeliveryStage? stage = s.Fulfilments.Count == 0 ? null : (DeliveryStage)(int)s.Fulfilments.Max(f => f.Stage);
         // The stage never goes back: a fulfilment edited back to packed in NetSuite does not unship the order in OrderEZ.
         if (s.DeliveryReached is { } reached && (stage is null || reached > stage)) stage = reached;
-        if (s.Latest?.Status == OrderStatus.Completed && stage is not null) stage = DeliveryStage.Delivered;
+        // A dispute or "the invoice does not match" comes after delivery: OrderEZ keeps showing delivered.
+        if (s.Latest?.Status.IsDelivered() == true && stage is not null) stage = DeliveryStage.Delivered;
 
         var tracking = s.Fulfilments.SelectMany(f => f.TrackingNumbers).Distinct().ToList();
         var carrier = s.Fulfilments.Select(f => f.Carrier).LastOrDefault(c => c is not null);

@@ -158,7 +158,7 @@ public static class ReturnsPlan
     private static CaseOutcome ShortShipment(OrderSync s, MappingDefinition mapping)
     {
         var none = new CaseOutcome(ReturnCases.ShortShipment, null, null);
-        if (s.Latest is not { } latest || latest.Status is not (OrderStatus.Completed or OrderStatus.InDispute or OrderStatus.ActionNeeded) || s.Invoices.Count == 0)
+        if (s.Latest is not { } latest || !latest.Status.IsDelivered() || s.Invoices.Count == 0)
             return none;
         var kept = Sum(latest.Lines.Where(l => l.Included).Select(l => new TransactionLine(l.Sku, l.Quantity)));
         var skus = latest.Lines.Select(l => l.Sku).ToHashSet(StringComparer.Ordinal);

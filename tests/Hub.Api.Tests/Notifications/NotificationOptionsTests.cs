@@ -45,7 +45,7 @@ public class NotificationOptionsTests
         var badUrl = new NotificationOptions { Slack = new SlackOptions { WebhookUrl = "ftp://secret-host/secret-path" } }.Problem();
         badUrl.ShouldBe("Notifications:Slack:WebhookUrl is not an http(s) URL (the value is not shown).");
         new NotificationOptions { Slack = new SlackOptions { WebhookUrls = { ["InvoiceVoided"] = SecretUrl } } }.Problem()
-            .ShouldBe("Notifications: \"InvoiceVoided\" is not a kind of notice; use InvoiceCreated, PaymentApplied, PaymentNeedsAction, SyncFailed, ProductNeedsAction, InventoryDiscrepancy, PriceDifference.");
+            .ShouldBe("Notifications: \"InvoiceVoided\" is not a kind of notice; use InvoiceCreated, PaymentApplied, PaymentNeedsAction, SyncFailed, ProductNeedsAction, InventoryDiscrepancy, PriceDifference, CreditIssued, RefundIssued, ReturnNeedsAction.");
         new NotificationOptions { Slack = new SlackOptions { WebhookUrl = SecretUrl, TextTemplate = "{total}" } }.Problem()
             .ShouldBe("Notifications:Slack: template Body uses {total}; it may use {count}, {notices}, {kinds}, {items}");
         new NotificationOptions { DigestMinutes = -1 }.Problem().ShouldBe("Notifications:DigestMinutes must be 0 (send at once) to 1440.");
