@@ -49,10 +49,14 @@ internal sealed class Order
     public Invoice? Invoice { get; set; }
     public string? PaymentStatus { get; set; }
     public decimal? AmountPaid { get; set; }
+    // What credits (credit memos for disputes, ADR 0039) have taken off the amount due; written back like AmountPaid.
+    public decimal? AmountCredited { get; set; }
     public Dictionary<string, string> ExternalRefs { get; init; } = new(StringComparer.Ordinal);
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
     [JsonIgnore] public List<Allocation> Allocations { get; } = [];
+    // Where the order goes back to when its last open dispute is resolved (ADR 0039).
+    [JsonIgnore] public string? StatusBeforeDispute { get; set; }
 
     // Tax is charged on goods plus delivery, matching the worked example in orderez.md §5.1.
     public void RecomputeTotals()
@@ -97,7 +101,9 @@ internal sealed record Invoice(string Number, decimal? Total, decimal? AmountDue
 internal static class PaymentStatus
 {
     public const string Unpaid = "unpaid";
-    public static readonly string[] All = [Unpaid, "partially_paid", "paid", "overpaid"];
+    // The amount due was closed by credits rather than payments (ADR 0039), so any amount paid may go with it.
+    public const string Credited = "credited";
+    public static readonly string[] All = [Unpaid, "partially_paid", "paid", "overpaid", Credited];
 }
 
 internal sealed record OrderNote(string Author, string Text, DateTimeOffset At);
@@ -231,3 +237,68 @@ internal sealed class Payment
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
+
+// The outlet's dispute about a delivery (orderez.md §3.1 "In Dispute", shape §5.5) and what became of it: the goods
+// coming back, and the credit and refund the supplier's systems write back (assumed, ADR 0039).
+internal static class DisputeStatus
+{
+    public const string Open = "open";
+    public const string Resolved = "resolved";
+    public static readonly string[] All = [Open, Resolved];
+}
+
+internal static class DisputeReason
+{
+    // orderez.md §3.1 documents wrong, missing or spoiled; damaged is our addition.
+    public static readonly string[] All = ["wrong", "missing", "spoiled", "damaged"];
+}
+
+internal static class ResolutionKind
+{
+    public const string Credit = "credit";
+    public const string Return = "return";
+    public static readonly string[] All = [Credit, Return];
+}
+
+internal static class CreditStatus
+{
+    public static readonly string[] All = ["open", "applied", "refunded"];
+}
+
+internal static class RefundStatus
+{
+    public static readonly string[] All = ["pending", "paid"];
+}
+
+internal sealed class Dispute
+{
+    public long Id { get; init; }
+    public string Type => "dispute";
+    public long OrderId { get; init; }
+    public string OrderNumber { get; init; } = "";
+    public long OutletId { get; init; }
+    public string Status { get; set; } = DisputeStatus.Open;
+    public string Reason { get; init; } = "";
+    public string? Note { get; init; }
+    public IReadOnlyList<string> Photos { get; init; } = [];
+    public IReadOnlyList<DisputeLine> Lines { get; init; } = [];
+    public DisputeResolution Resolution { get; set; } = new(ResolutionKind.Credit, 0m, null, null);
+    public ReturnReceived? ReturnReceived { get; set; }
+    public DisputeCredit? Credit { get; set; }
+    public DisputeRefund? Refund { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+// UnitPrice is the order line's; Amount is Quantity × UnitPrice in cents (goods only, before tax).
+internal sealed record DisputeLine(long LineItemId, string Sku, decimal Quantity, decimal UnitPrice, decimal Amount);
+
+internal sealed record DisputeResolution(string Kind, decimal Amount, DateTimeOffset? ResolvedAt, string? ResolvedBy);
+
+internal sealed record ReturnReceived(DateTimeOffset ReceivedAt, IReadOnlyList<ReturnedLine> Lines);
+
+internal sealed record ReturnedLine(long LineItemId, string Sku, decimal Quantity);
+
+internal sealed record DisputeCredit(string MemoNumber, decimal Amount, string Status);
+
+internal sealed record DisputeRefund(decimal Amount, string Status);

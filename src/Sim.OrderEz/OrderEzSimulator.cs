@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Diagnostics;
 using Sim.OrderEz.Capacity;
+using Sim.OrderEz.Disputes;
 using Sim.OrderEz.Infrastructure;
 using Sim.OrderEz.Inventory;
 using Sim.OrderEz.Orders;
@@ -50,6 +51,7 @@ public static class OrderEzSimulator
 
         app.MapGet("/health", () => Results.Json(new { status = "ok" }));
         OrderEndpoints.Map(app);
+        DisputeEndpoints.Map(app);
         OutletEndpoints.Map(app);
         ProductEndpoints.Map(app);
         PaymentEndpoints.Map(app);
@@ -65,6 +67,7 @@ public static class OrderEzSimulator
                     orders = state.Orders.Values.OrderBy(o => o.Id).ToList(),
                     outlets = state.Outlets.Values.OrderBy(o => o.Id).ToList(),
                     payments = state.Payments.Values.OrderBy(p => p.Id).ToList(),
+                    disputes = state.Disputes.Values.OrderBy(d => d.Id).ToList(),
                 },
                     Infrastructure.SimJson.Options);
         });

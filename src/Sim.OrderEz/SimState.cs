@@ -17,6 +17,7 @@ internal sealed class SimState(OrderEzSimOptions options, MonotonicClock clock)
     public Dictionary<long, Outlet> Outlets { get; } = [];
     public Dictionary<long, Product> Products { get; } = [];
     public Dictionary<long, Payment> Payments { get; } = [];
+    public Dictionary<long, Dispute> Disputes { get; } = [];
     public IReadOnlyList<Warehouse> Warehouses { get; } = options.Warehouses.Select(w => new Warehouse(w.Id, w.Name)).ToList();
     public Dictionary<(long ProductId, string WarehouseId), InventoryLevel> Levels { get; } = [];
     public Dictionary<long, InventoryAddition> Additions { get; } = [];
@@ -31,7 +32,7 @@ internal sealed class SimState(OrderEzSimOptions options, MonotonicClock clock)
     private CancellationTokenSource _generation = new();
 
     private long _orderId, _lineId, _outletId, _contactId, _productId, _paymentId, _subscriptionId, _deliveryId,
-        _specialTierId, _levelSeq, _additionId, _adjustmentId;
+        _specialTierId, _levelSeq, _additionId, _adjustmentId, _disputeId;
 
     public long NextOrderId() => ++_orderId;
     public long NextLineId() => ++_lineId;
@@ -43,6 +44,7 @@ internal sealed class SimState(OrderEzSimOptions options, MonotonicClock clock)
     public long NextSpecialTierId() => ++_specialTierId;
     public long NextAdditionId() => ++_additionId;
     public long NextAdjustmentId() => ++_adjustmentId;
+    public long NextDisputeId() => ++_disputeId;
 
     // SKUs are the join key and unique regardless of case (orderez.md §5.8.7).
     public Product? ProductBySku(string sku) =>
@@ -66,6 +68,7 @@ internal sealed class SimState(OrderEzSimOptions options, MonotonicClock clock)
         Outlets.Clear();
         Products.Clear();
         Payments.Clear();
+        Disputes.Clear();
         Levels.Clear();
         Additions.Clear();
         Adjustments.Clear();
@@ -73,7 +76,7 @@ internal sealed class SimState(OrderEzSimOptions options, MonotonicClock clock)
         Deliveries.Clear();
         WebhooksPaused = false;
         _orderId = _lineId = _outletId = _contactId = _productId = _paymentId = _subscriptionId = _deliveryId = 0;
-        _specialTierId = _levelSeq = _additionId = _adjustmentId = 0;
+        _specialTierId = _levelSeq = _additionId = _adjustmentId = _disputeId = 0;
         _generation.Cancel();
         _generation.Dispose();
         _generation = new CancellationTokenSource();

@@ -151,7 +151,8 @@ public sealed class DeliveryTests(SimFixture fixture) : SimTest(fixture)
         var id = await AcceptedOrderAsync();
         (await Sim.PostAsync($"/_sim/orders/{id}/complete", new { excludeSkus = new[] { "MLK-OAT-1L" } })).Status.ShouldBe(200);
 
-        (await Sim.PostAsync($"/_sim/orders/{id}/dispute")).Status.ShouldBe(200);
+        (await Sim.PostAsync($"/_sim/orders/{id}/dispute",
+            new { reason = "spoiled", lines = new[] { new { sku = "COF-BRZ-1KG", quantity = 1 } } })).Status.ShouldBe(201);
 
         (await Client.GetOrderAsync(id))!.Status.ShouldBe("in_dispute");
     }

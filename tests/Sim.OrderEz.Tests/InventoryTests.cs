@@ -282,8 +282,10 @@ public sealed class InventoryTests(SimFixture fixture) : SimTest(fixture)
 
         (await Sim.PostAsync($"/_sim/orders/{id}/action-needed", new { reason = "invoice short" })).Status.ShouldBe(200);
         var held = await LevelAsync(Coffee);
-        (await Sim.PostAsync($"/_sim/orders/{id}/dispute")).Status.ShouldBe(200);
-        (await Sim.PostAsync($"/_sim/orders/{id}/resolve-dispute")).Status.ShouldBe(200);
+        var (opened, dispute) = await Sim.PostAsync($"/_sim/orders/{id}/dispute",
+            new { reason = "missing", lines = new[] { new { sku = Coffee, quantity = 1 } } });
+        opened.ShouldBe(201, dispute.ToString());
+        (await Sim.PostAsync($"/_sim/disputes/{dispute.GetProperty("data").GetProperty("id")}/resolve")).Status.ShouldBe(200);
 
         (held.OnHand, held.Allocated).ShouldBe((10m, 4m));
         var after = await LevelAsync(Coffee);

@@ -24,6 +24,9 @@ internal static class ApiResults
 
     public static IResult BadRequest(string message) => Error(StatusCodes.Status400BadRequest, "bad_request", message);
 
+    // The request is well formed but the resource's state does not allow it (a second resolve, say).
+    public static IResult Conflict(string message) => Error(StatusCodes.Status409Conflict, "conflict", message);
+
     public static IResult Unprocessable(FieldErrors errors) =>
         Results.Json(new { error = new { fields = errors.ToDictionary(), type = "unprocessable_entity" } },
             SimJson.Options, statusCode: StatusCodes.Status422UnprocessableEntity);

@@ -93,6 +93,15 @@ internal sealed class BodyReader(JsonElement obj, FieldErrors errors, string pre
         return s;
     }
 
+    // A word from a fixed list, compared exactly.
+    public string? OneOf(string name, string[] words, bool required)
+    {
+        var word = String(name, required);
+        if (word is null || words.Contains(word, StringComparer.Ordinal)) return word;
+        errors.Add(Path(name), $"must be one of: {string.Join(", ", words)}");
+        return null;
+    }
+
     public decimal? Decimal(string name, bool required)
     {
         if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)

@@ -47,11 +47,7 @@ internal static class OrderEndpoints
         app.MapPost("/_sim/orders/{id:long}/corrupt", Corrupt);
         // Scheduling, confirming delivery and "the invoice does not match" live in DeliveryEndpoints.
         DeliveryEndpoints.Map(app);
-        // The outlet opens a dispute; resolving one completes it.
-        app.MapPost("/_sim/orders/{id:long}/dispute", (long id, HttpRequest r, SimState s, CancellationToken ct) =>
-            SimpleTransition(id, OrderStatus.InDispute, r, s, ct));
-        app.MapPost("/_sim/orders/{id:long}/resolve-dispute", (long id, HttpRequest r, SimState s, CancellationToken ct) =>
-            SimpleTransition(id, OrderStatus.Completed, r, s, ct));
+        // Opening and resolving disputes live in Disputes/DisputeEndpoints.
     }
 
     private static async Task<IResult> Place(HttpRequest request, SimState state, CancellationToken ct)
@@ -258,15 +254,13 @@ internal static class OrderEndpoints
             if (!state.Orders.TryGetValue(id, out var order)) return ApiResults.NotFound($"Order {id} not found.");
             if (IllegalTransition(order, target) is { } illegal) return illegal;
 
-            // Declining is the supplier's call; abandoning and confirming delivery are the outlet's.
+            // Declining is the supplier's call; abandoning is the outlet's.
             var actor = target == OrderStatus.Declined
                 ? Supplier
                 : new Actor("outlet_user", order.Outlet.PrimaryContactId ?? 0);
             var result = Transition(state, order, target, actor, note);
-            // Declined or abandoned: what was held goes back. A resolved dispute completes an order whose stock was
-            // still held (it went to action needed first): it leaves now.
-            if (target is OrderStatus.Declined or OrderStatus.Abandoned) Stock.Release(state, order, delivered: false);
-            else if (target is OrderStatus.Completed) Stock.Release(state, order, delivered: true);
+            // Declined or abandoned: what was held goes back.
+            Stock.Release(state, order, delivered: false);
             return result;
         }
     }
@@ -279,7 +273,8 @@ internal static class OrderEndpoints
             OrderStatus.Accepted or OrderStatus.PartiallyAccepted => target is OrderStatus.Abandoned or OrderStatus.Completed
                 or OrderStatus.PartiallyCompleted or OrderStatus.ActionNeeded,
             OrderStatus.Completed or OrderStatus.PartiallyCompleted or OrderStatus.ActionNeeded => target is OrderStatus.InDispute,
-            OrderStatus.InDispute => target is OrderStatus.Completed,
+            // An order leaves in_dispute only when its last open dispute is resolved (DisputeEndpoints), not by a hook.
+            OrderStatus.InDispute => false,
             _ => false,
         };
         return allowed

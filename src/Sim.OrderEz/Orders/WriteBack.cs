@@ -5,14 +5,15 @@ namespace Sim.OrderEz.Orders;
 
 /// <summary>
 /// <c>PATCH /distributor/orders/{id}</c>: what the supplier's systems write back onto an order — external ids,
-/// fulfilment, the invoice and the payment status. OrderEZ documents no update operations (orderez.md §2.2, §3.1
-/// "no documented shipped, tracking or carrier states, payment status on orders"); these are our assumption
-/// (ADR 0005, ADR 0029). Merge semantics: an absent member keeps its value, null clears it. The whole patch is
-/// validated before anything is written, and a patch that changes nothing is not a change.
+/// fulfilment, the invoice, the payment status and what credits took off the amount due. OrderEZ documents no update
+/// operations (orderez.md §2.2, §3.1 "no documented shipped, tracking or carrier states, payment status on orders");
+/// these are our assumption (ADR 0005, ADR 0029, ADR 0039). Merge semantics: an absent member keeps its value, null
+/// clears it. The whole patch is validated before anything is written, and a patch that changes nothing is not a
+/// change.
 /// </summary>
 internal static class WriteBack
 {
-    private static readonly string[] Members = ["externalRefs", "fulfilment", "invoice", "paymentStatus", "amountPaid"];
+    private static readonly string[] Members = ["externalRefs", "fulfilment", "invoice", "paymentStatus", "amountPaid", "amountCredited"];
 
     public static async Task<IResult> PatchAsync(long id, HttpRequest request, SimState state, CancellationToken ct)
     {
@@ -27,6 +28,7 @@ internal static class WriteBack
         var fulfilment = reader.Has("fulfilment") && !reader.IsExplicitNull("fulfilment") ? reader.Object("fulfilment", required: true) : null;
         var invoice = reader.Has("invoice") && !reader.IsExplicitNull("invoice") ? reader.Object("invoice", required: true) : null;
         var payment = ReadPaymentStatus(reader);
+        var amountCredited = reader.Money("amountCredited", required: false);
         if (reader.Errors.Any) return ApiResults.Unprocessable(reader.Errors);
 
         lock (state.Gate)
@@ -50,6 +52,7 @@ internal static class WriteBack
                 order.PaymentStatus = p.Status;
                 order.AmountPaid = p.AmountPaid;
             }
+            if (reader.Has("amountCredited")) order.AmountCredited = amountCredited;
             // Same rule as the externalRefs write-back always had: a real change bumps updatedAt and emits
             // order.updated; an unchanged patch does neither, so a hub that writes back what it read cannot loop.
             if (!JsonElement.DeepEquals(before, SimState.Snapshot(order)))
@@ -62,6 +65,7 @@ internal static class WriteBack
     }
 
     // The two travel together: a status word without the amount behind it (or the reverse) cannot be checked.
+    // Credited means credits closed what was due, so it goes with any amount paid, none included.
     private static (string Status, decimal AmountPaid)? ReadPaymentStatus(BodyReader reader)
     {
         if (!reader.Has("paymentStatus") && !reader.Has("amountPaid")) return null;
@@ -73,7 +77,7 @@ internal static class WriteBack
         }
         var amountPaid = reader.Money("amountPaid", required: true);
         if (status is null || amountPaid is null) return null;
-        if (status == PaymentStatus.Unpaid ? amountPaid != 0 : amountPaid == 0)
+        if (status == PaymentStatus.Unpaid ? amountPaid != 0 : status != PaymentStatus.Credited && amountPaid == 0)
         {
             reader.Errors.Add("amountPaid", status == PaymentStatus.Unpaid ? "must be 0 when unpaid" : $"must be greater than 0 when {status}");
             return null;

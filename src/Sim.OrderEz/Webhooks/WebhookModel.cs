@@ -6,6 +6,8 @@ internal static class WebhookEvents
     [
         "order.created", "order.accepted", "order.partially_accepted", "order.declined", "order.abandoned",
         "order.delivery_scheduled", "order.completed", "order.action_needed", "order.in_dispute", "order.updated",
+        // These four carry the dispute, not the order (ADR 0039).
+        "order.disputed", "order.dispute_resolved", "dispute.return_received", "dispute.updated",
         "outlet.created", "outlet.updated", "product.created", "product.updated",
         "payment.recorded", "payment.updated",
         "inventory.addition_created", "inventory.adjustment_created", "inventory.level_changed",
