@@ -42,7 +42,7 @@ public class PollerStatusTests(HubFixture fixture) : IntegrationContext(fixture)
 
         var pollers = await Hub.Host.GetAsJson<JsonArray>("/api/pollers", HubFixture.AuditorKey);
         pollers.Select(p => p!["id"]!.GetValue<string>()).ShouldBe(
-            [PollOrderEzHandler.CheckpointId, PollOrderEzHandler.OutletCheckpointId, PollOrderEzHandler.PaymentCheckpointId,
+            [PollOrderEzHandler.CheckpointId, PollOrderEzHandler.OutletCheckpointId, PollOrderEzHandler.PaymentCheckpointId, PollOrderEzHandler.DisputeCheckpointId,
                 PollOrderEzHandler.StockAdditionsCheckpointId, PollOrderEzHandler.StockAdjustmentsCheckpointId,
                 global::Hub.Api.Customers.PollNetSuiteCustomersHandler.CheckpointId, PollNetSuiteSalesOrdersHandler.CheckpointId, PollNetSuiteTransactionsHandler.CheckpointId,
                 global::Hub.Api.Catalog.PollNetSuiteCatalogHandler.ItemsCheckpointId, global::Hub.Api.Catalog.PollNetSuiteCatalogHandler.StockCheckpointId],

@@ -56,7 +56,8 @@ public class UnreadableChangeTests(HubFixture fixture) : IntegrationContext(fixt
 
         // Documented after-delivery statuses, through the simulator as OrderEZ moves them: nothing to do in NetSuite.
         await Hub.ActAsync(orderId, "complete");
-        await Hub.ActAsync(orderId, "dispute");
+        // An open dispute: the supplier has not resolved it, so nothing is sent to NetSuite yet.
+        await Returns.ReturnsScenarios.DisputeAsync(Hub, orderId, "spoiled", "credit", ("COF-1", 1));
         var disputed = await Hub.EventuallyAsync(orderId, v => v.OrderezStatus == "in_dispute");
         disputed.InSync.ShouldBeTrue();
 
