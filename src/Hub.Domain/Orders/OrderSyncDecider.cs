@@ -56,8 +56,8 @@ public static class OrderSyncDecider
 
         if (outcome.SalesOrder.Hash() != s.AckedHash && !s.NetSuiteAccepts(outcome.SalesOrder))
             // What NetSuite did with the order still reaches OrderEZ (and gets invoiced) while the change waits for a person.
-            return AfterSalesOrder(s, mapping) ?? Decision.Block(ProblemCodes.SalesOrderMovedOnInNetSuite.Code,
-                $"NetSuite has sales order {s.NetSuiteSalesOrderId} as '{s.NetSuiteStatus}'. The hub does not replace the lines of an order NetSuite has moved past Pending Fulfillment; make this change in NetSuite (or with a return or credit).");
+            return AfterSalesOrder(s, mapping) ?? (ReturnsPlan.ShortShipmentCredited(s, mapping.Definition) ? Decision.Nothing : Decision.Block(ProblemCodes.SalesOrderMovedOnInNetSuite.Code,
+                $"NetSuite has sales order {s.NetSuiteSalesOrderId} as '{s.NetSuiteStatus}'. The hub does not replace the lines of an order NetSuite has moved past Pending Fulfillment; make this change in NetSuite (or with a return or credit)."));
 
         if (outcome.SalesOrder.Hash() != s.AckedHash)
             return Decision.Take(new NextStep(SyncCommandKind.UpsertSalesOrder, SyncTarget.NetSuite(RecordKind.SalesOrder, outcome.SalesOrder.ExternalId), outcome.SalesOrder, null));

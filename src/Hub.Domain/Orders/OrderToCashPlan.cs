@@ -18,8 +18,12 @@ public static class OrderProgressPlan
         var tracking = s.Fulfilments.SelectMany(f => f.TrackingNumbers).Distinct().ToList();
         var carrier = s.Fulfilments.Select(f => f.Carrier).LastOrDefault(c => c is not null);
         var shippedOn = shipped.Select(f => f.ShippedOn).Where(d => d is not null).DefaultIfEmpty(null).Max();
+        // A line the outlet left out at delivery was not taken in, whatever NetSuite shipped (its credit is ReturnsPlan's).
+        var refused = s.Latest is { } delivered && delivered.Status.IsDelivered()
+            ? delivered.Lines.GroupBy(l => l.Sku).Where(g => g.All(l => !l.Included)).Select(g => g.Key).ToHashSet(StringComparer.Ordinal)
+            : [];
         var quantities = shipped.SelectMany(f => f.Lines).GroupBy(l => l.Sku)
-            .Select(g => new TransactionLine(g.Key, g.Sum(l => l.Quantity))).OrderBy(l => l.Sku, StringComparer.Ordinal).ToList();
+            .Select(g => new TransactionLine(g.Key, refused.Contains(g.Key) ? 0 : g.Sum(l => l.Quantity))).OrderBy(l => l.Sku, StringComparer.Ordinal).ToList();
 
         InvoiceSummary? invoice = null;
         var paid = 0m;

@@ -47,6 +47,15 @@ public static class ReturnsPlan
         s.Latest?.Status == OrderStatus.Abandoned && s.Invoices.Count > 0
         && s.Invoices.All(i => s.Has(VoidKey(s, mapping, i.Id)) || Creditable(s, i).Count == 0);
 
+    /// <summary>
+    /// Lines left out at delivery after NetSuite invoiced them are credited, not taken off the billed sales order:
+    /// once the short-shipment credits exist, the difference between the order and NetSuite's lines is accounted for.
+    /// </summary>
+    public static bool ShortShipmentCredited(OrderSync s, MappingDefinition mapping) =>
+        mapping.Returns.Enabled && s.Latest?.Status.IsDelivered() == true
+        && s.ReturnRecords.Any(r => r.Kind == ReturnRecordKind.CreditMemo && r.ExternalId?.StartsWith(ShortKeyPrefix(s, mapping), StringComparison.Ordinal) == true)
+        && ShortShipment(s, mapping).Step is null;
+
     public static IEnumerable<CaseOutcome> Evaluate(OrderSync s, MappingDefinition mapping)
     {
         var returns = mapping.Returns;

@@ -32,7 +32,14 @@ public static class ReturnsScenarios
     public static async Task CompleteAsync(this HubFixture f, long order, params string[] excludeSkus)
     {
         (await f.OrderEzHttp.PostAsJsonAsync($"/_sim/orders/{order}/complete", new { excludeSkus })).EnsureSuccessStatusCode();
-        await f.OrderEzEventuallyAsync(order, o => o["fulfilment"]?["stage"]?.GetValue<string>() == "delivered", "delivered");
+        try
+        {
+            await f.OrderEzEventuallyAsync(order, o => o["fulfilment"]?["stage"]?.GetValue<string>() == "delivered", "delivered");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\nThe hub has: {(await f.HubGetAsync($"/api/orders/{order}"))?.ToJsonString()}", e);
+        }
     }
 
     /// <summary>The outlet opens a dispute asking for <paramref name="resolution"/> (credit or return); its id.</summary>
