@@ -20,6 +20,9 @@ public class ReturnsTests(HubFixture fixture) : IntegrationContext(fixture)
         return await Hub.RecordAsync("invoice", id);
     }
 
+    private async Task<long> AdmittedAsync() =>
+        JsonNode.Parse(await Hub.NetSuiteHttp.GetStringAsync("/_sim/capacity"))!["requestsAdmitted"]!.GetValue<long>();
+
     [Fact]
     public async Task two_of_ten_wrong_units_sent_back_are_one_return_one_receipt_into_stock_and_one_credit_applied_to_the_open_invoice()
     {
@@ -34,6 +37,7 @@ public class ReturnsTests(HubFixture fixture) : IntegrationContext(fixture)
         await Hub.OrderEzStockEventuallyAsync("COF-RT", Main, 30);
         var invoiceTotal = (await InvoiceAsync(so))["total"].Money();
 
+        var callsBefore = await AdmittedAsync();
         var dispute = await Hub.DisputeAsync(order, "wrong", "return", ("COF-RT", 2));
         await Hub.ResolveAsync(dispute);
         await Hub.EventuallyAsync(order, v => v.Returns?.NetSuiteRecords.Any(r => r.Kind == global::Hub.Domain.Orders.ReturnRecordKind.ReturnAuthorization) == true);
@@ -42,6 +46,8 @@ public class ReturnsTests(HubFixture fixture) : IntegrationContext(fixture)
         await Hub.ReturnReceivedAsync(dispute);
         var shown = await Hub.DisputeEventuallyAsync(dispute, d => d.CreditStatus() == "applied", "the credit applied");
 
+        // The return, its receipt and its credit (with the apply and the reads back) in a bounded number of calls.
+        (await AdmittedAsync() - callsBefore).ShouldBeLessThanOrEqualTo(13);
         var ra = (await Hub.MadeAsync("returnAuthorization")).ShouldHaveSingleItem();
         ra.ExternalId.ShouldBe($"oez-ra-{dispute}");
         ra.Creates.ShouldBe(1);
