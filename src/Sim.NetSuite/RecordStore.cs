@@ -284,7 +284,7 @@ internal sealed class RecordStore
             if (schema.SublistFor(schema.CanonicalField(name)) is null)
                 throw NsError.BadParam($"Invalid value for query parameter replace: '{name}' is not a sublist of {schema.Name}.", "replace");
         var replaceCanonical = replace.Select(schema.CanonicalField).ToHashSet(StringComparer.Ordinal);
-        if (existing is not null) module.CheckUpdate(existing, input, replaceCanonical);
+        if (existing is not null) input = module.CheckUpdate(existing, input, replaceCanonical);
 
         var body = existing?.Body.DeepClone().AsObject() ?? new JsonObject();
         var nextLine = existing?.NextLine ?? 1;

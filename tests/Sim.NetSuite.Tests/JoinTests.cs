@@ -93,10 +93,11 @@ public sealed class JoinTests(SimFixture sim) : SimTestBase(sim)
         var inner = await client.QueryAsync(select + "JOIN inventoryitemlocations l ON i.id = l.item ORDER BY i.itemid");
         var unstocked = await client.QueryAsync("SELECT i.itemid FROM item i LEFT JOIN inventoryitemlocations l ON l.item = i.id WHERE l.item IS NULL");
 
-        // The seeded delivery fee is an other-charge item: in the item table, never stocked.
-        left.Select(r => (r["itemid"], r["location"], r["quantityonhand"])).ShouldBe([("DELIVERY", null, null), ("SVC-1", null, null), ("TEA-1", "2", "3")]);
+        // The seeded delivery and restocking fees are other-charge items: in the item table, never stocked.
+        left.Select(r => (r["itemid"], r["location"], r["quantityonhand"]))
+            .ShouldBe([("DELIVERY", null, null), ("RESTOCKING", null, null), ("SVC-1", null, null), ("TEA-1", "2", "3")]);
         inner.Select(r => r["itemid"]).ShouldBe(["TEA-1"]);
-        unstocked.Select(r => r["itemid"]).ShouldBe(["DELIVERY", "SVC-1"]);
+        unstocked.Select(r => r["itemid"]).ShouldBe(["DELIVERY", "RESTOCKING", "SVC-1"]);
     }
 
     [Fact]

@@ -5,7 +5,8 @@ namespace Sim.NetSuite.Tests;
 
 /// <summary>
 /// POST /record/v1/{source}/{id}/!transform/{target}: every route of netsuite.md §2.8 is known; the simulator
-/// models the fulfilment and invoice targets of a sales order, and refuses the others by name.
+/// models the order-to-cash and return targets (fulfilment, invoice, return authorization, receipt, credit memo),
+/// and refuses the others by name.
 /// </summary>
 public sealed class TransformRoutingTests(SimFixture sim) : SimTestBase(sim)
 {
@@ -77,11 +78,11 @@ public sealed class TransformRoutingTests(SimFixture sim) : SimTestBase(sim)
     [Fact]
     public async Task a_source_type_that_is_not_modelled_or_does_not_exist_is_a_400()
     {
-        var notModelled = await ErrorAsync(await TransformAsync("returnAuthorization/5/!transform/creditMemo"), HttpStatusCode.BadRequest);
+        var notModelled = await ErrorAsync(await TransformAsync("cashSale/5/!transform/returnAuthorization"), HttpStatusCode.BadRequest);
         var unknown = await ErrorAsync(await TransformAsync("nosuchRecord/5/!transform/creditMemo"), HttpStatusCode.BadRequest);
 
         notModelled["detail"]!.GetValue<string>().ShouldBe(
-            "The transformation of returnAuthorization into creditMemo is valid in NetSuite, but the simulator does not model returnAuthorization records yet.");
+            "The transformation of cashSale into returnAuthorization is valid in NetSuite, but the simulator does not model cashSale records yet.");
         unknown["detail"]!.GetValue<string>().ShouldBe("Record type 'nosuchRecord' does not exist.");
     }
 

@@ -38,13 +38,7 @@ internal sealed class CustomerPaymentModule : IRecordModule
 
     /// <summary>What payments other than <paramref name="exceptPayment"/> apply to an invoice.</summary>
     public static decimal AppliedTo(string invoiceId, RecordLookup lookup, string? exceptPayment) =>
-        lookup.All("customerPayment").Where(p => p.Id != exceptPayment)
-            .SelectMany(p => Cell.Lines(p.Body, "apply"))
-            .Where(l => Cell.RefId(l, "doc") == invoiceId && IsApplied(l))
-            .Sum(l => Json.Decimal(l["amount"]) ?? 0);
-
-    /// <summary>A line counts when it is not unapplied (<c>apply: false</c> or amount 0, netsuite.md §3.5).</summary>
-    private static bool IsApplied(JsonObject line) => Json.Bool(line["apply"]) != false && (Json.Decimal(line["amount"]) ?? 0) > 0;
+        ApplyLines.Total(lookup, "customerPayment", invoiceId, exceptPayment);
 
     public void Complete(RecordWrite write)
     {
@@ -61,29 +55,8 @@ internal sealed class CustomerPaymentModule : IRecordModule
         if (payment < 0) throw NsError.UserError("The payment amount cannot be negative.", "payment");
 
         // An amount left out applies what the invoice still owes, up to what the payment has left.
-        decimal applied = 0;
-        var lines = Cell.Lines(body, "apply").ToList();
-        var docs = new HashSet<string>();
-        for (var i = 0; i < lines.Count; i++)
-        {
-            var path = $"apply.items[{i}]";
-            var line = lines[i];
-            var docId = Cell.RefId(line, "doc") ?? throw NsError.UserError("Please enter value(s) for: Document", $"{path}.doc");
-            if (!docs.Add(docId)) throw NsError.UserError($"Invoice {docId} is applied twice.", $"{path}.doc");
-            var invoice = write.Find("invoice", docId)!;
-            if (Cell.RefId(invoice.Body, "entity") != customerId)
-                throw NsError.UserError($"Invoice {docId} belongs to another customer: a payment applies only to its customer's invoices.", $"{path}.doc");
-            var remaining = (Json.Decimal(invoice.Body["total"]) ?? 0) - AppliedTo(docId, write.Lookup, exceptPayment: write.Id);
-            line["apply"] = Json.Bool(line["apply"]) ?? true;
-            if (Json.Bool(line["apply"]) == false) continue;
-            var amount = RecordWrite.Number(line, "amount", path)
-                ?? Math.Min(remaining, payment is { } p ? Math.Max(0, p - applied) : remaining);
-            if (amount < 0) throw NsError.UserError("The amount applied cannot be negative.", $"{path}.amount");
-            if (amount > remaining)
-                throw NsError.UserError($"You cannot apply more than the amount remaining on invoice {docId}: {remaining} remaining, {amount} applied.", $"{path}.amount");
-            line["amount"] = amount;
-            applied += amount;
-        }
+        var applied = ApplyLines.Complete(write, customerId, "invoice", "a payment applies only to its customer's invoices",
+            invoice => InvoiceModule.Owed(invoice, write.Lookup, exceptPayment: write.Id), payment);
         var total = payment ?? applied;
         if (applied > total)
             throw NsError.UserError($"The total applied ({applied}) is more than the payment ({total}).", "payment");
@@ -92,5 +65,62 @@ internal sealed class CustomerPaymentModule : IRecordModule
         body["unapplied"] = total - applied;
         body["status"] = Status.Of("B");
         if (write.IsCreate) body["tranId"] ??= write.TakeTranId("PYMT");
+    }
+}
+
+/// <summary>
+/// The <c>apply</c> sublist of payments, credit memos and refunds: lines keyed by <c>doc</c>, each applying an amount
+/// to one document of the same customer (an invoice, or a credit memo that is refunded).
+/// </summary>
+internal static class ApplyLines
+{
+    /// <summary>What the records of <paramref name="type"/> other than <paramref name="except"/> apply to a document.</summary>
+    public static decimal Total(RecordLookup lookup, string type, string docId, string? except) =>
+        lookup.All(type).Where(r => r.Id != except)
+            .SelectMany(r => Cell.Lines(r.Body, "apply"))
+            .Where(l => Cell.RefId(l, "doc") == docId && IsApplied(l))
+            .Sum(l => Json.Decimal(l["amount"]) ?? 0);
+
+    /// <summary>What a record's own lines apply.</summary>
+    public static decimal Applied(JsonObject body) =>
+        Cell.Lines(body, "apply").Where(IsApplied).Sum(l => Json.Decimal(l["amount"]) ?? 0);
+
+    /// <summary>A line counts when it is not unapplied (<c>apply: false</c> or amount 0, netsuite.md §3.5).</summary>
+    private static bool IsApplied(JsonObject line) => Json.Bool(line["apply"]) != false && (Json.Decimal(line["amount"]) ?? 0) > 0;
+
+    /// <summary>
+    /// Checks and completes the apply lines of the record being written and returns what they apply. Each document
+    /// of <paramref name="docType"/> must be the customer's and may take no more than <paramref name="remaining"/>
+    /// says it has left; an amount left out takes that, up to what <paramref name="available"/> has left (when given).
+    /// </summary>
+    public static decimal Complete(RecordWrite write, string customerId, string docType, string onlyTheCustomers,
+        Func<StoredRecord, decimal> remaining, decimal? available)
+    {
+        var noun = Taking.Noun(docType);
+        var docNoun = char.ToUpperInvariant(noun[0]) + noun[1..];
+        decimal applied = 0;
+        var lines = Cell.Lines(write.Body, "apply").ToList();
+        var docs = new HashSet<string>();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var path = $"apply.items[{i}]";
+            var line = lines[i];
+            var docId = Cell.RefId(line, "doc") ?? throw NsError.UserError("Please enter value(s) for: Document", $"{path}.doc");
+            if (!docs.Add(docId)) throw NsError.UserError($"{docNoun} {docId} is applied twice.", $"{path}.doc");
+            var doc = write.Find(docType, docId)!;
+            if (Cell.RefId(doc.Body, "entity") != customerId)
+                throw NsError.UserError($"{docNoun} {docId} belongs to another customer: {onlyTheCustomers}.", $"{path}.doc");
+            var left = remaining(doc);
+            line["apply"] = Json.Bool(line["apply"]) ?? true;
+            if (Json.Bool(line["apply"]) == false) continue;
+            var amount = RecordWrite.Number(line, "amount", path)
+                ?? Math.Min(left, available is { } a ? Math.Max(0, a - applied) : left);
+            if (amount < 0) throw NsError.UserError("The amount applied cannot be negative.", $"{path}.amount");
+            if (amount > left)
+                throw NsError.UserError($"You cannot apply more than the amount remaining on {noun} {docId}: {left} remaining, {amount} applied.", $"{path}.amount");
+            line["amount"] = amount;
+            applied += amount;
+        }
+        return applied;
     }
 }

@@ -34,8 +34,12 @@ internal interface IRecordModule
     /// <summary>The transforms that create this type, one per source type (the target owns the copying).</summary>
     IEnumerable<TransformHandler> Transforms => [];
 
-    /// <summary>Refuses an update before anything is merged, for rules that weigh the stored record against the request.</summary>
-    void CheckUpdate(StoredRecord existing, JsonObject input, IReadOnlySet<string> replace) { }
+    /// <summary>
+    /// Refuses an update before anything is merged, for rules that weigh the stored record against the request; or
+    /// returns the request the store merges: the one sent, or one whose lines the module has named by their
+    /// <c>line</c> (a moved-on sales order closed line for line).
+    /// </summary>
+    JsonObject CheckUpdate(StoredRecord existing, JsonObject input, IReadOnlySet<string> replace) => input;
 
     /// <summary>Defaults, required fields and derived values, on the merged body before it is committed.</summary>
     void Complete(RecordWrite write) { }

@@ -7,7 +7,7 @@ namespace Sim.NetSuite.Records;
 /// <summary>
 /// Invoices (<c>CustInvc</c>), made by transforming a sales order (netsuite.md §2.8, §3.4). Each line bills a
 /// quantity of one order line that has shipped and is not billed yet; the order's quantityBilled and status
-/// follow, and payments applied to the invoice bring its amountRemaining down.
+/// follow, and payments and credit memos applied to the invoice bring its amountRemaining down.
 /// </summary>
 internal sealed class InvoiceModule : IRecordModule
 {
@@ -117,16 +117,29 @@ internal sealed class InvoiceModule : IRecordModule
     {
         if (CustomerPaymentModule.AppliedTo(record.Id, lookup, exceptPayment: null) > 0)
             throw NsError.UserError("This record cannot be deleted because it has dependent records: payments are applied to it.");
+        if (CreditMemoModule.AppliedTo(record.Id, lookup, exceptCredit: null) > 0)
+            throw NsError.UserError("This record cannot be deleted because it has dependent records: credit memos are applied to it.");
+        if (lookup.CreatedFrom("creditMemo", record.Id).Any() || lookup.CreatedFrom("returnAuthorization", record.Id).Any())
+            throw NsError.UserError("This record cannot be deleted because it has dependent records: credit memos or return authorizations made from it.");
     }
 
-    /// <summary>What payments leave of the total, and the status that follows (Paid In Full at nothing remaining).</summary>
+    /// <summary>What an invoice still owes: its total less the payments and credit memos applied to it, but for the two named.</summary>
+    public static decimal Owed(StoredRecord invoice, RecordLookup lookup, string? exceptPayment = null, string? exceptCredit = null) =>
+        (Json.Decimal(invoice.Body["total"]) ?? 0)
+        - CustomerPaymentModule.AppliedTo(invoice.Id, lookup, exceptPayment)
+        - CreditMemoModule.AppliedTo(invoice.Id, lookup, exceptCredit);
+
+    /// <summary>
+    /// What payments and credit memos leave of the total, and the status that follows (Paid In Full at nothing
+    /// remaining, however it was settled). amountPaid is what they took: total − amountRemaining.
+    /// </summary>
     private void SettleAmounts(JsonObject body, string? id, RecordLookup lookup)
     {
         var total = Json.Decimal(body["total"]) ?? 0;
-        var paid = id is null ? 0 : CustomerPaymentModule.AppliedTo(id, lookup, exceptPayment: null);
-        body["amountPaid"] = paid;
-        body["amountRemaining"] = total - paid;
-        body["status"] = Status.Of(total - paid <= 0 ? "B" : "A");
+        var settled = id is null ? 0 : CustomerPaymentModule.AppliedTo(id, lookup, exceptPayment: null) + CreditMemoModule.AppliedTo(id, lookup, exceptCredit: null);
+        body["amountPaid"] = settled;
+        body["amountRemaining"] = total - settled;
+        body["status"] = Status.Of(total - settled <= 0 ? "B" : "A");
     }
 
     private static DateOnly Date(string? text, string field) =>

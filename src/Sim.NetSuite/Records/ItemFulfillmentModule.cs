@@ -139,12 +139,19 @@ internal sealed class ItemFulfillmentModule : IRecordModule
         }
     }
 
-    /// <summary>A fulfilment whose quantity has been billed cannot go: the invoice would bill more than was shipped.</summary>
+    /// <summary>
+    /// A fulfilment whose quantity has been billed or returned cannot go: the invoice would bill, or the return
+    /// authorizations take back, more than was shipped.
+    /// </summary>
     public void CheckDelete(StoredRecord record, RecordLookup lookup)
     {
         if (Cell.RefId(record.Body, "createdFrom") is not { } so || lookup.Find("salesOrder", so) is not { } order) return;
-        if (OrderProgress.Of(order.Body, order.Id, lookup, except: record.Id).Lines.Any(l => l.Fulfillable && l.Billed > l.Shipped))
+        var lines = OrderProgress.Of(order.Body, order.Id, lookup, except: record.Id).Lines;
+        if (lines.Any(l => l.Fulfillable && l.Billed > l.Shipped))
             throw NsError.UserError("This record cannot be deleted because it has dependent records: its quantities have been billed.");
+        var returned = ReturnAuthorizationModule.Returned(order.Id, lookup, except: null);
+        if (lines.Any(l => returned.GetValueOrDefault(l.Line) > l.Shipped))
+            throw NsError.UserError("This record cannot be deleted because it has dependent records: its quantities have been returned.");
     }
 }
 

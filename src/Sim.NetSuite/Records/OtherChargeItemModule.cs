@@ -15,12 +15,19 @@ internal sealed class OtherChargeItemModule : IRecordModule
         RefName = o => Json.Text(o["itemId"]),
     };
 
-    /// <summary>Id 50 stays clear of the ids the store hands out (from 101) and of the other seeds.</summary>
+    /// <summary>
+    /// Ids 50 and 51 stay clear of the ids the store hands out (from 101) and of the other seeds. The restocking fee
+    /// has no price: a credit memo line names its rate (negative, as it takes off the credit).
+    /// </summary>
     public IEnumerable<(long Id, JsonObject Body)> Seed =>
     [
         (50, new JsonObject
         {
             ["itemId"] = "DELIVERY", ["displayName"] = "Delivery", ["basePrice"] = 8.0m, ["itemType"] = "OthCharge", ["isInactive"] = false,
+        }),
+        (51, new JsonObject
+        {
+            ["itemId"] = "RESTOCKING", ["displayName"] = "Restocking fee", ["itemType"] = "OthCharge", ["isInactive"] = false,
         }),
     ];
 

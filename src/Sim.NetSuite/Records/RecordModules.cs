@@ -21,7 +21,8 @@ internal sealed class RecordModules
         new CustomerModule(), new SalesOrderModule(), new InventoryItemModule(), new SubsidiaryModule(),
         new CurrencyModule(), new SalesTaxItemModule(), new PriceLevelModule(), new LocationModule(),
         new ItemFulfillmentModule(), new InvoiceModule(), new CustomerPaymentModule(), new TermModule(), new OtherChargeItemModule(),
-        new InventoryAdjustmentModule(),
+        new InventoryAdjustmentModule(), new ReturnAuthorizationModule(), new ItemReceiptModule(), new CreditMemoModule(),
+        new CustomerRefundModule(),
     ]);
 
     public IReadOnlyList<IRecordModule> All { get; }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Sim.NetSuite.SuiteQl;
 
 namespace Sim.NetSuite.Records;
 
@@ -45,13 +46,41 @@ internal sealed class SalesOrderModule : IRecordModule
     /// <summary>Lines NetSuite has not acted on yet: a client may still replace them.</summary>
     private static readonly HashSet<string> LinesOpen = ["A", "B"];
 
-    public void CheckUpdate(StoredRecord existing, JsonObject input, IReadOnlySet<string> replace)
+    public JsonObject CheckUpdate(StoredRecord existing, JsonObject input, IReadOnlySet<string> replace)
     {
-        // Lines NetSuite has fulfilled, billed or closed are its own: replacing them is refused, as NetSuite refuses
-        // to remove a fulfilled or billed line. Closing every line of a closed order again is harmless.
-        if (replace.Contains("item") && Json.Text(existing.Body["orderStatus"]?["id"]) is { } status && !LinesOpen.Contains(status)
-            && !(status == "H" && AllLinesClosed(input)))
-            throw NsError.UserError($"This sales order is {Status.Label(status)}: its item lines can no longer be replaced.", "item");
+        if (!replace.Contains("item") || Json.Text(existing.Body["orderStatus"]?["id"]) is not { } status || LinesOpen.Contains(status))
+            return input;
+        // Closing every line of an order NetSuite has moved on (fulfilled or billed) closes the lines it has: the lines
+        // sent are its lines, in order, and keep their numbers and quantities.
+        if (status != "C" && AllLinesClosed(input) && (status != "H" || HasProgress(existing.Body)) && ClosingLineForLine(existing.Body, input) is { } closing)
+            return closing;
+        // Otherwise lines NetSuite has fulfilled, billed or closed are its own: replacing them is refused, as NetSuite
+        // refuses to remove a fulfilled or billed line. Closing every line of a closed order again is harmless.
+        if (status == "H" && AllLinesClosed(input)) return input;
+        throw NsError.UserError($"This sales order is {Status.Label(status)}: its item lines can no longer be replaced.", "item");
+    }
+
+    private static bool HasProgress(JsonObject order) =>
+        Cell.Lines(order, "item").Any(l => (Json.Decimal(l["quantityFulfilled"]) ?? 0) > 0 || (Json.Decimal(l["quantityBilled"]) ?? 0) > 0);
+
+    /// <summary>
+    /// The request with each line sent named by the <c>line</c> of the order's line at the same place, when the lines
+    /// sent are the order's lines: as many, each naming its line or the same item. Null when they are not.
+    /// </summary>
+    private static JsonObject? ClosingLineForLine(JsonObject order, JsonObject input)
+    {
+        var existing = Cell.Lines(order, "item").ToList();
+        var request = input.DeepClone().AsObject();
+        var sent = Json.Get(request, "item") is JsonObject item && Json.Get(item, "items") is JsonArray items ? items.OfType<JsonObject>().ToList() : [];
+        if (sent.Count != existing.Count) return null;
+        for (var i = 0; i < sent.Count; i++)
+        {
+            var line = Json.Text(Json.Get(sent[i], "line"));
+            var sameItem = Json.Get(sent[i], "item") is JsonObject r && Json.Text(Json.Get(r, "id")) == Cell.RefId(existing[i], "item");
+            if (line is null ? !sameItem : line != Json.Text(existing[i]["line"])) return null;
+            if (line is null) sent[i]["line"] = existing[i]["line"]!.DeepClone();
+        }
+        return request;
     }
 
     public void Complete(RecordWrite write)
@@ -114,13 +143,14 @@ internal sealed class SalesOrderModule : IRecordModule
 
     public void CheckDelete(StoredRecord record, RecordLookup lookup)
     {
-        if (lookup.CreatedFrom("itemFulfillment", record.Id).Any() || lookup.CreatedFrom("invoice", record.Id).Any())
+        if (lookup.CreatedFrom("itemFulfillment", record.Id).Any() || lookup.CreatedFrom("invoice", record.Id).Any()
+            || lookup.CreatedFrom("returnAuthorization", record.Id).Any())
             throw NsError.UserError("This record cannot be deleted because it has dependent records.");
     }
 
     /// <summary>
-    /// The lines' quantityFulfilled and quantityBilled, and the status they imply. An order nothing has been
-    /// fulfilled or billed from keeps the status a client or the scenario hook gave it, except that closing every
+    /// The lines' quantityFulfilled and quantityBilled, and the status they imply; closing every line of an order
+    /// that has been fulfilled or billed closes it (H, ADR 0038). An order nothing has been fulfilled or billed from keeps the status a client or the scenario hook gave it, except that closing every
     /// line closes it (H) and reopening one reopens it (B); when NetSuite's own work undoes the last fulfilment or
     /// invoice (<paramref name="byNetSuite"/>), the order goes back to Pending Fulfillment.
     /// </summary>
@@ -136,7 +166,7 @@ internal sealed class SalesOrderModule : IRecordModule
         var allClosed = progress.Lines.All(l => l.IsClosed);
         if (statusId == "C" || statusId == "A" && !allClosed) return progress;
         if (progress.Active)
-            body["orderStatus"] = Status.Of(progress.Letter);
+            body["orderStatus"] = Status.Of(allClosed ? "H" : progress.Letter);
         else if (allClosed && (statusId is "A" or "B" || byNetSuite))
             body["orderStatus"] = Status.Of("H");
         else if (statusId == "H" && !allClosed || byNetSuite && statusId is "D" or "E" or "F" or "G")

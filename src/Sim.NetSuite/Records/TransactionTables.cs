@@ -55,8 +55,9 @@ internal static class TransactionTables
         new("quantity", ColumnKind.Number, (_, l, _) => l is null ? null : Cell.Text(l, "quantity") ?? Cell.Text(l, "adjustQtyBy")),
         new("rate", ColumnKind.Number, (_, l, _) => l is null ? null : Cell.Text(l, "rate")),
         new("amount", ColumnKind.Number, (_, l, _) => l is null ? null : Cell.Text(l, "amount")),
-        // A sales order line's fulfilled and billed quantities; a fulfilment or invoice line's order line.
-        new("quantityshiprecv", ColumnKind.Number, (_, l, _) => l is null ? null : Cell.Text(l, "quantityFulfilled")),
+        // A sales order line's fulfilled and billed quantities, a return authorization line's received and credited
+        // ones; the source line of a line made by transform (fulfilment, invoice, return, receipt, credit memo).
+        new("quantityshiprecv", ColumnKind.Number, (_, l, _) => l is null ? null : Cell.Text(l, "quantityFulfilled") ?? Cell.Text(l, "quantityReceived")),
         new("quantitybilled", ColumnKind.Number, (_, l, _) => l is null ? null : Cell.Text(l, "quantityBilled")),
         new("orderline", ColumnKind.Number, (_, l, _) => l is null ? null : Cell.Text(l, "orderLine")),
         new("location", ColumnKind.Number, (r, l, _) => Cell.RefId(l ?? r.Body, "location")),
