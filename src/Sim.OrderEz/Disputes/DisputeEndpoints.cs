@@ -29,10 +29,7 @@ internal static class DisputeEndpoints
         var errors = new FieldErrors();
         var query = ListQuery.Parse(request.Query, errors);
         var orderId = ListQuery.ParseLong(request.Query, "orderId", errors);
-        string? status = request.Query["status"];
-        if (string.IsNullOrEmpty(status)) status = null;
-        else if (!DisputeStatus.All.Contains(status))
-            errors.Add("status", $"must be one of: {string.Join(", ", DisputeStatus.All)}");
+        var status = ListQuery.ParseWord(request.Query, "status", DisputeStatus.All, errors);
         if (errors.Any) return ApiResults.Unprocessable(errors);
 
         lock (state.Gate)

@@ -35,6 +35,16 @@ internal sealed record ListQuery(DateTimeOffset? UpdatedSince, int Page, int Lim
         return null;
     }
 
+    /// <summary>A filter that takes one of a fixed list of words; absent or empty is no filter.</summary>
+    public static string? ParseWord(IQueryCollection query, string name, IReadOnlyCollection<string> allowed, FieldErrors errors)
+    {
+        string? value = query[name];
+        if (string.IsNullOrEmpty(value)) return null;
+        if (allowed.Contains(value)) return value;
+        errors.Add(name, $"must be one of: {string.Join(", ", allowed)}");
+        return null;
+    }
+
     private static int ParseInt(IQueryCollection query, string name, int fallback, int min, int max, FieldErrors errors)
     {
         if (!query.TryGetValue(name, out var raw) || string.IsNullOrEmpty(raw)) return fallback;

@@ -17,10 +17,7 @@ internal static class OrderEndpoints
             var errors = new FieldErrors();
             var query = ListQuery.Parse(request.Query, errors);
             var outletId = ListQuery.ParseLong(request.Query, "outletId", errors);
-            string? status = request.Query["status"];
-            if (string.IsNullOrEmpty(status)) status = null;
-            else if (!OrderStatus.All.Contains(status))
-                errors.Add("status", $"must be one of: {string.Join(", ", OrderStatus.All)}");
+            var status = ListQuery.ParseWord(request.Query, "status", OrderStatus.All, errors);
             if (errors.Any) return ApiResults.Unprocessable(errors);
 
             lock (state.Gate)
