@@ -61,10 +61,12 @@ public class FinanceNotificationTests(NotificationsFixture hub) : IAsyncLifetime
     [Fact]
     public async Task several_notices_in_one_window_go_out_as_one_digest_listing_all_of_them()
     {
-        await hub.RaiseAsync(Notice(FinanceNoticeKind.InvoiceCreated, "invoice-1", InNextWindow(0), "Invoice INV-1 created"));
+        // One window, computed once: under load the raises below may straddle a window's end if each computed its own.
+        var first = InNextWindow(0);
+        await hub.RaiseAsync(Notice(FinanceNoticeKind.InvoiceCreated, "invoice-1", first, "Invoice INV-1 created"));
         await hub.RaiseAsync(
-            Notice(FinanceNoticeKind.PaymentApplied, "payment-2", InNextWindow(1), "Payment 2 applied to INV-1"),
-            Notice(FinanceNoticeKind.PaymentNeedsAction, "payment-3", InNextWindow(2), "Payment 3 matches no invoice"));
+            Notice(FinanceNoticeKind.PaymentApplied, "payment-2", first + TimeSpan.FromMilliseconds(100), "Payment 2 applied to INV-1"),
+            Notice(FinanceNoticeKind.PaymentNeedsAction, "payment-3", first + TimeSpan.FromMilliseconds(200), "Payment 3 matches no invoice"));
 
         var mail = (await hub.EventuallyReceivedAsync("email", 1)).ShouldHaveSingleItem();
         mail.Subject.ShouldBe("Finance: 3 notices (Invoice created, Payment applied, Payment needs action)");
