@@ -288,6 +288,7 @@ public sealed class ReturnsTests(ClockedSimFixture sim) : SimTestBase<ClockedSim
         var id = await CreditAsync(ra, Credit(1));
         var open = await GetAsync("creditMemo", id);
         var partlyCredited = await RaStatusAsync(ra);
+        var overTheRest = await RefusedAsync(() => CreditAsync(ra, Credit(3)));
         await Client.CreateAsync("customerPayment", Obj($$$"""{"customer":{"id":"{{{customer}}}"},"payment":300,"apply":{"items":[{"doc":{"id":"{{{invoice}}}"},"amount":300}]}}"""));
         var overInvoice = await RefusedAsync(() => Client.PatchAsync("creditMemo", id, Obj("{" + Apply(invoice!, 25)[1..] + "}")));
         await Client.PatchAsync("creditMemo", id, Obj("{" + Apply(invoice!, 15)[1..] + "}"));
@@ -302,6 +303,8 @@ public sealed class ReturnsTests(ClockedSimFixture sim) : SimTestBase<ClockedSim
         (Number(open["total"]), Number(open["amountApplied"]), Number(open["amountRemaining"])).ShouldBe((30m, 0m, 30m));
         Status(open).ShouldBe(("A", "Open"));
         partlyCredited.ShouldBe("B"); // credited in part, nothing back yet: still pending receipt
+        (overTheRest.ErrorPath, overTheRest.Detail).ShouldBe(("item.items[0].quantity",
+            "You cannot credit more than was authorized for return and is not yet credited on line 1: 2 left, 3 requested."));
         (overInvoice.ErrorCode, overInvoice.ErrorPath).ShouldBe(("USER_ERROR", "apply.items[0].amount"));
         (Number(part.Item1["amountRemaining"]), Text(part.Item1["status"]!["id"]), part.Item2).ShouldBe((15m, "A", 5m));
         Number(whole.Item1["amountRemaining"]).ShouldBe(10m);
