@@ -88,6 +88,26 @@ public class ReturnsTests(HubFixture fixture) : IntegrationContext(fixture)
     }
 
     [Fact]
+    public async Task a_dispute_webhook_the_hub_cannot_read_is_a_400_recorded_on_its_order_and_nothing_is_sent()
+    {
+        await Hub.SeedCatalogAsync(["COF-1"]);
+        var (_, order, _) = await Hub.DeliveredAsync(("COF-1", 4));
+        var envelope = new JsonObject
+        {
+            ["type"] = "order.dispute_resolved",
+            ["timestamp"] = DateTimeOffset.UtcNow.ToString("O"),
+            ["data"] = new JsonObject { ["id"] = 77, ["orderId"] = order, ["status"] = "resolved", ["reason"] = "wrong", ["lines"] = new JsonArray() },
+        };
+        var body = System.Text.Encoding.UTF8.GetBytes(envelope.ToJsonString());
+        await Hub.PostWebhookAsync(body, Hub.Sign(body), 400);
+
+        var view = await Hub.EventuallyAsync(order, v => v.ActionNeeded?.Code == ProblemCodes.UnreadableChange.Code);
+        view.ActionNeeded!.Reason.ShouldContain("lines");
+        (await Hub.MadeAsync("creditMemo")).ShouldBeEmpty();
+        (await Hub.MadeAsync("returnAuthorization")).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task spoiled_goods_credited_are_one_credit_memo_from_the_invoice_with_no_return_and_no_restock()
     {
         await Hub.SeedCatalogAsync(["COF-1", "MLK-1"]);
