@@ -128,24 +128,27 @@ public sealed class NetSuitePort(NetSuiteClient client)
             ? NetSuiteTranslator.SalesOrderLinesOf(so)
             : throw new NetSuiteException(404, "NONEXISTENT_ID", $"NetSuite has no sales order {salesOrderId} to transform.", isTransient: false);
 
-    /// <summary>Quantities by SKU spread over the sales order's open lines of that item, in line order.</summary>
-    private static List<(int OrderLine, decimal Quantity)> Allocate(IReadOnlyList<TransactionLine> wanted, IReadOnlyDictionary<string, string> itemBySku,
-        IReadOnlyList<(int Line, string? ItemId, decimal Quantity)> soLines)
+    /// <summary>
+    /// Quantities by SKU spread over a source record's open lines of that item, in line order (a SKU may be on
+    /// several). Used for every transform that names the source's lines: fulfilments, invoices and return records.
+    /// </summary>
+    public static List<(int Line, decimal Quantity)> Allocate(IReadOnlyList<TransactionLine> wanted, IReadOnlyDictionary<string, string> itemBySku,
+        IReadOnlyList<(int Line, string? ItemId, decimal Quantity)> sourceLines, string source = "The sales order")
     {
         var result = new List<(int, decimal)>();
         foreach (var line in wanted)
         {
             var left = line.Quantity;
             var itemId = line.ItemId ?? itemBySku.GetValueOrDefault(line.Sku);
-            foreach (var so in soLines.Where(l => l.ItemId == itemId && itemId is not null))
+            foreach (var l in sourceLines.Where(l => itemId is not null && l.ItemId == itemId))
             {
                 if (left <= 0) break;
-                var take = Math.Min(left, so.Quantity);
-                result.Add((so.Line, take));
+                var take = Math.Min(left, l.Quantity);
+                result.Add((l.Line, take));
                 left -= take;
             }
             if (left > 0)
-                throw new NetSuiteException(400, "INVALID_CONTENT", $"The sales order has no open line for {line.Sku} to take {left} more.", isTransient: false);
+                throw new NetSuiteException(400, "INVALID_CONTENT", $"{source} has no open line for {line.Sku} to take {left} more.", isTransient: false);
         }
         return result;
     }

@@ -186,28 +186,12 @@ public sealed class NetSuiteReturnsPort(NetSuiteClient client)
             ? NetSuiteReturnsTranslator.RecordOf(kind, record, skuByItemId)
             : null;
 
-    /// <summary>Quantities by SKU spread over the source's lines of that item, in line order (a SKU may be on several).</summary>
+    /// <summary>Quantities by SKU spread over the source's open lines (<see cref="NetSuitePort.Allocate"/>).</summary>
     private async Task<IReadOnlyList<(int Line, decimal Quantity)>> PlaceAsync(string sourceType, string sourceId, IReadOnlyList<TransactionLine> wanted,
         IReadOnlyDictionary<string, string> itemBySku, CancellationToken ct)
     {
         var source = await client.GetAsync(sourceType, sourceId, expandSubResources: true, ct: ct)
             ?? throw new NetSuiteException(404, "NONEXISTENT_ID", $"NetSuite has no {sourceType} {sourceId} to make a return record from.", isTransient: false);
-        var lines = NetSuiteReturnsTranslator.LinesOf(source);
-        var result = new List<(int, decimal)>();
-        foreach (var line in wanted)
-        {
-            var left = line.Quantity;
-            var itemId = line.ItemId ?? itemBySku.GetValueOrDefault(line.Sku);
-            foreach (var l in lines.Where(l => itemId is not null && l.ItemId == itemId))
-            {
-                if (left <= 0) break;
-                var take = Math.Min(left, l.Quantity);
-                result.Add((l.Line, take));
-                left -= take;
-            }
-            if (left > 0)
-                throw new NetSuiteException(400, "INVALID_CONTENT", $"{sourceType} {sourceId} has no line for {line.Sku} to take {left} more.", isTransient: false);
-        }
-        return result;
+        return NetSuitePort.Allocate(wanted, itemBySku, NetSuiteReturnsTranslator.LinesOf(source), $"{sourceType} {sourceId}");
     }
 }

@@ -20,9 +20,7 @@ internal static class DisputeWriteBack
         if (body.Error is not null) return body.Error;
 
         var root = body.Root!.Value;
-        var reader = new BodyReader(root, new FieldErrors()).AllowOnly(Members);
-        if (!root.EnumerateObject().Any(p => Members.Contains(p.Name)))
-            reader.Errors.Add("body", $"should set at least one of: {string.Join(", ", Members)}");
+        var reader = new BodyReader(root, new FieldErrors()).AllowOnly(Members).RequireOneOf(Members);
         var credit = reader.Has("credit") && !reader.IsExplicitNull("credit") && reader.Object("credit", required: true) is { } c
             ? ReadCredit(c, reader.Errors)
             : null;

@@ -67,6 +67,14 @@ internal sealed class BodyReader(JsonElement obj, FieldErrors errors, string pre
         return this;
     }
 
+    /// <summary>A partial update that names none of its members changes nothing, so it is refused rather than accepted as a no-op.</summary>
+    public BodyReader RequireOneOf(params string[] names)
+    {
+        if (!obj.EnumerateObject().Any(p => names.Contains(p.Name, StringComparer.Ordinal)))
+            errors.Add("body", $"should set at least one of: {string.Join(", ", names)}");
+        return this;
+    }
+
     public bool Has(string name) => obj.TryGetProperty(name, out _);
 
     public bool IsExplicitNull(string name) =>

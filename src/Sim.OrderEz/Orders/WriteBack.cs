@@ -21,9 +21,7 @@ internal static class WriteBack
         if (body.Error is not null) return body.Error;
 
         var root = body.Root!.Value;
-        var reader = new BodyReader(root, new FieldErrors()).AllowOnly(Members);
-        if (!root.EnumerateObject().Any(p => Members.Contains(p.Name)))
-            reader.Errors.Add("body", $"should set at least one of: {string.Join(", ", Members)}");
+        var reader = new BodyReader(root, new FieldErrors()).AllowOnly(Members).RequireOneOf(Members);
         var refs = ExternalRefsPatch.Read(reader);
         var fulfilment = reader.Has("fulfilment") && !reader.IsExplicitNull("fulfilment") ? reader.Object("fulfilment", required: true) : null;
         var invoice = reader.Has("invoice") && !reader.IsExplicitNull("invoice") ? reader.Object("invoice", required: true) : null;
