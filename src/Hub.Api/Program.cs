@@ -1,6 +1,7 @@
 using FluentValidation;
 using Hub.Api.Audit;
 using Hub.Api.Catalog;
+using Hub.Api.Console;
 using Hub.Api.Customers;
 using Hub.Api.DeadLetters;
 using Hub.Api.Infrastructure;
@@ -53,6 +54,7 @@ builder.Services.AddSingleton<MappingRegistry>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<HubClock>();
 builder.Services.AddApiKeys();
+builder.Services.AddConsole();
 builder.Services.AddSingleton<OrderChangeIngestor>();
 builder.Services.AddSingleton<Hub.Api.NetSuite.NetSuitePort>();
 builder.Services.AddSingleton<Hub.Api.OrderEz.OrderEzPort>();
@@ -170,6 +172,7 @@ app.UseStatusCodePages();
 // The key first: nothing about an unauthenticated request (its route, content type or body) is judged.
 app.UseAuthentication();
 app.UseApiKeys();
+app.UseConsoleSessions();
 app.UseAuthorization();
 
 app.MapOpenApi();
@@ -185,6 +188,7 @@ app.MapCatalogSyncEndpoints();
 app.MapDeadLetterEndpoints();
 app.MapReplayEndpoints();
 app.MapPollerEndpoints();
+app.MapConsole();
 
 return await app.RunJasperFxCommands(args);
 

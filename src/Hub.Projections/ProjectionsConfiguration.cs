@@ -27,6 +27,15 @@ public static class ProjectionsConfiguration
         opts.Projections.Add(new Hub.Projections.Catalog.CatalogSyncRunProjection(), ProjectionLifecycle.Inline);
         opts.Schema.For<OrderSync>().Index(x => x.OrderId).Index(x => x.NetSuiteSalesOrderId!);
         opts.Schema.For<CustomerSync>().Index(x => x.OutletId);
+        // Where each record stands, as columns: the console's counts and work queue read these, not the documents.
+        opts.Schema.For<OrderSync>().Duplicate(x => x.Status.Flow).Duplicate(x => x.Status.State).Duplicate(x => x.Status.Code!)
+            .Duplicate(x => x.Status.Since!, pgType: "timestamptz");
+        opts.Schema.For<CustomerSync>().Duplicate(x => x.Status.Flow).Duplicate(x => x.Status.State).Duplicate(x => x.Status.Code!)
+            .Duplicate(x => x.Status.Since!, pgType: "timestamptz");
+        opts.Schema.For<Hub.Domain.Payments.PaymentSync>().Duplicate(x => x.Status.Flow).Duplicate(x => x.Status.State).Duplicate(x => x.Status.Code!)
+            .Duplicate(x => x.Status.Since!, pgType: "timestamptz");
+        opts.Schema.For<Hub.Domain.Catalog.ProductSync>().Duplicate(x => x.Status.Flow).Duplicate(x => x.Status.State).Duplicate(x => x.Status.Code!)
+            .Duplicate(x => x.Status.Since!, pgType: "timestamptz");
         opts.Schema.For<ReplayRun>();
     }
 }

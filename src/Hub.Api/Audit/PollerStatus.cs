@@ -39,13 +39,17 @@ public static class PollerStatus
             .Produces<PollWindowPage>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(401);
     }
 
-    public static async Task<IResult> List(IQuerySession session, IOptions<HubOptions> options, HubClock clock, CancellationToken ct)
+    public static async Task<IResult> List(IQuerySession session, IOptions<HubOptions> options, HubClock clock, CancellationToken ct) =>
+        Results.Ok(await ViewsAsync(session, options.Value, clock.Now, ct));
+
+    /// <summary>Every poller as it stands now (the API's list and the console's overview).</summary>
+    public static async Task<IReadOnlyList<PollerView>> ViewsAsync(IQuerySession session, HubOptions options, DateTimeOffset now, CancellationToken ct)
     {
         var pollers = PollerRegistry.All;
         var checkpoints = (await session.LoadManyAsync<PollCheckpoint>(ct, pollers.Select(p => p.Id))).ToDictionary(c => c.Id);
         var coverage = (await session.LoadManyAsync<PollCoverage>(ct, pollers.Select(p => PollWindows.StreamKey(p.Id)))).ToDictionary(c => c.SourceId);
-        return Results.Ok(pollers.Select(p => Assess(p.Id, p.System, p.IntervalSeconds(options.Value), checkpoints.GetValueOrDefault(p.Id),
-            coverage.GetValueOrDefault(p.Id), clock.Now)).ToList());
+        return pollers.Select(p => Assess(p.Id, p.System, p.IntervalSeconds(options), checkpoints.GetValueOrDefault(p.Id),
+            coverage.GetValueOrDefault(p.Id), now)).ToList();
     }
 
     public static async Task<IResult> Windows(string id, string? before, string? limit, IQuerySession session, CancellationToken ct)

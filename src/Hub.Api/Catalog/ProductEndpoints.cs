@@ -56,6 +56,12 @@ public static class ProductEndpoints
     {
         var (request, problem) = await JsonBody.ReadAsync<ResolveRequest>(http.Request, JsonBody.MaxCommandBytes, required: true, ct);
         if (request is null) return problem!;
+        return await ResolveAsync(id, request, http.Who(), session, outbox, clock, ct);
+    }
+
+    /// <summary>The resolution itself, for the API and the console alike.</summary>
+    public static async Task<IResult> ResolveAsync(string id, ResolveRequest request, string by, IDocumentSession session, IMartenOutbox outbox, HubClock clock, CancellationToken ct)
+    {
         if (request.Winner is not (MappingVocabulary.MasterNetSuite or MappingVocabulary.MasterOrderEz))
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["winner"] = ["Say which system is right: netsuite or orderez."] });
         var at = id.LastIndexOf('@');
@@ -69,7 +75,7 @@ public static class ProductEndpoints
             return Results.Problem(statusCode: 409, title: "Conflict", detail: $"{sku} at {warehouse} has no flagged discrepancy to resolve.");
         var onHand = request.Winner == MappingVocabulary.MasterNetSuite ? difference.NetSuiteOnHand : difference.OrderEzOnHand;
         outbox.Enroll(session);
-        stream.AppendOne(new InventoryDiscrepancyResolved(state.Sku, line.Warehouse, request.Winner, onHand, http.Who(), request.Note, clock.Now));
+        stream.AppendOne(new InventoryDiscrepancyResolved(state.Sku, line.Warehouse, request.Winner, onHand, by, request.Note, clock.Now));
         await outbox.PublishAsync(new SyncProduct(state.Sku));
         await session.SaveChangesAsync(ct);
         return Results.Accepted($"/api/products/{Uri.EscapeDataString(state.Sku)}", new { id, winner = request.Winner, onHand });

@@ -38,6 +38,12 @@ public static class CustomerEndpoints
     {
         var (request, problem) = await JsonBody.ReadAsync<ResolveRequest>(http.Request, JsonBody.MaxCommandBytes, required: true, ct);
         if (request is null) return problem!;
+        return await ResolveAsync(outletId, request, http.Who(), session, outbox, clock, ct);
+    }
+
+    /// <summary>The resolution itself, for the API and the console alike.</summary>
+    public static async Task<IResult> ResolveAsync(long outletId, ResolveRequest request, string by, IDocumentSession session, IMartenOutbox outbox, HubClock clock, CancellationToken ct)
+    {
         if (request.NetSuiteCustomerId is null == !request.CreateNew)
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["netSuiteCustomerId"] = ["Give either a candidate's netSuiteCustomerId or createNew: true."] });
         var stream = await session.Events.FetchForWriting<CustomerSync>(CustomerSync.StreamKey(outletId), ct);
@@ -51,7 +57,6 @@ public static class CustomerEndpoints
             });
 
         outbox.Enroll(session);
-        var by = http.Who();
         stream.AppendOne(new CustomerMatchResolved(outletId, request.NetSuiteCustomerId, by, clock.Now));
         await outbox.PublishAsync(new SyncCustomer(outletId));
         await outbox.PublishAsync(new Sync.WakeDependents(CustomerSync.StreamKey(outletId)));

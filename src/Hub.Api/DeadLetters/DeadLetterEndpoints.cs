@@ -54,11 +54,15 @@ public static class DeadLetterEndpoints
         });
     }
 
-    public static async Task<IResult> Replay(Guid id, IMessageStore store, IDocumentStore documents, HubClock clock, HttpContext http, CancellationToken ct)
+    public static Task<IResult> Replay(Guid id, IMessageStore store, IDocumentStore documents, HubClock clock, HttpContext http, CancellationToken ct) =>
+        ReplayAsync(id, By(http), store, documents, clock, ct);
+
+    /// <summary>The replay itself, for the API and the console alike.</summary>
+    public static async Task<IResult> ReplayAsync(Guid id, string by, IMessageStore store, IDocumentStore documents, HubClock clock, CancellationToken ct)
     {
         var found = (await LoadAsync(store, new DeadLetterEnvelopeQuery([id]), ct)).SingleOrDefault();
         if (found is null) return NotFound(id);
-        await RecordAsync(documents, found, d => new DeadLetterReplayed(d.Id, d.MessageType, d.ExceptionMessage, By(http), clock.Now), ct);
+        await RecordAsync(documents, found, d => new DeadLetterReplayed(d.Id, d.MessageType, d.ExceptionMessage, by, clock.Now), ct);
         await store.DeadLetters.ReplayAsync(new DeadLetterEnvelopeQuery([id]), ct);
         return Results.Accepted(value: new { replayed = id });
     }
@@ -67,11 +71,17 @@ public static class DeadLetterEndpoints
     {
         var (request, problem) = await JsonBody.ReadAsync<BulkReplayRequest>(http.Request, JsonBody.MaxCommandBytes, required: true, ct);
         if (request is null) return problem!;
+        return await ReplayMatchingAsync(request, By(http), store, documents, clock, ct);
+    }
+
+    /// <summary>The bulk replay itself, for the API and the console alike.</summary>
+    public static async Task<IResult> ReplayMatchingAsync(BulkReplayRequest request, string by, IMessageStore store, IDocumentStore documents, HubClock clock, CancellationToken ct)
+    {
         var matching = (await LoadAllAsync(store, ct)).All
             .Where(d => (request.ExceptionType is null || d.ExceptionType == request.ExceptionType)
                         && (request.MessageType is null || d.MessageType == request.MessageType)).ToList();
         foreach (var d in matching)
-            await RecordAsync(documents, d, x => new DeadLetterReplayed(x.Id, x.MessageType, x.ExceptionMessage, By(http), clock.Now), ct);
+            await RecordAsync(documents, d, x => new DeadLetterReplayed(x.Id, x.MessageType, x.ExceptionMessage, by, clock.Now), ct);
         if (matching.Count > 0)
             await store.DeadLetters.ReplayAsync(new DeadLetterEnvelopeQuery(matching.Select(d => d.Id).ToArray()), ct);
         return Results.Accepted(value: new { replayed = matching.Count });
@@ -81,11 +91,17 @@ public static class DeadLetterEndpoints
     {
         var (request, problem) = await JsonBody.ReadAsync<DiscardRequest>(http.Request, JsonBody.MaxCommandBytes, required: true, ct);
         if (request is null) return problem!;
+        return await DiscardAsync(id, request, By(http), store, documents, clock, ct);
+    }
+
+    /// <summary>The discard itself, for the API and the console alike.</summary>
+    public static async Task<IResult> DiscardAsync(Guid id, DiscardRequest request, string by, IMessageStore store, IDocumentStore documents, HubClock clock, CancellationToken ct)
+    {
         if (string.IsNullOrWhiteSpace(request.Reason))
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["A reason is required; it goes into the record's history."] });
         var found = (await LoadAsync(store, new DeadLetterEnvelopeQuery([id]), ct)).SingleOrDefault();
         if (found is null) return NotFound(id);
-        await RecordAsync(documents, found, d => new DeadLetterDiscarded(d.Id, d.MessageType, d.ExceptionMessage, request.Reason!, By(http), clock.Now), ct);
+        await RecordAsync(documents, found, d => new DeadLetterDiscarded(d.Id, d.MessageType, d.ExceptionMessage, request.Reason!, by, clock.Now), ct);
         await store.DeadLetters.DiscardAsync(new DeadLetterEnvelopeQuery([id]), ct);
         return Results.Ok(new { discarded = id });
     }
@@ -94,7 +110,7 @@ public static class DeadLetterEndpoints
         Views(await store.DeadLetters.QueryAsync(query, ct));
 
     /// <summary>The store's true count, and every dead letter page by page (bounded by <see cref="MaxPages"/>).</summary>
-    private static async Task<(int Total, List<DeadLetterView> All)> LoadAllAsync(IMessageStore store, CancellationToken ct)
+    public static async Task<(int Total, List<DeadLetterView> All)> LoadAllAsync(IMessageStore store, CancellationToken ct)
     {
         var first = await store.DeadLetters.QueryAsync(new DeadLetterEnvelopeQuery { PageSize = PageSize }, ct);
         var all = Views(first);

@@ -231,6 +231,36 @@ public class ApiGate
         lock (_gate) _probeInFlight = false;
     }
 
+    /// <summary>Slots this node holds now.</summary>
+    public int InUse
+    {
+        get { lock (_gate) return _localInUse; }
+    }
+
+    private readonly Queue<DateTimeOffset> _throttled = new();
+
+    /// <summary>The system answered 429: kept for a minute, so the console can show how hard the limit is being hit.</summary>
+    public void RecordThrottled()
+    {
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            _throttled.Enqueue(now);
+            // Bounded: a minute of 429s at any rate the gate lets through is far below this.
+            while (_throttled.Count > 10_000 || _throttled.Count > 0 && now - _throttled.Peek() > TimeSpan.FromMinutes(1)) _throttled.Dequeue();
+        }
+    }
+
+    /// <summary>429s answered in the last minute.</summary>
+    public int ThrottledLastMinute
+    {
+        get
+        {
+            var since = _time.GetUtcNow() - TimeSpan.FromMinutes(1);
+            lock (_gate) return _throttled.Count(t => t > since);
+        }
+    }
+
     /// <summary>Calls queued on this node for a slot (for tests and diagnostics).</summary>
     public int Waiting
     {
@@ -332,6 +362,7 @@ public sealed class ApiGateHandler(ApiGate gate, Func<int> priority) : Delegatin
             await response.Content.LoadIntoBufferAsync(call.Token);
             // 429 is the system protecting itself under load, not the system being down.
             slot.RecordOutcome(down: (int)response.StatusCode is 502 or 503 or 504);
+            if ((int)response.StatusCode == 429) gate.RecordThrottled();
             return response;
         }
         catch (Exception ex) when (!ct.IsCancellationRequested && (ex is HttpRequestException || ex is OperationCanceledException && timeout.IsCancellationRequested))

@@ -40,7 +40,12 @@ public static class JsonBody
         string text;
         try { text = StrictUtf8.GetString(bytes).TrimStart('\uFEFF'); }
         catch (DecoderFallbackException) { return (null, Bad("The body is not valid UTF-8.")); }
+        return CheckText(text, nullsAllowed);
+    }
 
+    /// <summary>The same checks on JSON that came some other way (a console form's text box).</summary>
+    public static (string? Json, IResult? Problem) CheckText(string text, bool nullsAllowed)
+    {
         try
         {
             using var document = JsonDocument.Parse(text);

@@ -40,6 +40,12 @@ public static class MappingEndpoints
         // No nulls: the file format has no use for them (leave a member out), and the validator need not guard each one.
         var (content, problem) = await JsonBody.ReadTextAsync(request, JsonBody.MaxMappingBytes, required: true, nullsAllowed: false, ct);
         if (content is null) return problem!;
+        return await PublishAsync(content, Author(request), store, mappings, clock, ct);
+    }
+
+    /// <summary>The publish itself, for the API and the console alike.</summary>
+    public static async Task<IResult> PublishAsync(string content, string author, IDocumentStore store, MappingRegistry mappings, HubClock clock, CancellationToken ct)
+    {
         MappingDefinition definition;
         try
         {
@@ -66,7 +72,7 @@ public static class MappingEndpoints
 
             var stream = await session.Events.FetchForWriting<MappingCatalog>(MappingCatalog.StreamKey, ct);
             var version = stream.Aggregate!.NextVersion;
-            stream.AppendOne(new MappingPublished(version, Author(request), hash, content, clock.Now));
+            stream.AppendOne(new MappingPublished(version, author, hash, content, clock.Now));
             try
             {
                 await session.SaveChangesAsync(ct);
@@ -121,8 +127,12 @@ public static class MappingEndpoints
     {
         var (body, problem) = await JsonBody.ReadAsync<ReplayFilter>(request, JsonBody.MaxCommandBytes, required: false, ct);
         if (problem is not null) return problem;
-        var filter = body ?? new ReplayFilter();
+        return await StartReplayAsync(version, kind, body ?? new ReplayFilter(), Author(request), services, ct);
+    }
 
+    /// <summary>The start itself, for the API and the console alike.</summary>
+    public static async Task<IResult> StartReplayAsync(int version, string kind, ReplayFilter filter, string author, IServiceProvider services, CancellationToken ct)
+    {
         var store = services.GetRequiredService<IDocumentStore>();
         var mappings = services.GetRequiredService<MappingRegistry>();
         var clock = services.GetRequiredService<HubClock>();
@@ -133,7 +143,6 @@ public static class MappingEndpoints
         if (catalog.Find(version) is null) return NotFound(version);
 
         var id = clock.NewId();
-        var author = Author(request);
         session.Events.StartStream<ReplayRun>(ReplayRun.StreamKey(id), new ReplayRequested(id, kind, version, filter, author, clock.Now));
         if (kind == ReplayKinds.Apply)
             session.Events.Append(MappingCatalog.StreamKey, new MappingApplied(version, author, id, clock.Now));

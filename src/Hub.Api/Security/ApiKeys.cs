@@ -48,6 +48,9 @@ public sealed class ApiKeyStore
             ? Convert.FromHexString(configured["sha256:".Length..])
             : SHA256.HashData(Encoding.UTF8.GetBytes(configured));
 
+    /// <summary>Whether a key of this name and role is still configured (a console session outlives nothing it came from).</summary>
+    public bool Knows(string id, string role) => _keys.Any(k => k.Identity.Id == id && k.Identity.Role == role);
+
     public ApiKeyIdentity? Find(string? presentedKey)
     {
         if (string.IsNullOrEmpty(presentedKey)) return null;

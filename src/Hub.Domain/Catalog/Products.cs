@@ -264,6 +264,12 @@ public sealed record ProductSync
     /// <summary>Whether a person has something to do here (stored, for counting).</summary>
     public bool NeedsAction => ActionNeeded is not null;
 
+    /// <summary>Where the product stands: inventory when its problem or its step is about stock, else products (stored, for counting).</summary>
+    public Hub.Domain.Common.WorkStatus Status => Hub.Domain.Common.WorkStatus.Of(
+        Failure is null && (ActionNeeded?.Stage == "Inventory" || (ActionNeeded is null && (StockMoves.Count > 0 || Pending?.Step is not (null or ProductStep.WriteProduct))))
+            ? Hub.Domain.Common.WorkFlows.Inventory : Hub.Domain.Common.WorkFlows.Products,
+        Failure, ActionNeeded, Pending?.IssuedAt ?? (StockMoves.Count > 0 ? StockMoves.Min(m => m.At) : null));
+
     public static ProductSync? Fold(IEnumerable<object> events) =>
         events.Aggregate((ProductSync?)null, (s, e) => (s ?? (SkuOf(e) is { } sku ? Start(sku) : null))?.When(e));
 

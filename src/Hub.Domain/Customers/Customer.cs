@@ -101,6 +101,9 @@ public sealed record CustomerSync
         ?? (Candidates is { Count: > 0 } ? new Problem(ProblemCodes.AmbiguousCustomerMatch.Code,
             $"{Candidates.Count} NetSuite customers could be this outlet ({string.Join(", ", Candidates.Select(c => c.NetSuiteCustomerId))}); resolve with POST /api/customers/{OutletId}/resolve.", "Match") : null);
 
+    /// <summary>Where the customer stands (stored, for counting).</summary>
+    public Hub.Domain.Common.WorkStatus Status => Hub.Domain.Common.WorkStatus.Of(Hub.Domain.Common.WorkFlows.Customers, Failure, ActionNeeded, Pending?.IssuedAt);
+
     public static string StreamKey(long outletId) => $"oez-outlet-{outletId}";
 
     public static CustomerSync Start(long outletId) => new() { Id = StreamKey(outletId), OutletId = outletId };

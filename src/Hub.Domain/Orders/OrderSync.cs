@@ -86,6 +86,13 @@ public sealed record OrderSync
 
     public Problem? ActionNeeded => Failure ?? Blocked ?? Unreadable ?? Mismatch ?? ReturnProblems.Values.OrderBy(p => p.Stage, StringComparer.Ordinal).FirstOrDefault();
 
+    /// <summary>Where the order stands, in the flow of its step in flight or of its problem (stored, for counting).</summary>
+    public WorkStatus Status => WorkStatus.Of(
+        Failure is not null ? WorkFlows.Of(Failure.Stage)
+            : Failure is null && Blocked is null && Unreadable is null && Mismatch is null && ReturnProblems.Count > 0 ? WorkFlows.Returns
+            : Pending is not null ? WorkFlows.Of(Pending.Kind) : WorkFlows.Orders,
+        Failure, ActionNeeded, Pending?.IssuedAt, FailedAt);
+
     /// <summary>The return record with this externalId, as read.</summary>
     public ReturnRecord? Record(string externalId) => ReturnRecords.FirstOrDefault(r => r.ExternalId == externalId);
 

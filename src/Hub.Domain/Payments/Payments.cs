@@ -70,6 +70,9 @@ public sealed record PaymentSync
 
     public Problem? ActionNeeded => Failure ?? Unmatched;
 
+    /// <summary>Where the payment stands (stored, for counting).</summary>
+    public Hub.Domain.Common.WorkStatus Status => Hub.Domain.Common.WorkStatus.Of(Hub.Domain.Common.WorkFlows.Payments, Failure, ActionNeeded, Pending?.IssuedAt);
+
     public static string StreamKey(long paymentId) => $"oez-payment-{paymentId}";
 
     public static PaymentSync Start(long paymentId) => new() { Id = StreamKey(paymentId), PaymentId = paymentId };
