@@ -83,12 +83,12 @@ public static class Story
     {
         var events = await session.Events.FetchStreamAsync(stream, token: ct);
         if (events.Count == 0) return null;
-        var upTo = at is null ? events : events.Where(e => e.Timestamp <= at).ToList();
+        var upTo = at is null ? events : events.Where(e => Within(e.Timestamp, at.Value)).ToList();
         var columns = await ColumnsAsync(stream, upTo, session, mappings, ct);
         IReadOnlyList<JsonChange>? changes = null;
         if (compare is not null)
         {
-            var other = await ColumnsAsync(stream, events.Where(e => e.Timestamp <= compare).ToList(), session, mappings, ct);
+            var other = await ColumnsAsync(stream, events.Where(e => Within(e.Timestamp, compare.Value)).ToList(), session, mappings, ct);
             // From the earlier moment to the later one, whichever order they were given in.
             var (from, to) = compare < (at ?? DateTimeOffset.MaxValue) ? (other, columns) : (columns, other);
             changes = JsonDiff.Compare(from?.All, to?.All);
@@ -96,6 +96,13 @@ public static class Story
         return new StoryModel(stream, KindOf(stream), at, compare, columns, changes, upTo.Select(History.Describe).Reverse().ToList(), events.Count, raw,
             events[0].Timestamp, events[^1].Timestamp);
     }
+
+    /// <summary>
+    /// Whether an event had happened by a moment. A moment given to the millisecond (the browser's date-time control)
+    /// takes in the whole millisecond, so an event's own time, as the control shows it, includes that event.
+    /// </summary>
+    public static bool Within(DateTimeOffset recorded, DateTimeOffset at) =>
+        at.UtcTicks % TimeSpan.TicksPerMillisecond == 0 ? recorded < at.AddMilliseconds(1) : recorded <= at;
 
     public static void MapStory(this RouteGroupBuilder console)
     {
