@@ -95,6 +95,9 @@ builder.Services.AddMarten(opts =>
         opts.Connection(connectionString);
         opts.DatabaseSchemaName = builder.Configuration["Hub:Schema"] ?? "hub";
         opts.Events.StreamIdentity = StreamIdentity.AsString;
+        // Auditors search by event type; the time index is the hub's own (EventStoreIndexes), kept by Marten's migrations.
+        opts.Events.EnableEventTypeIndex = true;
+        opts.Events.IgnoreIndex(EventStoreIndexes.TimestampIndex);
         // Marten's defaults, plus polymorphic records (a product's step) read back from jsonb, which reorders keys,
         // so the type discriminator is rarely the first property.
         opts.UseSystemTextJsonForSerialization(configure: o => o.AllowOutOfOrderMetadataProperties = true);
@@ -161,6 +164,9 @@ builder.Host.UseWolverine(opts =>
         .Then.MoveToErrorQueue();
 });
 builder.Services.AddResourceSetupOnStartup();
+// After the schema set-up above: it adds an index to a table Marten makes.
+builder.Services.AddHostedService(sp => new EventStoreIndexes(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), builder.Configuration["Hub:Schema"] ?? "hub",
+    sp.GetRequiredService<ILogger<EventStoreIndexes>>()));
 
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
@@ -180,6 +186,7 @@ app.MapGet("/health", Health.Check).WithTags("Health");
 app.MapOrderEzWebhook();
 app.MapNetSuiteNudge();
 app.MapAuditEndpoints();
+app.MapEventSearchEndpoints();
 app.MapMappingEndpoints();
 app.MapCustomerEndpoints();
 app.MapPaymentEndpoints();

@@ -23,6 +23,7 @@ public static class ConsoleEndpoints
         console.MapWorkQueue();
         console.MapStory();
         console.MapMappingsConsole();
+        console.MapAuditConsole();
     }
 
     private static Task<OverviewModel> ReadOverview(HttpContext http, CancellationToken ct)

@@ -35,6 +35,8 @@ public static class Story
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter() },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // Shown inside HTML that Razor encodes: the JSON itself need not escape '+' or quotes.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static string KindOf(string stream) =>

@@ -205,3 +205,38 @@ public class ConsoleBrowserTests(BrowserFixture fixture) : BrowserContext(fixtur
         Hub.NoConsoleErrors(page);
     }
 }
+
+public class AuditSearchBrowserTests(BrowserFixture fixture) : BrowserContext(fixture)
+{
+    [Fact]
+    public async Task an_auditor_searches_a_date_range_pages_through_it_and_exports_it()
+    {
+        await Hub.SeedCatalogAsync(["COF-1"]);
+        var outlet = await Hub.CreateOutletAsync();
+        var order = await Hub.PlaceOrderAsync(outlet, [("COF-1", 2)]);
+        await Hub.AcceptAsync(order);
+        await Hub.SyncedAsync(order);
+
+        var page = await Hub.NewPageAsync();
+        await BrowserFixture.SignInAsync(page, HubFixture.AuditorKey);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audit search" }).ClickAsync();
+        var today = DateTime.UtcNow.Date;
+        await page.GetByLabel("From (UTC)").FillAsync(today.ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByLabel("To (UTC, not included)").FillAsync(today.AddDays(1).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByLabel("Record kind").SelectOptionAsync("order");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        var rows = page.Locator("table.grid tbody tr");
+        await rows.First.WaitForAsync();
+        (await rows.CountAsync()).ShouldBe(JsonNode.Parse(await Hub.HistoryTextAsync(order))!["events"]!.AsArray().Count, "every event of the one order, nothing else");
+        (await page.Locator("table.grid").TextContentAsync())!.ShouldContain("OrderChangeObserved");
+        await Hub.AccessibleAsync(page);
+        await Hub.ScreenshotAsync(page, "audit-search");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Export the whole range (CSV)" }).ClickAsync());
+        var lines = (await File.ReadAllTextAsync((await download.PathAsync())!)).TrimEnd('\n').Split('\n');
+        lines[0].ShouldBe("sequence,at,stream,kind,type,source,actor,deliveryId,data");
+        lines.Length.ShouldBe(await rows.CountAsync() + 1);
+        download.SuggestedFilename.ShouldEndWith(".csv");
+        Hub.NoConsoleErrors(page);
+    }
+}
