@@ -114,19 +114,20 @@ public static class ReplayScenario
     }
 
     /// <summary>The events the hub itself would have written for each order, in sessions of 250 orders.</summary>
-    private static async Task<(int Orders, long Events)> SeedAsync(IDocumentStore store, int targetEvents, VersionedMapping v1,
-        IReadOnlyDictionary<string, string> itemIds, string[] customers)
+    /// <param name="blockEvery">Every n-th order ends blocked on a mapping problem (0: none), so the console's work queue has items.</param>
+    public static async Task<(int Orders, long Events)> SeedAsync(IDocumentStore store, int targetEvents, VersionedMapping v1,
+        IReadOnlyDictionary<string, string> itemIds, string[] customers, int blockEvery = 0, int minOrders = 0, long firstOrderId = 900_000L)
     {
         var random = new Random(42);
         var now = DateTimeOffset.UtcNow;
         long events = 0;
         var orders = 0;
-        while (events < targetEvents)
+        while (events < targetEvents || orders < minOrders)
         {
             await using var session = store.LightweightSession();
-            for (var k = 0; k < 250 && events < targetEvents; k++, orders++)
+            for (var k = 0; k < 250 && (events < targetEvents || orders < minOrders); k++, orders++)
             {
-                var orderId = 900_000L + orders;
+                var orderId = firstOrderId + orders;
                 var my = orders % 10 == 9;
                 var lineCount = random.Next(2, 21);
                 var lines = Enumerable.Range(1, lineCount).Select(i => new OrderLine(BenchSystem.Sku(i), $"Bench item {i}", 1 + random.Next(12), 2m + i, true)).ToList();
@@ -164,6 +165,8 @@ public static class ReplayScenario
                     stream.Add(new OrderChangeObserved(orderId, partial, partial.BusinessHash(), source with { DeliveryId = $"msg_bench_x{orderId}", EventType = "order.partially_accepted" }, now, "{}"));
                     Upsert(partial, "c5");
                 }
+                if (blockEvery > 0 && orders % blockEvery == blockEvery - 1)
+                    stream.Add(new OrderSyncBlocked(orderId, "NO_SUBSIDIARY_RULE", "No mapping rule gives this order a subsidiary (bench).", 1, now));
                 session.Events.StartStream(OrderSync.StreamKey(orderId), stream.ToArray());
                 events += stream.Count;
             }
