@@ -98,6 +98,7 @@ builder.Services.AddMarten(opts =>
         // Auditors search by event type; the time index is the hub's own (EventStoreIndexes), kept by Marten's migrations.
         opts.Events.EnableEventTypeIndex = true;
         opts.Events.IgnoreIndex(EventStoreIndexes.TimestampIndex);
+        opts.Events.IgnoreIndex(EventStoreIndexes.ActorIndex);
         // Marten's defaults, plus polymorphic records (a product's step) read back from jsonb, which reorders keys,
         // so the type discriminator is rarely the first property.
         opts.UseSystemTextJsonForSerialization(configure: o => o.AllowOutOfOrderMetadataProperties = true);

@@ -48,8 +48,7 @@ public static class EventSearch
         "NetSuiteStockObserved", "OrderItemsResolved", "OrderCustomerResolved",
     ];
 
-    /// <summary>The members events use for the person who acted (the key's name, ADR 0024).</summary>
-    private const string ActorSql = "coalesce(data->>'RequestedBy', data->>'ResolvedBy', data->>'By', data->>'Author')";
+    private const string ActorSql = Hub.Api.Infrastructure.EventStoreIndexes.ActorSql;
 
     private static string Alias(string clrName) => JasperFx.Core.StringExtensions.ToTableAlias(clrName);
 
@@ -109,8 +108,10 @@ public static class EventSearch
             }
         }
         var outer = new List<string>();
-        if (f.Source is { } source) { outer.Add("source = @source"); cmd.Parameters.AddWithValue("source", source); }
-        if (f.Actor is { } actor) { outer.Add("actor = @actor"); cmd.Parameters.AddWithValue("actor", actor); }
+        // A person's events are found through the partial index on who acted; the other sources by type lists.
+        if (f.Source == "person") where.Add($"{ActorSql} is not null");
+        else if (f.Source is { } source) { outer.Add("source = @source"); cmd.Parameters.AddWithValue("source", source); }
+        if (f.Actor is { } actor) { where.Add($"{ActorSql} = @actor"); cmd.Parameters.AddWithValue("actor", actor); }
         cmd.Parameters.AddWithValue("orderez", FromOrderEz.Select(Alias).ToArray());
         cmd.Parameters.AddWithValue("netsuite", FromNetSuite.Select(Alias).ToArray());
         cmd.Parameters.AddWithValue("take", take);
