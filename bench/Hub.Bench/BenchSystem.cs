@@ -60,6 +60,27 @@ public sealed class BenchSystem(BenchEnv env)
         return all;
     }
 
+    /// <summary>Two NetSuite customers (a Singapore and a Malaysian outlet's) for orders written straight into the store; their ids.</summary>
+    public async Task<string[]> SeedTwoCustomersAsync(string prefix)
+    {
+        var seeded = await NetSuite.PostAsJsonAsync("/_sim/seed", new
+        {
+            customers = new[] { new { companyName = $"{prefix} SG", email = $"sg@{prefix.ToLowerInvariant()}.example" }, new { companyName = $"{prefix} MY", email = $"my@{prefix.ToLowerInvariant()}.example" } },
+        });
+        var ids = JsonNode.Parse(await seeded.EnsureSuccessStatusCode().Content.ReadAsStringAsync())!;
+        return [ids["customers"]![0]!["id"]!.GetValue<string>(), ids["customers"]![1]!["id"]!.GetValue<string>()];
+    }
+
+    /// <summary>A store over the hub's schema with the hub's projections, for writing events as the hub writes them.</summary>
+    public Marten.DocumentStore Store() => Marten.DocumentStore.For(o =>
+    {
+        o.Connection(Env.ConnectionString);
+        o.DatabaseSchemaName = "hub";
+        o.Events.StreamIdentity = JasperFx.Events.StreamIdentity.AsString;
+        o.AutoCreateSchemaObjects = JasperFx.AutoCreate.None;
+        Hub.Projections.ProjectionsConfiguration.AddHubProjections(o);
+    });
+
     public async Task ConfigureNetSuiteAsync(int concurrencyLimit, int latencyMs) =>
         (await NetSuite.PostAsJsonAsync("/_sim/config", new { concurrencyLimit, latencyMs })).EnsureSuccessStatusCode();
 

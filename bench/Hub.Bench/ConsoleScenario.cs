@@ -21,20 +21,8 @@ public static partial class ConsoleScenario
     {
         var env = system.Env;
         (await env.Hub(env.AuditorKey).GetAsync("/api/mappings")).EnsureSuccessStatusCode();
-        var seeded = await system.NetSuite.PostAsJsonAsync("/_sim/seed", new
-        {
-            customers = new[] { new { companyName = "Console SG", email = "sg@console.example" }, new { companyName = "Console MY", email = "my@console.example" } },
-        });
-        var ids = JsonNode.Parse(await seeded.EnsureSuccessStatusCode().Content.ReadAsStringAsync())!;
-        var customers = new[] { ids["customers"]![0]!["id"]!.GetValue<string>(), ids["customers"]![1]!["id"]!.GetValue<string>() };
-        using var store = DocumentStore.For(o =>
-        {
-            o.Connection(env.ConnectionString);
-            o.DatabaseSchemaName = "hub";
-            o.Events.StreamIdentity = StreamIdentity.AsString;
-            o.AutoCreateSchemaObjects = JasperFx.AutoCreate.None;
-            o.AddHubProjections();
-        });
+        var customers = await system.SeedTwoCustomersAsync("Console");
+        using var store = system.Store();
         var v1 = new VersionedMapping(1, MappingDefinition.Parse(File.ReadAllText(Path.Combine(env.Root, "src/Hub.Api/mappings/default.json"))));
         var seedWatch = Stopwatch.StartNew();
         const long first = 2_000_000L;

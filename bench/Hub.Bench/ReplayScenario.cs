@@ -30,21 +30,8 @@ public static class ReplayScenario
         (await auditor.GetAsync("/api/mappings")).EnsureSuccessStatusCode(); // makes the hub publish version 1
         await system.ConfigureNetSuiteAsync(PushScenario.Concurrency, 0);
 
-        var seeded = await system.NetSuite.PostAsJsonAsync("/_sim/seed", new
-        {
-            customers = new[] { new { companyName = "Bench SG", email = "sg@bench.example" }, new { companyName = "Bench MY", email = "my@bench.example" } },
-        });
-        var ids = JsonNode.Parse(await seeded.EnsureSuccessStatusCode().Content.ReadAsStringAsync())!;
-        var customers = new[] { ids["customers"]![0]!["id"]!.GetValue<string>(), ids["customers"]![1]!["id"]!.GetValue<string>() };
-
-        using var store = DocumentStore.For(o =>
-        {
-            o.Connection(env.ConnectionString);
-            o.DatabaseSchemaName = "hub";
-            o.Events.StreamIdentity = StreamIdentity.AsString;
-            o.AutoCreateSchemaObjects = JasperFx.AutoCreate.None;
-            o.AddHubProjections();
-        });
+        var customers = await system.SeedTwoCustomersAsync("Bench");
+        using var store = system.Store();
         var v1 = new VersionedMapping(1, MappingDefinition.Parse(File.ReadAllText(Path.Combine(env.Root, "src/Hub.Api/mappings/default.json"))));
         system.Memory.ResetPeak();
         var seedWatch = Stopwatch.StartNew();

@@ -168,8 +168,7 @@ public static class Story
         return Results.File(JsonSerializer.SerializeToUtf8Bytes(new { stream, events = entries }, Json), "application/json", $"{name}-history.json");
     }
 
-    public static string Csv(string? value) =>
-        value is null ? "" : value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
+    private static string Csv(string? value) => EventSearch.Csv(value);
 
     private static bool Moment(string? text, out DateTimeOffset? at)
     {

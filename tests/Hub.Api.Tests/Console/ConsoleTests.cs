@@ -43,11 +43,7 @@ public class ConsoleTests(HubFixture fixture) : IntegrationContext(fixture)
     [Fact]
     public async Task an_auditors_post_to_an_action_is_refused_even_with_a_valid_token_and_a_post_without_a_token_is_refused()
     {
-        var outlet = await Hub.CreateOutletAsync();
-        await Hub.SeedCatalogAsync(["SKU-1"]);
-        var order = await Hub.PlaceOrderAsync(outlet, [("SKU-1", 2)]);
-        await Hub.AcceptAsync(order);
-        await Hub.SyncedAsync(order);
+        var order = await SyncedOrderAsync();
 
         using var auditor = new ConsoleClient(Hub);
         await auditor.SignInAsync(HubFixture.AuditorKey);
@@ -74,11 +70,7 @@ public class ConsoleTests(HubFixture fixture) : IntegrationContext(fixture)
     [Fact]
     public async Task the_overview_counts_records_by_flow_and_state_from_their_status_columns()
     {
-        var outlet = await Hub.CreateOutletAsync();
-        await Hub.SeedCatalogAsync(["SKU-1"]);
-        var synced = await Hub.PlaceOrderAsync(outlet, [("SKU-1", 2)]);
-        await Hub.AcceptAsync(synced);
-        await Hub.SyncedAsync(synced);
+        await SyncedOrderAsync();
 
         using var browser = new ConsoleClient(Hub);
         await browser.SignInAsync(HubFixture.AuditorKey);
@@ -86,6 +78,16 @@ public class ConsoleTests(HubFixture fixture) : IntegrationContext(fixture)
         // orders: 1 in sync, nothing else; customers: 1 in sync.
         Row(live, "orders").ShouldBe(["1", "0", "0", "0"]);
         Row(live, "customers").ShouldBe(["1", "0", "0", "0"]);
+    }
+
+    private async Task<long> SyncedOrderAsync()
+    {
+        var outlet = await Hub.CreateOutletAsync();
+        await Hub.SeedCatalogAsync(["SKU-1"]);
+        var order = await Hub.PlaceOrderAsync(outlet, [("SKU-1", 2)]);
+        await Hub.AcceptAsync(order);
+        await Hub.SyncedAsync(order);
+        return order;
     }
 
     /// <summary>A flow's four counts as the overview's table shows them.</summary>
