@@ -44,6 +44,13 @@ public sealed class BenchSystem(BenchEnv env)
         return JsonNode.Parse(await created.EnsureSuccessStatusCode().Content.ReadAsStringAsync())!["data"]!["id"]!.GetValue<long>();
     }
 
+    /// <summary>Another system's outlets and items, for a second hub on the same simulators.</summary>
+    public void Adopt(BenchSystem other)
+    {
+        _outlets.AddRange(other._outlets);
+        foreach (var (sku, id) in other.ItemIds) ItemIds[sku] = id;
+    }
+
     public async Task<JsonObject> OrderJsonAsync(long id) =>
         JsonNode.Parse(await OrderEz.GetStringAsync($"/distributor/orders/{id}"))!["data"]!.AsObject();
 

@@ -5,7 +5,7 @@ using Hub.Bench;
 // Benchmarks run against a system started by ./hub bench (PostgreSQL + simulators + hub); they are not tests.
 var env = BenchEnv.FromEnvironment();
 var quick = args.Contains("--quick");
-// --only replay|ingest|push|e2e|o2c|console|catalog (repeatable) runs a subset, for finding a bottleneck without the whole run.
+// --only replay|ingest|push|e2e|o2c|console|tracing|catalog (repeatable) runs a subset, for finding a bottleneck without the whole run.
 var only = args.Select((a, i) => a == "--only" && i + 1 < args.Length ? args[i + 1] : null).OfType<string>().ToHashSet();
 bool Runs(string name) => only.Count == 0 || only.Contains(name);
 var system = new BenchSystem(env);
@@ -53,6 +53,12 @@ if (Runs("console"))
 {
     Console.WriteLine("Console pages with 100,000 orders…");
     Print(await ConsoleScenario.RunAsync(system, quick ? 10_000 : 100_000));
+}
+
+if (Runs("tracing"))
+{
+    Console.WriteLine("Tracing off and on…");
+    Print(await TracingScenario.RunAsync(system, webhooks: quick ? 400 : 2_000, orders: quick ? 100 : 500));
 }
 
 // Last: it turns the catalog flow on in the mapping, which the scenarios before it run without.

@@ -16,6 +16,7 @@ using Hub.Api.Security;
 using Hub.Api.Sync;
 using Hub.Api.Mappings;
 using Hub.Api.Notifications;
+using Hub.Api.Observability;
 using Hub.NetSuite;
 using Hub.OrderEz;
 using Hub.Projections;
@@ -70,6 +71,8 @@ builder.Services.AddSingleton<SyncFlows>();
 builder.Services.AddSingleton<IValidator<OezOrder>, Hub.Api.OrderEz.OezOrderValidator>();
 builder.Services.AddHostedService<PeriodicTriggers>();
 builder.AddFinanceNotifications();
+builder.AddHubTelemetry();
+builder.Services.AddHubHealthChecks();
 
 // One client per external system, over IHttpClientFactory handlers; registered as singletons because Wolverine's
 // generated handlers resolve singletons once instead of locating services per message.
@@ -79,9 +82,11 @@ builder.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(connectionStri
 builder.Services.AddSingleton<Hub.Api.NetSuite.NetSuiteGate>();
 builder.Services.AddSingleton<Hub.Api.OrderEz.OrderEzGate>();
 builder.Services.AddHttpClient("netsuite", c => c.Timeout = Timeout.InfiniteTimeSpan)
-    .AddHttpMessageHandler(sp => new ApiGateHandler(sp.GetRequiredService<Hub.Api.NetSuite.NetSuiteGate>(), () => (int)Hub.Api.NetSuite.NetSuiteLane.Priority));
+    .AddHttpMessageHandler(sp => new ApiGateHandler(sp.GetRequiredService<Hub.Api.NetSuite.NetSuiteGate>(), () => (int)Hub.Api.NetSuite.NetSuiteLane.Priority,
+        sp.GetRequiredService<Hub.Api.Observability.HubMetrics>()));
 builder.Services.AddHttpClient("orderez", c => c.Timeout = Timeout.InfiniteTimeSpan)
-    .AddHttpMessageHandler(sp => new ApiGateHandler(sp.GetRequiredService<Hub.Api.OrderEz.OrderEzGate>(), () => 0));
+    .AddHttpMessageHandler(sp => new ApiGateHandler(sp.GetRequiredService<Hub.Api.OrderEz.OrderEzGate>(), () => 0,
+        sp.GetRequiredService<Hub.Api.Observability.HubMetrics>()));
 builder.Services.AddSingleton(sp => new NetSuiteClient(
     sp.GetRequiredService<IHttpClientFactory>().CreateClient("netsuite"),
     builder.Configuration.GetSection("NetSuite").Get<NetSuiteOptions>() ?? new NetSuiteOptions(),
@@ -97,6 +102,10 @@ builder.Services.AddMarten(opts =>
         opts.Events.StreamIdentity = StreamIdentity.AsString;
         // Auditors search by event type; the time index is the hub's own (EventStoreIndexes), kept by Marten's migrations.
         opts.Events.EnableEventTypeIndex = true;
+        // Each event names the trace it was written in (Marten takes the current activity's root id; Wolverine passes
+        // its envelope's on), so the audit history and the traces point at each other.
+        opts.Events.MetadataConfig.CorrelationIdEnabled = true;
+        opts.Events.MetadataConfig.CausationIdEnabled = true;
         opts.Events.IgnoreIndex(EventStoreIndexes.TimestampIndex);
         opts.Events.IgnoreIndex(EventStoreIndexes.ActorIndex);
         // Marten's defaults, plus polymorphic records (a product's step) read back from jsonb, which reorders keys,
@@ -183,7 +192,8 @@ app.UseConsoleSessions();
 app.UseAuthorization();
 
 app.MapOpenApi();
-app.MapGet("/health", Health.Check).WithTags("Health");
+app.MapHubHealth();
+app.MapHubMetrics();
 app.MapOrderEzWebhook();
 app.MapNetSuiteNudge();
 app.MapAuditEndpoints();

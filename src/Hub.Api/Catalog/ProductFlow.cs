@@ -26,7 +26,7 @@ public sealed class ProductFlow(OrderEzCatalogPort orderEz, NetSuiteCatalogPort 
     protected override string StreamOf(ProductSync state) => state.Id;
 
     protected override InFlightStep? InFlight(ProductSync state) =>
-        state.Pending is { } p ? new InFlightStep(p.CommandId, p.Step.System) : null;
+        state.Pending is { } p ? new InFlightStep(p.CommandId, p.Step.System, p.Step.GetType().Name, state.Status.Flow, p.IssuedAt) : null;
 
     protected override ProductSync Evolve(ProductSync state, object @event) => state.When(@event);
 

@@ -50,6 +50,34 @@ public static class Overview
     public static async Task<OverviewModel> ReadAsync(IDocumentStore store, NpgsqlDataSource db, IQuerySession session, NetSuiteGate netSuite,
         OrderEzGate orderEz, IMessageStore messages, IOptions<HubOptions> options, HubClock clock, CancellationToken ct)
     {
+        var flows = await FlowCountsAsync(store, db, ct);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var now = clock.Now;
+        var buckets = new long[12];
+        var types = Acknowledgements.Select(t => JasperFx.Events.EventTypeExtensions.GetEventTypeName(t, store.Options.Events.EventNamingStyle)).ToArray();
+        var events = store.Options.Events.DatabaseSchemaName + ".mt_events";
+        await using (var cmd = new NpgsqlCommand(
+            $"""
+            select b, (select count(*) from (select 1 from {events}
+                where timestamp > @now - (b + 1) * interval '5 minutes' and timestamp <= @now - b * interval '5 minutes' and type = any(@types)
+                limit {BucketCap}) x)
+            from generate_series(0, 11) b
+            """, conn))
+        {
+            cmd.Parameters.AddWithValue("now", now);
+            cmd.Parameters.AddWithValue("types", types);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) buckets[11 - r.GetInt32(0)] = r.GetInt64(1);
+        }
+
+        var gates = new[] { Gate(netSuite), Gate(orderEz) };
+        var pollers = await PollerStatus.ViewsAsync(session, options.Value, now, ct);
+        return new OverviewModel(flows, buckets, gates, pollers, await DeadLettersAsync(messages, ct), now);
+    }
+
+    /// <summary>Records per flow and state, and each flow's oldest pending step (the overview and the metrics' snapshot).</summary>
+    public static async Task<IReadOnlyList<FlowCounts>> FlowCountsAsync(IDocumentStore store, NpgsqlDataSource db, CancellationToken ct)
+    {
         var counts = new Dictionary<string, (long InSync, long Pending, long Action, long Failed, DateTimeOffset? Oldest)>();
         await using var conn = await db.OpenConnectionAsync(ct);
         foreach (var (table, restingFlow) in Tables(store).Zip(RestingFlows))
@@ -80,31 +108,11 @@ public static class Overview
             var resting = counts.GetValueOrDefault(restingFlow);
             counts[restingFlow] = resting with { InSync = resting.InSync + r.GetInt64(0) - notInSync };
         }
-        var flows = WorkFlows.All.Select(f => counts.GetValueOrDefault(f) is var c ? new FlowCounts(f, c.InSync, c.Pending, c.Action, c.Failed, c.Oldest) : null!).ToList();
-
-        var now = clock.Now;
-        var buckets = new long[12];
-        var types = Acknowledgements.Select(t => JasperFx.Events.EventTypeExtensions.GetEventTypeName(t, store.Options.Events.EventNamingStyle)).ToArray();
-        var events = store.Options.Events.DatabaseSchemaName + ".mt_events";
-        await using (var cmd = new NpgsqlCommand(
-            $"""
-            select b, (select count(*) from (select 1 from {events}
-                where timestamp > @now - (b + 1) * interval '5 minutes' and timestamp <= @now - b * interval '5 minutes' and type = any(@types)
-                limit {BucketCap}) x)
-            from generate_series(0, 11) b
-            """, conn))
-        {
-            cmd.Parameters.AddWithValue("now", now);
-            cmd.Parameters.AddWithValue("types", types);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) buckets[11 - r.GetInt32(0)] = r.GetInt64(1);
-        }
-
-        var gates = new[] { Gate(netSuite), Gate(orderEz) };
-        var pollers = await PollerStatus.ViewsAsync(session, options.Value, now, ct);
-        var dead = (await messages.DeadLetters.QueryAsync(new Wolverine.Persistence.Durability.DeadLetterManagement.DeadLetterEnvelopeQuery { PageSize = 1 }, ct)).TotalCount;
-        return new OverviewModel(flows, buckets, gates, pollers, dead, now);
+        return WorkFlows.All.Select(f => counts.GetValueOrDefault(f) is var c ? new FlowCounts(f, c.InSync, c.Pending, c.Action, c.Failed, c.Oldest) : null!).ToList();
     }
+
+    public static async Task<int> DeadLettersAsync(IMessageStore messages, CancellationToken ct) =>
+        (await messages.DeadLetters.QueryAsync(new Wolverine.Persistence.Durability.DeadLetterManagement.DeadLetterEnvelopeQuery { PageSize = 1 }, ct)).TotalCount;
 
     private static GateView Gate(ApiGate g) => new(g.System, g.Budget, g.InUse, g.Waiting, g.IsOpen, g.ThrottledLastMinute);
 

@@ -28,7 +28,7 @@ public sealed class CustomerFlow(NetSuitePort netSuite, OrderEzPort orderEz, Map
     protected override string StreamOf(CustomerSync state) => state.Id;
 
     protected override InFlightStep? InFlight(CustomerSync state) =>
-        state.Pending is { } p ? new InFlightStep(p.CommandId, p.Kind.System()) : null;
+        state.Pending is { } p ? new InFlightStep(p.CommandId, p.Kind.System(), p.Kind.ToString(), state.Status.Flow, p.IssuedAt) : null;
 
     protected override CustomerSync Evolve(CustomerSync state, object @event) => state.When(@event);
 

@@ -346,11 +346,21 @@ public sealed class ApiGateSlot : IAsyncDisposable
 /// timeout and the caller's own cancellation arrive as one token and cannot be told apart, and only the timeout
 /// says the system is down.
 /// </summary>
-public sealed class ApiGateHandler(ApiGate gate, Func<int> priority) : DelegatingHandler
+public sealed class ApiGateHandler(ApiGate gate, Func<int> priority, Observability.HubMetrics? metrics = null) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
+        // One client span per call, slot wait included: the trace shows whether time went to the gate or to the system.
+        using var activity = Observability.HubTracing.Source.StartActivity($"{gate.System} {request.Method.Method}", System.Diagnostics.ActivityKind.Client);
+        activity?.SetTag("http.request.method", request.Method.Method);
+        activity?.SetTag("server.address", request.RequestUri?.Host);
+        // The path only: a query string may carry search terms, and a URL never carries a credential here.
+        activity?.SetTag("url.path", request.RequestUri?.AbsolutePath);
+        var waitStarted = gate.Time.GetTimestamp();
         await using var slot = await gate.AcquireAsync(priority(), ct);
+        var waited = gate.Time.GetElapsedTime(waitStarted);
+        metrics?.GateWaited(gate, waited);
+        activity?.SetTag("hub.gate.wait_ms", Math.Round(waited.TotalMilliseconds, 1));
         using var timeout = new CancellationTokenSource(gate.CallTimeout, gate.Time);
         using var call = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         HttpResponseMessage? response = null;
@@ -360,16 +370,23 @@ public sealed class ApiGateHandler(ApiGate gate, Func<int> priority) : Delegatin
             // The call holds its slot until the whole answer is in, not just its headers: the slot may pass
             // straight to the next call, which must not overlap this one at the server.
             await response.Content.LoadIntoBufferAsync(call.Token);
+            var status = (int)response.StatusCode;
             // 429 is the system protecting itself under load, not the system being down.
-            slot.RecordOutcome(down: (int)response.StatusCode is 502 or 503 or 504);
-            if ((int)response.StatusCode == 429) gate.RecordThrottled();
+            slot.RecordOutcome(down: status is 502 or 503 or 504);
+            if (status == 429) gate.RecordThrottled();
+            metrics?.Call(gate, Observability.CallOutcomes.Of(status));
+            activity?.SetTag("http.response.status_code", status);
+            if (status >= 400) activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
             return response;
         }
         catch (Exception ex) when (!ct.IsCancellationRequested && (ex is HttpRequestException || ex is OperationCanceledException && timeout.IsCancellationRequested))
         {
             response?.Dispose();
             slot.RecordOutcome(down: true);
-            if (ex is HttpRequestException) throw;
+            var timedOut = ex is not HttpRequestException;
+            metrics?.Call(gate, timedOut ? Observability.CallOutcomes.Timeout : Observability.CallOutcomes.Unreachable);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, timedOut ? "timeout" : "unreachable");
+            if (!timedOut) throw;
             // The shape HttpClient gives its own timeouts, so callers report it as one.
             var message = $"{gate.System} did not answer within {gate.CallTimeout.TotalSeconds:0.###} s.";
             throw new TaskCanceledException(message, new TimeoutException(message, ex));

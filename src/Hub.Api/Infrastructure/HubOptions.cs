@@ -124,4 +124,8 @@ public sealed class HubOptions
 
     /// <summary>How often due retries (durable scheduled messages) are looked for.</summary>
     public int ScheduledPollMilliseconds { get; set; } = 1000;
+
+    /// <summary>How often the gauges that need the database (records per state, pollers, dead letters) are read for
+    /// /metrics (0 = never; they then stay at zero).</summary>
+    public int MetricsSnapshotSeconds { get; set; } = 15;
 }

@@ -47,6 +47,8 @@ public sealed class PeriodicTriggers(IServiceProvider services, IOptions<HubOpti
         {
             try
             {
+                // A root span per run, made before the bus: what the run finds and causes is one trace, and its events carry its id.
+                using var activity = Observability.HubTracing.Source.StartActivity($"scheduled {message().GetType().Name}", System.Diagnostics.ActivityKind.Internal);
                 await using var scope = services.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<IMessageBus>().InvokeAsync(message(), ct, TimeSpan.FromMinutes(5));
             }

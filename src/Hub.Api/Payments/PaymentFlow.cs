@@ -23,7 +23,7 @@ public sealed class PaymentFlow(NetSuitePort netSuite, Notifications.FinanceNoti
     protected override string StreamOf(PaymentSync state) => state.Id;
 
     protected override InFlightStep? InFlight(PaymentSync state) =>
-        state.Pending is { } p ? new InFlightStep(p.CommandId, TargetSystem.NetSuite) : null;
+        state.Pending is { } p ? new InFlightStep(p.CommandId, TargetSystem.NetSuite, "RecordCustomerPayment", state.Status.Flow, p.IssuedAt) : null;
 
     protected override PaymentSync Evolve(PaymentSync state, object @event) => state.When(@event);
 

@@ -82,7 +82,7 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         // Only the API takes keys: webhooks are signed instead, and must never count towards an address's limit.
-        if (!Request.Path.StartsWithSegments(ApiKeyEndpointExtensions.Prefix)) return Task.FromResult(AuthenticateResult.NoResult());
+        if (!ApiKeyEndpointExtensions.IsKeyed(Request.Path)) return Task.FromResult(AuthenticateResult.NoResult());
         var client = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (limiter.IsBlocked(client, out var retryAfter))
         {
@@ -130,6 +130,11 @@ public static class ApiKeyEndpointExtensions
 {
     public const string Prefix = "/api";
 
+    /// <summary>The Prometheus scrape takes a key too (a scraper sends it as its bearer credentials).</summary>
+    public const string MetricsPath = "/metrics";
+
+    public static bool IsKeyed(PathString path) => path.StartsWithSegments(Prefix) || path.StartsWithSegments(MetricsPath);
+
     public static string Policy(string role) => "role:" + role;
 
     public static IServiceCollection AddApiKeys(this IServiceCollection services)
@@ -156,7 +161,7 @@ public static class ApiKeyEndpointExtensions
     public static IApplicationBuilder UseApiKeys(this IApplicationBuilder app) =>
         app.Use(async (http, next) =>
         {
-            if (http.Request.Path.StartsWithSegments(Prefix))
+            if (IsKeyed(http.Request.Path))
             {
                 var result = await http.AuthenticateAsync(ApiKeyAuthenticationHandler.SchemeName);
                 if (!result.Succeeded)

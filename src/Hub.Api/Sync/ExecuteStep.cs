@@ -1,4 +1,5 @@
 using Hub.Api.Infrastructure;
+using Hub.Api.Observability;
 using Hub.Domain.Sync;
 using Marten;
 using Wolverine;
@@ -62,9 +63,18 @@ public static class Steps
 
 public static class ExecuteStepHandler
 {
-    public static Task<OutgoingMessages> Handle(ExecuteNetSuiteStep step, IDocumentSession session, SyncFlows flows, CancellationToken ct) =>
-        flows.For(step.Flow).RunAsync(step, session, ct);
+    public static Task<OutgoingMessages> Handle(ExecuteNetSuiteStep step, IDocumentSession session, SyncFlows flows, HubMetrics metrics,
+        ILogger<ExecuteStep> log, CancellationToken ct) => RunAsync(step, session, flows, metrics, log, ct);
 
-    public static Task<OutgoingMessages> Handle(ExecuteOrderEzStep step, IDocumentSession session, SyncFlows flows, CancellationToken ct) =>
-        flows.For(step.Flow).RunAsync(step, session, ct);
+    public static Task<OutgoingMessages> Handle(ExecuteOrderEzStep step, IDocumentSession session, SyncFlows flows, HubMetrics metrics,
+        ILogger<ExecuteStep> log, CancellationToken ct) => RunAsync(step, session, flows, metrics, log, ct);
+
+    private static async Task<OutgoingMessages> RunAsync(ExecuteStep step, IDocumentSession session, SyncFlows flows, HubMetrics metrics,
+        ILogger log, CancellationToken ct)
+    {
+        // Whatever the step logs (the clients, Marten, Wolverine's failures) is filed under its record.
+        using var scope = log.BeginScope(new Dictionary<string, object> { [HubTracing.StreamTag] = step.Stream, ["hub.flow"] = step.Flow });
+        System.Diagnostics.Activity.Current?.SetTag(HubTracing.StreamTag, step.Stream);
+        return await flows.For(step.Flow).RunAsync(step, session, metrics, ct);
+    }
 }

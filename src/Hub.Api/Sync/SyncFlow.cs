@@ -1,5 +1,6 @@
 using Hub.Api.Infrastructure;
 using Hub.Api.NetSuite;
+using Hub.Api.Observability;
 using Hub.Domain.Sync;
 using Marten;
 using Microsoft.Extensions.Options;
@@ -7,14 +8,20 @@ using Wolverine;
 
 namespace Hub.Api.Sync;
 
-/// <summary>The step a record has in flight, as the kernel needs to see it.</summary>
-public sealed record InFlightStep(string CommandId, TargetSystem System);
+/// <summary>The step a record has in flight, as the kernel needs to see it: which one, at which system, and for the
+/// metrics the command's word, the flow it serves and when the hub took in the change it carries.</summary>
+public sealed record InFlightStep(string CommandId, TargetSystem System, string Command, string Flow, DateTimeOffset ChangedAt)
+{
+    /// <summary>The latest of the record's observed changes that the step can carry (none after it was issued), else when it was issued.</summary>
+    public static DateTimeOffset ChangeBefore(DateTimeOffset issuedAt, params DateTimeOffset?[] observed) =>
+        observed.Where(o => o <= issuedAt).Max() ?? issuedAt;
+}
 
 /// <summary>One kind of record the hub keeps in step (orders, customers, …), as the executor envelope reaches it.</summary>
 public interface ISyncFlow
 {
     string Name { get; }
-    Task<OutgoingMessages> RunAsync(ExecuteStep step, IDocumentSession session, CancellationToken ct);
+    Task<OutgoingMessages> RunAsync(ExecuteStep step, IDocumentSession session, HubMetrics metrics, CancellationToken ct);
     Task<OutgoingMessages> WakeAsync(IReadOnlyList<StepWait> waits, IDocumentSession session, CancellationToken ct);
 }
 
@@ -79,13 +86,15 @@ public abstract class SyncFlow<TState>(HubClock clock, IOptions<HubOptions> opti
 
     public ExecuteStep Execute(string stream, string commandId, TargetSystem system) => ExecuteStep.For(Name, stream, commandId, system);
 
-    public async Task<OutgoingMessages> RunAsync(ExecuteStep step, IDocumentSession session, CancellationToken ct)
+    public async Task<OutgoingMessages> RunAsync(ExecuteStep step, IDocumentSession session, HubMetrics metrics, CancellationToken ct)
     {
         using var lane = NetSuiteLane.Use(Lane);
         var read = await session.LoadAsync<TState>(step.Stream, ct);
         // A redelivered or superseded message: its step already has an outcome.
-        if (read is null || InFlight(read)?.CommandId != step.CommandId)
+        if (read is null || InFlight(read) is not { } inFlight || inFlight.CommandId != step.CommandId)
             return [];
+        var system = Steps.QueueOf(inFlight.System);
+        System.Diagnostics.Activity.Current?.SetTag("hub.flow", inFlight.Flow).SetTag("hub.command", inFlight.Command);
 
         StepResult result;
         try
@@ -112,8 +121,13 @@ public abstract class SyncFlow<TState>(HubClock clock, IOptions<HubOptions> opti
         }
         // A retry records nothing: the step stays in flight and the same message comes back, durably scheduled.
         if (verdict is StepVerdict.Retry retry)
+        {
+            // Waiting for another record is not failing: counted apart from the retries a failure causes.
+            if (result is StepResult.Waiting) metrics.StepWaiting(inFlight.Flow, system);
+            else metrics.StepRetried(inFlight.Flow, system);
             return next.Send(step with { Attempt = retry.NextAttempt },
                 clock.Backoff(step.Attempt, Options.RetryBaseMilliseconds, Options.RetryMaxSeconds));
+        }
 
         var stream = await session.Events.FetchForExclusiveWriting<TState>(step.Stream, ct);
         var current = stream.Aggregate;
@@ -124,6 +138,8 @@ public abstract class SyncFlow<TState>(HubClock clock, IOptions<HubOptions> opti
             ? done.Events
             : [Parked(current, failure!, ((StepVerdict.Park)verdict!).Code, step.Attempt)];
         stream.AppendMany(events);
+        if (result is StepResult.Done) metrics.StepSucceeded(inFlight.Flow, system, inFlight.Command, clock.Now - inFlight.ChangedAt);
+        else metrics.StepParked(inFlight.Flow, system);
         Settled(current, session);
         var after = events.Aggregate(current, Evolve);
         // A parked record decides nothing until someone (or a dependency's wake-up) clears the park.

@@ -139,7 +139,7 @@ public sealed class HubProcesses : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            try { if ((await http.GetAsync($"{url ?? HubUrl}/health")).IsSuccessStatusCode) return; }
+            try { if ((await http.GetAsync($"{url ?? HubUrl}/health/ready")).IsSuccessStatusCode) return; }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
             hub.HasExited.ShouldBeFalse($"the hub process exited during start-up:\n{string.Join("\n---\n", _exits)}");

@@ -28,6 +28,34 @@ public static class ReceiveOrderEzWebhook
         IValidator<OezOrder> validator,
         HubClock clock,
         ILogger<OrderChangeIngestor> log,
+        Observability.HubMetrics metrics,
+        CancellationToken ct)
+    {
+        var result = await AnswerAsync(request, options, ingestor, validator, clock, log, ct);
+        metrics.Webhook(Outcome(result), Reason(result));
+        return result;
+    }
+
+    /// <summary>How the metrics name an answer: what the delivery came to, and why it was turned away.</summary>
+    private static string Outcome(IResult result) =>
+        (result as IValueHttpResult)?.Value is WebhookAnswer answer ? answer.Status : "rejected";
+
+    private static string Reason(IResult result) => (result as IValueHttpResult)?.Value is WebhookAnswer ? "none" : (result as IStatusCodeHttpResult)?.StatusCode switch
+    {
+        401 => "signature",
+        413 => "too-large",
+        400 => "unreadable",
+        503 => "unavailable",
+        _ => "other",
+    };
+
+    private static async Task<IResult> AnswerAsync(
+        HttpRequest request,
+        IOptions<HubOptions> options,
+        OrderChangeIngestor ingestor,
+        IValidator<OezOrder> validator,
+        HubClock clock,
+        ILogger<OrderChangeIngestor> log,
         CancellationToken ct)
     {
         try
@@ -147,12 +175,12 @@ public static class ReceiveOrderEzWebhook
             {
                 Hub.Domain.Catalog.OrderEzStockObserved level => Answer(await ingestor.IngestStockLevelAsync(level, ct)),
                 Hub.Domain.Catalog.OrderEzStockMoved move => Answer(await ingestor.IngestStockMoveAsync(move, ct)),
-                _ => Results.Ok(new { status = "ignored", type = message.Type }),
+                _ => Results.Ok(new WebhookAnswer("ignored", message.Type)),
             };
         }
 
         // Event types we do not act on yet are acknowledged so OrderEZ stops retrying them.
-        return Results.Ok(new { status = "ignored", type = message.Type });
+        return Results.Ok(new WebhookAnswer("ignored", message.Type));
     }
 
     private static Dictionary<string, string[]> Errors(string field, string message) => new() { [field] = [message] };
@@ -208,9 +236,9 @@ public static class ReceiveOrderEzWebhook
 
     private static IResult Answer(IngestOutcome outcome) => outcome switch
     {
-        IngestOutcome.Appended => Results.Accepted(value: new { status = "accepted" }),
-        IngestOutcome.NoChange => Results.Ok(new { status = "no-change" }),
-        _ => Results.Ok(new { status = "duplicate" }),
+        IngestOutcome.Appended => Results.Accepted(value: new WebhookAnswer("accepted")),
+        IngestOutcome.NoChange => Results.Ok(new WebhookAnswer("no-change")),
+        _ => Results.Ok(new WebhookAnswer("duplicate")),
     };
 
     private static string Describe(WebhookVerification v) => v switch
@@ -262,3 +290,8 @@ public static class ReceiveOrderEzWebhook
         return buffer.ToArray();
     }
 }
+
+/// <summary>The body of a 2xx answer to a delivery.</summary>
+public sealed record WebhookAnswer(
+    string Status,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Type = null);

@@ -27,7 +27,9 @@ public sealed class OrderFlow(NetSuitePort netSuite, NetSuiteReturnsPort returns
     protected override string StreamOf(OrderSync state) => state.Id;
 
     protected override InFlightStep? InFlight(OrderSync state) =>
-        state.Pending is { } p ? new InFlightStep(p.CommandId, p.System) : null;
+        state.Pending is { } p
+            ? new InFlightStep(p.CommandId, p.System, p.Kind.ToString(), state.Status.Flow, InFlightStep.ChangeBefore(p.IssuedAt, state.LastObservedAt, state.NetSuiteStatusAt))
+            : null;
 
     protected override OrderSync Evolve(OrderSync state, object @event) => state.When(@event);
 
