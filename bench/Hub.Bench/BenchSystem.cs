@@ -83,7 +83,7 @@ public sealed class BenchSystem(BenchEnv env)
     {
         o.Connection(Env.ConnectionString);
         o.DatabaseSchemaName = "hub";
-        o.Events.StreamIdentity = JasperFx.Events.StreamIdentity.AsString;
+        Hub.Projections.EventStoreShape.ApplyHubEventShape(o);
         o.AutoCreateSchemaObjects = JasperFx.AutoCreate.None;
         Hub.Projections.ProjectionsConfiguration.AddHubProjections(o);
     });

@@ -99,13 +99,9 @@ builder.Services.AddMarten(opts =>
     {
         opts.Connection(connectionString);
         opts.DatabaseSchemaName = builder.Configuration["Hub:Schema"] ?? "hub";
-        opts.Events.StreamIdentity = StreamIdentity.AsString;
+        opts.ApplyHubEventShape();
         // Auditors search by event type; the time index is the hub's own (EventStoreIndexes), kept by Marten's migrations.
         opts.Events.EnableEventTypeIndex = true;
-        // Each event names the trace it was written in (Marten takes the current activity's root id; Wolverine passes
-        // its envelope's on), so the audit history and the traces point at each other.
-        opts.Events.MetadataConfig.CorrelationIdEnabled = true;
-        opts.Events.MetadataConfig.CausationIdEnabled = true;
         opts.Events.IgnoreIndex(EventStoreIndexes.TimestampIndex);
         opts.Events.IgnoreIndex(EventStoreIndexes.ActorIndex);
         // Marten's defaults, plus polymorphic records (a product's step) read back from jsonb, which reorders keys,

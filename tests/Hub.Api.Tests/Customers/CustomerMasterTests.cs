@@ -117,7 +117,7 @@ public class CustomerMasterTests(HubFixture fixture) : IntegrationContext(fixtur
         {
             o.Connection(HubFixture.ConnectionString);
             o.DatabaseSchemaName = Hub.Schema;
-            o.Events.StreamIdentity = StreamIdentity.AsString;
+            o.ApplyHubEventShape();
             o.AutoCreateSchemaObjects = JasperFx.AutoCreate.None;
             o.AddHubProjections();
             o.Schema.For<CustomerMatchClaim>();

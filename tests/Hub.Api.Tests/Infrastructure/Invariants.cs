@@ -50,7 +50,7 @@ public static class Invariants
         {
             o.Connection(connectionString);
             o.DatabaseSchemaName = schema;
-            o.Events.StreamIdentity = StreamIdentity.AsString;
+            Hub.Projections.EventStoreShape.ApplyHubEventShape(o);
             o.AutoCreateSchemaObjects = JasperFx.AutoCreate.None;
             Hub.Projections.ProjectionsConfiguration.AddHubProjections(o);
         });
