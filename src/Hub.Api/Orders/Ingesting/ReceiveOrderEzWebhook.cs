@@ -19,37 +19,16 @@ public static class ReceiveOrderEzWebhook
         app.MapPost("/webhooks/orderez", Handle)
             .WithTags("Webhooks")
             .WithSummary("Receives signed OrderEZ webhooks (Standard Webhooks).")
-            .Produces(202).Produces(200).ProducesProblem(400).ProducesProblem(401).ProducesProblem(413);
+            .Produces(202).Produces(200).ProducesProblem(400).ProducesProblem(401).ProducesProblem(413)
+            .AddEndpointFilter(async (context, next) =>
+            {
+                var result = await next(context);
+                if (result is IResult answer)
+                    context.HttpContext.RequestServices.GetRequiredService<Observability.HubMetrics>().Webhook(Outcome(answer), Reason(answer));
+                return result;
+            });
 
     public static async Task<IResult> Handle(
-        HttpRequest request,
-        IOptions<HubOptions> options,
-        OrderChangeIngestor ingestor,
-        IValidator<OezOrder> validator,
-        HubClock clock,
-        ILogger<OrderChangeIngestor> log,
-        Observability.HubMetrics metrics,
-        CancellationToken ct)
-    {
-        var result = await AnswerAsync(request, options, ingestor, validator, clock, log, ct);
-        metrics.Webhook(Outcome(result), Reason(result));
-        return result;
-    }
-
-    /// <summary>How the metrics name an answer: what the delivery came to, and why it was turned away.</summary>
-    private static string Outcome(IResult result) =>
-        (result as IValueHttpResult)?.Value is WebhookAnswer answer ? answer.Status : "rejected";
-
-    private static string Reason(IResult result) => (result as IValueHttpResult)?.Value is WebhookAnswer ? "none" : (result as IStatusCodeHttpResult)?.StatusCode switch
-    {
-        401 => "signature",
-        413 => "too-large",
-        400 => "unreadable",
-        503 => "unavailable",
-        _ => "other",
-    };
-
-    private static async Task<IResult> AnswerAsync(
         HttpRequest request,
         IOptions<HubOptions> options,
         OrderChangeIngestor ingestor,
@@ -77,6 +56,19 @@ public static class ReceiveOrderEzWebhook
             return Results.Problem(statusCode: 503, title: "Service Unavailable", detail: "The hub cannot record events right now; retry later.");
         }
     }
+
+    /// <summary>How the metrics name an answer: what the delivery came to, and why it was turned away.</summary>
+    private static string Outcome(IResult result) =>
+        (result as IValueHttpResult)?.Value is WebhookAnswer answer ? answer.Status : "rejected";
+
+    private static string Reason(IResult result) => (result as IValueHttpResult)?.Value is WebhookAnswer ? "none" : (result as IStatusCodeHttpResult)?.StatusCode switch
+    {
+        401 => "signature",
+        413 => "too-large",
+        400 => "unreadable",
+        503 => "unavailable",
+        _ => "other",
+    };
 
     private static async Task<IResult> HandleAsync(
         HttpRequest request,
