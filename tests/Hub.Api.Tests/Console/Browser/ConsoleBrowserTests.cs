@@ -42,7 +42,7 @@ public class ConsoleBrowserTests(BrowserFixture fixture) : BrowserContext(fixtur
         // The point-in-time control, set to the order's first event: NetSuite had nothing yet.
         var first = await page.Locator("ol.timeline li time").Last.GetAttributeAsync("datetime");
         var at = DateTimeOffset.Parse(first!, System.Globalization.CultureInfo.InvariantCulture).UtcDateTime;
-        await page.GetByLabel("State as of").FillAsync(at.ToString("yyyy-MM-ddTHH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByLabel("State as of").FillAsync(DateTimeLocalValues.DateTimeLocal(at));
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
         await page.WaitForURLAsync(u => u.Contains("at=", StringComparison.Ordinal));
         (await page.GetByText("State as of").First.IsVisibleAsync()).ShouldBeTrue();
@@ -238,5 +238,18 @@ public class AuditSearchBrowserTests(BrowserFixture fixture) : BrowserContext(fi
         lines.Length.ShouldBe(await rows.CountAsync() + 1);
         download.SuggestedFilename.ShouldEndWith(".csv");
         Hub.NoConsoleErrors(page);
+    }
+}
+
+internal static class DateTimeLocalValues
+{
+    /// <summary>A datetime-local value as the browser normalizes it (Playwright refuses any other spelling): seconds
+    /// only when not zero, milliseconds without trailing zeros.</summary>
+    public static string DateTimeLocal(DateTime at)
+    {
+        var value = at.ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        if (at.Second != 0 || at.Millisecond != 0) value += at.ToString(":ss", System.Globalization.CultureInfo.InvariantCulture);
+        if (at.Millisecond != 0) value += "." + at.ToString("fff", System.Globalization.CultureInfo.InvariantCulture).TrimEnd('0');
+        return value;
     }
 }
