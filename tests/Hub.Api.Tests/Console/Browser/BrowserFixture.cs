@@ -108,7 +108,16 @@ public sealed class BrowserFixture : HubFixture, IAsyncLifetime
         await page.GotoAsync("/console/sign-in");
         await page.GetByLabel("API key").FillAsync(apiKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/console");
+        try
+        {
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/console", new() { Timeout = 30_000 });
+        }
+        catch (TimeoutException)
+        {
+            // Say where the browser stopped and what the page said, not only that it did not get there.
+            var body = await page.Locator("body").InnerTextAsync(new() { Timeout = 2_000 });
+            throw new TimeoutException($"Sign-in did not reach /console within 30 s; the browser is at {page.Url}: {body[..Math.Min(500, body.Length)]}");
+        }
     }
 
     /// <summary>Kestrel on a loopback port, passing each request and its answer through to the in-memory hub as they stream.</summary>
